@@ -1,0 +1,62 @@
+#pragma once
+// moviec's configuration: built-in defaults, optionally overridden by a JSON file.
+// Every key is documented in docs/config.md; config/default.json is the default
+// configuration written out in full.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/status.hpp"
+#include "events/field_rules.hpp"
+
+namespace moviec::config {
+
+/// One configured data source.
+struct SourceConfig {
+  std::string name;            // source name on every event ("imdb")
+  std::string format;          // reader to use: "imdb_tsv", ...
+  bool removals = false;       // a full snapshot file may declare vanished records removed
+  nlohmann::json options = nlohmann::json::object();  // format-specific settings
+};
+
+struct Config {
+  std::string data_dir = "data";
+  std::string listen = "127.0.0.1:8080";  // host:port for `serve`
+  std::string token;                      // bearer token for writes; MOVIEC_TOKEN overrides
+
+  // Actors and backpressure.
+  std::size_t max_in_flight = 512;        // records a source may have unacknowledged
+  std::size_t max_live_movies = 10000;    // live movie actors before the registry evicts
+  std::chrono::milliseconds movie_idle_timeout{30000};  // idle movie actors stop after this
+  std::size_t snapshot_every = 50;        // a movie snapshots after this many new events
+  std::size_t snapshots_kept = 3;         // snapshots retained per movie
+  std::size_t journal_max_batch = 1024;   // append requests per group commit
+  bool sync_writes = true;                // fsync each group commit (acknowledged = durable)
+
+  std::vector<SourceConfig> sources;
+  events::FieldRules rules = events::FieldRules::defaults();
+
+  const SourceConfig* find_source(const std::string& name) const;
+
+  /// The built-in configuration (an "imdb" source of format "imdb_tsv" and the
+  /// default field rules).
+  static Config defaults();
+};
+
+/// Builds a Config from defaults overridden by `j`. Unknown keys, wrong types and
+/// invalid values fail with one message naming the key path, e.g.
+/// "rules.fields.title.strategy: unknown strategy \"best\"".
+StatusOr<Config> parse(const nlohmann::json& j);
+
+/// Reads and parses a config file; a missing file or bad JSON names the file.
+StatusOr<Config> load(const std::string& path);
+
+/// The effective configuration as JSON (GET /config, `moviec config`).
+nlohmann::json to_json(const Config& c);
+
+}  // namespace moviec::config

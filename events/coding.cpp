@@ -1,0 +1,76 @@
+#include "events/coding.hpp"
+
+namespace moviec::events {
+
+using nlohmann::json;
+
+namespace {
+
+json envelope_json(const Event& e) {
+  return json{{"seq", e.sequence},   {"stream", e.stream},      {"ver", e.version},
+              {"type", type_name(e.type)}, {"schema", e.schema_version}, {"time", e.time_ms},
+              {"source", e.source},  {"cause", e.causation_seq}, {"input", e.causation},
+              {"corr", e.correlation}, {"id", e.id},            {"data", e.data}};
+}
+
+/// Upcasters: each turns schema version N into N+1. None exist yet (version 1 is
+/// the first); add one per schema bump and never edit an old one.
+void upcast(json& /*j*/, std::uint32_t& version) {
+  while (version < kCurrentSchemaVersion) {
+    switch (version) {
+      default:
+        ++version;
+    }
+  }
+}
+
+}  // namespace
+
+std::string encode(const Event& e) { return envelope_json(e).dump(); }
+
+StatusOr<Event> decode(std::string_view bytes) {
+  json j = json::parse(bytes.begin(), bytes.end(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return Status::corruption("event is not a JSON object");
+  try {
+    Event e;
+    auto type = type_from_name(j.at("type").get<std::string>());
+    if (!type) return Status::corruption("unknown event type " + j.at("type").dump());
+    auto schema = j.at("schema").get<std::uint32_t>();
+    if (schema > kCurrentSchemaVersion)
+      return Status::corruption("event schema " + std::to_string(schema) + " is newer than " +
+                                std::to_string(kCurrentSchemaVersion));
+    upcast(j, schema);
+    e.type = *type;
+    e.schema_version = schema;
+    e.sequence = j.at("seq").get<std::uint64_t>();
+    e.stream = j.at("stream").get<std::string>();
+    e.version = j.at("ver").get<std::uint64_t>();
+    e.time_ms = j.at("time").get<std::int64_t>();
+    e.source = j.value("source", "");
+    e.causation_seq = j.value("cause", std::uint64_t{0});
+    e.causation = j.value("input", "");
+    e.correlation = j.value("corr", "");
+    e.id = j.value("id", "");
+    e.data = std::move(j.at("data"));
+    return e;
+  } catch (const json::exception& ex) {
+    return Status::corruption(std::string("malformed event: ") + ex.what());
+  }
+}
+
+json to_json(const Event& e) {
+  return json{{"sequence", e.sequence},
+              {"stream", e.stream},
+              {"version", e.version},
+              {"type", type_name(e.type)},
+              {"schema_version", e.schema_version},
+              {"time", e.time_ms},
+              {"source", e.source},
+              {"causation_seq", e.causation_seq},
+              {"causation", e.causation},
+              {"correlation", e.correlation},
+              {"event_id", e.id},
+              {"data", e.data}};
+}
+
+}  // namespace moviec::events

@@ -1,0 +1,87 @@
+#include "events/event.hpp"
+
+#include <array>
+
+namespace moviec::events {
+
+using nlohmann::json;
+
+namespace {
+constexpr std::array<std::pair<EventType, std::string_view>, 3> kTypeNames{{
+    {EventType::source_record_changed, "SourceRecordChanged"},
+    {EventType::source_record_removed, "SourceRecordRemoved"},
+    {EventType::movie_changed, "MovieChanged"},
+}};
+}  // namespace
+
+std::string_view type_name(EventType t) {
+  for (auto& [type, name] : kTypeNames)
+    if (type == t) return name;
+  return "Unknown";
+}
+
+std::optional<EventType> type_from_name(std::string_view name) {
+  for (auto& [type, n] : kTypeNames)
+    if (n == name) return type;
+  return std::nullopt;
+}
+
+json to_data(const SourceRecordChanged& p) {
+  json j{{"record", p.record}, {"fingerprint", p.fingerprint}};
+  if (!p.previous_fingerprint.empty()) j["previous_fingerprint"] = p.previous_fingerprint;
+  if (!p.match_method.empty()) j["match_method"] = p.match_method;
+  return j;
+}
+
+json to_data(const SourceRecordRemoved& p) {
+  return json{{"source", p.source},
+              {"source_id", p.source_id},
+              {"previous_fingerprint", p.previous_fingerprint}};
+}
+
+json to_data(const MovieChanged& p) {
+  json fields = json::array();
+  for (auto& f : p.fields)
+    fields.push_back(json{{"field", f.field},
+                          {"old", f.old_value},
+                          {"new", f.new_value},
+                          {"source", f.source},
+                          {"rule", f.rule},
+                          {"caused_by", f.caused_by}});
+  return json{{"rules_version", p.rules_version}, {"fields", std::move(fields)}};
+}
+
+SourceRecordChanged source_record_changed(const Event& e) {
+  SourceRecordChanged p;
+  p.record = e.data.at("record").get<SourceRecord>();
+  p.fingerprint = e.data.value("fingerprint", "");
+  p.previous_fingerprint = e.data.value("previous_fingerprint", "");
+  p.match_method = e.data.value("match_method", "");
+  return p;
+}
+
+SourceRecordRemoved source_record_removed(const Event& e) {
+  return {e.data.value("source", ""), e.data.value("source_id", ""),
+          e.data.value("previous_fingerprint", "")};
+}
+
+MovieChanged movie_changed(const Event& e) {
+  MovieChanged p;
+  p.rules_version = e.data.value("rules_version", 0u);
+  for (auto& f : e.data.value("fields", json::array()))
+    p.fields.push_back(FieldChange{f.value("field", ""), f.value("old", json()),
+                                   f.value("new", json()), f.value("source", ""),
+                                   f.value("rule", ""), f.value("caused_by", std::uint64_t{0})});
+  return p;
+}
+
+void resolve_causation(Event& e, std::uint64_t cause_seq) {
+  if (e.causation_seq == 0) e.causation_seq = cause_seq;
+  if (e.type != EventType::movie_changed) return;
+  auto it = e.data.find("fields");
+  if (it == e.data.end()) return;
+  for (auto& f : *it)
+    if (f.value("caused_by", std::uint64_t{0}) == 0) f["caused_by"] = cause_seq;
+}
+
+}  // namespace moviec::events

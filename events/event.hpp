@@ -1,0 +1,89 @@
+#pragma once
+// Events: the only facts moviec stores. An Event is an envelope (where it sits in
+// the log, what caused it) around a JSON payload whose shape its type defines.
+// The on-disk encoding is in events/coding.hpp.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "events/source_record.hpp"
+
+namespace moviec::events {
+
+/// Event types as stored. The numbers are on disk: never change or reuse one.
+enum class EventType : std::uint8_t {
+  // 0 is reserved for "unknown" so that a zeroed value never decodes as an event.
+  source_record_changed = 1,  // a source published a new or changed record
+  source_record_removed = 2,  // a record vanished from a full snapshot of its source
+  movie_changed = 3,          // the golden record changed: per-field diffs with provenance
+};
+
+/// "SourceRecordChanged", ... ; the names used in JSON and over HTTP.
+std::string_view type_name(EventType t);
+std::optional<EventType> type_from_name(std::string_view name);
+
+/// The schema version written on every new event. Older versions are upcast on read.
+inline constexpr std::uint32_t kCurrentSchemaVersion = 1;
+
+struct Event {
+  std::uint64_t sequence = 0;   // global, gap-free, 1-based; assigned by the journal at commit
+  std::string stream;           // the movie id whose stream holds this event
+  std::uint64_t version = 0;    // position in the stream, 1-based; assigned at commit
+  EventType type = EventType::movie_changed;
+  std::uint32_t schema_version = kCurrentSchemaVersion;
+  std::int64_t time_ms = 0;     // wall clock at creation, Unix milliseconds
+  std::string source;           // the source name the event came from ("rules" for re-aggregation)
+  std::uint64_t causation_seq = 0;  // the event that caused this one; 0 = caused by outside input
+  std::string causation;        // the outside input: "title.basics.tsv:42", a request id, ...
+  std::string correlation;      // the ingest batch or request this belongs to
+  std::string id;               // idempotency key: appending the same id twice writes once
+  nlohmann::json data;          // the payload, shaped by `type`
+};
+
+// --- payloads -----------------------------------------------------------------
+
+struct SourceRecordChanged {
+  SourceRecord record;
+  std::string fingerprint;           // record.fingerprint()
+  std::string previous_fingerprint;  // empty when the source had no record with this id
+  std::string match_method;          // how the record found this movie: "source_movie_id", ...
+};
+
+struct SourceRecordRemoved {
+  std::string source;
+  std::string source_id;
+  std::string previous_fingerprint;
+};
+
+/// One field of the golden record that changed, and why it has its new value.
+struct FieldChange {
+  std::string field;
+  nlohmann::json old_value;  // null when the field was empty
+  nlohmann::json new_value;  // null when the field is now empty
+  std::string source;        // the source whose value won
+  std::string rule;          // the strategy that decided, e.g. "source_priority"
+  std::uint64_t caused_by = 0;  // sequence of the source event that supplied the value
+};
+
+struct MovieChanged {
+  std::uint32_t rules_version = 0;
+  std::vector<FieldChange> fields;
+};
+
+nlohmann::json to_data(const SourceRecordChanged& p);
+nlohmann::json to_data(const SourceRecordRemoved& p);
+nlohmann::json to_data(const MovieChanged& p);
+SourceRecordChanged source_record_changed(const Event& e);
+SourceRecordRemoved source_record_removed(const Event& e);
+MovieChanged movie_changed(const Event& e);
+
+/// Called by the journal once `e` has its place: an event that was built before its
+/// cause had a sequence (caused_by 0 in its payload) now names `cause_seq`.
+void resolve_causation(Event& e, std::uint64_t cause_seq);
+
+}  // namespace moviec::events

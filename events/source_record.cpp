@@ -1,0 +1,113 @@
+#include "events/source_record.hpp"
+
+#include "events/hash.hpp"
+
+namespace moviec::events {
+
+using nlohmann::json;
+
+bool Rating::operator==(const Rating& o) const {
+  return name == o.name && value == o.value && scale_min == o.scale_min &&
+         scale_max == o.scale_max && votes == o.votes && normalized == o.normalized;
+}
+
+bool LocalizedName::operator==(const LocalizedName& o) const {
+  return title == o.title && region == o.region && language == o.language &&
+         is_original == o.is_original;
+}
+
+bool SourceRecord::operator==(const SourceRecord& o) const {
+  return json(*this) == json(o);
+}
+
+std::string SourceRecord::fingerprint() const {
+  // nlohmann::json objects are std::map-backed, so dump() is canonical.
+  return to_hex(fnv1a64(json(*this).dump()));
+}
+
+void to_json(json& j, const Rating& r) {
+  j = json{{"name", r.name},           {"value", r.value}, {"scale_min", r.scale_min},
+           {"scale_max", r.scale_max}, {"votes", r.votes}, {"normalized", r.normalized}};
+}
+
+void from_json(const json& j, Rating& r) {
+  r.name = j.value("name", "");
+  r.value = j.value("value", 0.0);
+  r.scale_min = j.value("scale_min", 0.0);
+  r.scale_max = j.value("scale_max", 0.0);
+  r.votes = j.value("votes", std::int64_t{0});
+  r.normalized = j.value("normalized", 0.0);
+}
+
+void to_json(json& j, const LocalizedName& n) {
+  j = json{{"title", n.title}};
+  if (!n.region.empty()) j["region"] = n.region;
+  if (!n.language.empty()) j["language"] = n.language;
+  if (n.is_original) j["is_original"] = true;
+}
+
+void from_json(const json& j, LocalizedName& n) {
+  n.title = j.value("title", "");
+  n.region = j.value("region", "");
+  n.language = j.value("language", "");
+  n.is_original = j.value("is_original", false);
+}
+
+namespace {
+template <class T>
+void put_optional(json& j, const char* key, const std::optional<T>& v) {
+  if (v) j[key] = *v;
+}
+template <class T>
+void get_optional(const json& j, const char* key, std::optional<T>& v) {
+  auto it = j.find(key);
+  if (it != j.end() && !it->is_null()) v = it->get<T>();
+  else v.reset();
+}
+void put_string(json& j, const char* key, const std::string& v) {
+  if (!v.empty()) j[key] = v;
+}
+}  // namespace
+
+// Empty values are left out so that fingerprints do not depend on how a source
+// spells "missing" once it has been normalized.
+void to_json(json& j, const SourceRecord& r) {
+  j = json::object();
+  j["source"] = r.source;
+  j["source_id"] = r.source_id;
+  put_string(j, "movie_id", r.movie_id);
+  put_string(j, "title", r.title);
+  put_string(j, "country_of_origin", r.country_of_origin);
+  if (!r.source_ratings.empty()) j["source_ratings"] = r.source_ratings;
+  put_string(j, "registration_date", r.registration_date);
+  if (!r.names.empty()) j["names"] = r.names;
+  if (!r.genres.empty()) j["genres"] = r.genres;
+  put_optional(j, "crating_performance", r.crating_performance);
+  put_optional(j, "crating_soundtrack", r.crating_soundtrack);
+  put_optional(j, "crating_screenplay", r.crating_screenplay);
+  put_optional(j, "year", r.year);
+  put_optional(j, "runtime_minutes", r.runtime_minutes);
+  if (!r.external_ids.empty()) j["external_ids"] = r.external_ids;
+  if (!r.metadata.empty()) j["metadata"] = r.metadata;
+}
+
+void from_json(const json& j, SourceRecord& r) {
+  r.source = j.value("source", "");
+  r.source_id = j.value("source_id", "");
+  r.movie_id = j.value("movie_id", "");
+  r.title = j.value("title", "");
+  r.country_of_origin = j.value("country_of_origin", "");
+  r.source_ratings = j.value("source_ratings", std::vector<Rating>{});
+  r.registration_date = j.value("registration_date", "");
+  r.names = j.value("names", std::vector<LocalizedName>{});
+  r.genres = j.value("genres", std::vector<std::string>{});
+  get_optional(j, "crating_performance", r.crating_performance);
+  get_optional(j, "crating_soundtrack", r.crating_soundtrack);
+  get_optional(j, "crating_screenplay", r.crating_screenplay);
+  get_optional(j, "year", r.year);
+  get_optional(j, "runtime_minutes", r.runtime_minutes);
+  r.external_ids = j.value("external_ids", std::map<std::string, std::string>{});
+  r.metadata = j.value("metadata", std::map<std::string, std::string>{});
+}
+
+}  // namespace moviec::events

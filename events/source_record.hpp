@@ -1,0 +1,69 @@
+#pragma once
+// The common source schema: every source (IMDb, MovieLens, Rotten Tomatoes, JSON
+// feeds, config-defined layouts) maps its rows into one SourceRecord. Values are
+// normalized at the edge (sources/normalize.hpp); this type only carries them.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace moviec::events {
+
+/// One rating as a source published it, plus the value on the common 0-100 scale.
+struct Rating {
+  std::string name;         // which rating of the source: "imdb", "tomatometer", "audience", ...
+  double value = 0;         // as published
+  double scale_min = 0;     // the published scale, e.g. 1..10, 0..100, 0.5..5
+  double scale_max = 0;
+  std::int64_t votes = 0;   // 0 when the source gives no count
+  double normalized = 0;    // value / scale_max * 100, the one scale moviec compares on
+  bool operator==(const Rating&) const;
+};
+
+/// A title in one language or region (IMDb akas, MovieLens bracketed alternates).
+struct LocalizedName {
+  std::string title;
+  std::string region;
+  std::string language;
+  bool is_original = false;
+  bool operator==(const LocalizedName&) const;
+};
+
+/// The seed's Movie-C source schema plus year, runtime, external ids and metadata.
+struct SourceRecord {
+  std::string source;            // configured source name, e.g. "imdb"
+  std::string source_id;         // the id the source uses for this record
+  std::string movie_id;          // the moviec id when the source knows it (IMDb tconst)
+  std::string title;
+  std::string country_of_origin;
+  std::vector<Rating> source_ratings;
+  std::string registration_date;  // ISO 8601 date, empty when unknown
+  std::vector<LocalizedName> names;
+  std::vector<std::string> genres;
+  std::optional<double> crating_performance;
+  std::optional<double> crating_soundtrack;
+  std::optional<double> crating_screenplay;
+  std::optional<int> year;
+  std::optional<int> runtime_minutes;
+  std::map<std::string, std::string> external_ids;  // e.g. {"imdb": "tt0114709", "tmdb": "862"}
+  std::map<std::string, std::string> metadata;      // anything else worth keeping
+
+  bool operator==(const SourceRecord&) const;
+
+  /// Stable 64-bit content hash (hex) of the canonical JSON form: equal records,
+  /// equal fingerprints, across runs and machines.
+  std::string fingerprint() const;
+};
+
+void to_json(nlohmann::json& j, const Rating& r);
+void from_json(const nlohmann::json& j, Rating& r);
+void to_json(nlohmann::json& j, const LocalizedName& n);
+void from_json(const nlohmann::json& j, LocalizedName& n);
+void to_json(nlohmann::json& j, const SourceRecord& r);
+void from_json(const nlohmann::json& j, SourceRecord& r);
+
+}  // namespace moviec::events

@@ -1,0 +1,47 @@
+#pragma once
+// The port every source format implements: a pull-based stream of normalized
+// SourceRecords from input files, with rejects reported as they are met. Readers
+// hold a bounded amount of memory whatever the input size.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.hpp"
+#include "config/config.hpp"
+#include "events/source_record.hpp"
+
+namespace moviec::sources {
+
+/// Input that could not be used, and why. The rest of the input still goes through.
+struct Reject {
+  std::string file;
+  std::uint64_t line = 0;  // 1-based; 0 when the reject is about the whole file
+  std::string reason;
+};
+
+struct Item {
+  events::SourceRecord record;
+  std::string input;  // where it came from, "title.basics.tsv:42": the causation of its event
+};
+
+class RecordReader {
+ public:
+  virtual ~RecordReader() = default;
+
+  /// Fills `out` with the next record and returns true; false at the end of input.
+  /// Rejected rows met on the way are appended to `rejects`.
+  virtual bool next(Item& out, std::vector<Reject>& rejects) = 0;
+
+  /// Progress: bytes consumed so far and in total (all input files).
+  virtual std::uint64_t bytes_read() const = 0;
+  virtual std::uint64_t bytes_total() const = 0;
+};
+
+/// Opens a reader for `source` over `files` (which file is which is decided by the
+/// format, e.g. by name for IMDb). Fails for an unknown format or unreadable file.
+StatusOr<std::unique_ptr<RecordReader>> open_reader(const config::SourceConfig& source,
+                                                    const std::vector<std::string>& files);
+
+}  // namespace moviec::sources

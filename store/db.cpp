@@ -1,0 +1,84 @@
+#include "store/db.hpp"
+
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+
+namespace moviec::store {
+
+Status from_rocksdb(const rocksdb::Status& s, const std::string& what) {
+  if (s.ok()) return Status::ok();
+  auto msg = what + ": " + s.ToString();
+  if (s.IsNotFound()) return Status::not_found(msg);
+  if (s.IsBusy() || s.IsTimedOut()) return Status::busy(msg);
+  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos)
+    return Status::busy(what + ": the data directory is in use by another moviec process (" +
+                        s.ToString() + ")");
+  if (s.IsCorruption()) return Status::corruption(msg);
+  if (s.IsInvalidArgument()) return Status::invalid(msg);
+  return Status::io_error(msg);
+}
+
+StatusOr<std::unique_ptr<Db>> Db::open(const std::string& path, Options options) {
+  rocksdb::Options db_options;
+  db_options.create_if_missing = options.create_if_missing;
+  db_options.create_missing_column_families = true;
+  db_options.IncreaseParallelism(2);
+  // Keep memory bounded whatever the input size: a small shared block cache.
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(64 << 20);
+  rocksdb::ColumnFamilyOptions cf_options;
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  cf_options.write_buffer_size = 16 << 20;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (auto name : kColumnFamilyNames) descriptors.emplace_back(std::string(name), cf_options);
+
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s;
+  if (options.read_only)
+    s = rocksdb::DB::OpenForReadOnly(db_options, path, descriptors, &handles, &raw);
+  else
+    s = rocksdb::DB::Open(db_options, path, descriptors, &handles, &raw);
+  if (!s.ok()) return from_rocksdb(s, "opening " + path);
+
+  std::unique_ptr<Db> db(new Db());
+  db->path_ = path;
+  db->db_.reset(raw);
+  for (std::size_t i = 0; i < handles.size(); ++i) db->handles_[i] = handles[i];
+  return db;
+}
+
+Db::~Db() {
+  // Column family handles must go before the database.
+  for (auto* h : handles_)
+    if (h) db_->DestroyColumnFamilyHandle(h);
+}
+
+Status Db::write(rocksdb::WriteBatch& batch, bool sync) {
+  rocksdb::WriteOptions wo;
+  wo.sync = sync;
+  return from_rocksdb(db_->Write(wo, &batch), "write");
+}
+
+StatusOr<std::string> Db::get(ColumnFamily f, const std::string& key) {
+  std::string value;
+  auto s = db_->Get(rocksdb::ReadOptions(), cf(f), key, &value);
+  if (s.IsNotFound()) return Status::not_found(std::string(name_of(f)) + " has no such key");
+  if (!s.ok()) return from_rocksdb(s, "get");
+  return value;
+}
+
+std::unique_ptr<rocksdb::Iterator> Db::iterator(ColumnFamily f, const rocksdb::ReadOptions& ro) {
+  return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(ro, cf(f)));
+}
+
+Status Db::clear(ColumnFamily f) {
+  // Key by key in one batch: read models are rebuilt rarely and this keeps no range tombstones.
+  rocksdb::WriteBatch batch;
+  auto it = iterator(f);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) batch.Delete(cf(f), it->key());
+  return write(batch, false);
+}
+
+}  // namespace moviec::store

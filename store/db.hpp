@@ -1,0 +1,65 @@
+#pragma once
+// The storage port: one RocksDB instance with moviec's column families. Everything
+// else in store/ builds keys with store/keys.hpp and writes through write().
+// RocksDB is thread-safe: the HTTP layer reads through the same Db concurrently.
+
+#include <array>
+#include <memory>
+#include <string>
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include "common/status.hpp"
+#include "store/column_families.hpp"
+
+namespace moviec::store {
+
+class Db {
+ public:
+  struct Options {
+    bool create_if_missing = true;
+    bool read_only = false;
+  };
+
+  /// Opens (or creates) the database under `path`. Fails with `busy` when another
+  /// process holds it open for writing.
+  static StatusOr<std::unique_ptr<Db>> open(const std::string& path, Options options);
+  static StatusOr<std::unique_ptr<Db>> open(const std::string& path) {
+    return open(path, Options{});
+  }
+
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  rocksdb::DB* raw() { return db_.get(); }
+  rocksdb::ColumnFamilyHandle* cf(ColumnFamily f) {
+    return handles_[static_cast<std::size_t>(f)];
+  }
+  const std::string& path() const { return path_; }
+
+  /// Commits a batch atomically; sync=true survives power loss, false survives a
+  /// process crash (WAL in the OS page cache).
+  [[nodiscard]] Status write(rocksdb::WriteBatch& batch, bool sync);
+
+  /// A point read; not_found when absent.
+  [[nodiscard]] StatusOr<std::string> get(ColumnFamily f, const std::string& key);
+
+  std::unique_ptr<rocksdb::Iterator> iterator(ColumnFamily f,
+                                              const rocksdb::ReadOptions& ro = {});
+
+  /// Drops every key of a column family (used when rebuilding read models).
+  [[nodiscard]] Status clear(ColumnFamily f);
+
+ private:
+  Db() = default;
+  std::string path_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::array<rocksdb::ColumnFamilyHandle*, kColumnFamilyCount> handles_{};
+};
+
+/// Turns a RocksDB status into ours (busy for a lock held by another process).
+Status from_rocksdb(const rocksdb::Status& s, const std::string& what);
+
+}  // namespace moviec::store

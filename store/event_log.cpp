@@ -1,0 +1,187 @@
+#include "store/event_log.hpp"
+
+#include <cassert>
+#include <map>
+#include <set>
+
+#include "events/coding.hpp"
+#include "events/hash.hpp"
+#include "store/keys.hpp"
+
+namespace moviec::store {
+
+using events::Event;
+
+EventLog::EventLog(Db& db) : db_(db) {
+  auto last = db_.get(ColumnFamily::meta, std::string(keys::kLastSequence));
+  if (last) last_sequence_ = keys::get_be64(*last);
+}
+
+StatusOr<std::uint64_t> EventLog::stream_version(const std::string& stream) {
+  auto head = db_.get(ColumnFamily::stream_heads, keys::stream_head_key(stream));
+  if (head) return keys::get_be64(*head);
+  if (head.status().code() == Status::Code::not_found) return std::uint64_t{0};
+  return head.status();
+}
+
+std::vector<StatusOr<AppendResult>> EventLog::append(std::vector<AppendRequest>& requests,
+                                                     bool sync) {
+  std::vector<StatusOr<AppendResult>> results;
+  rocksdb::WriteBatch batch;
+  std::uint64_t seq = last_sequence_.load();
+  std::map<std::string, std::uint64_t> heads;  // stream heads as of this batch
+  std::set<std::string> ids_in_batch;
+
+  for (auto& req : requests) {
+    if (req.events.empty()) {
+      results.emplace_back(Status::invalid("append request with no events"));
+      continue;
+    }
+    for (auto& e : req.events)  // an id is what makes a retry idempotent: never leave it empty
+      if (e.id.empty())
+        e.id = events::hash_id(req.stream + '\0' + std::string(events::type_name(e.type)) +
+                               '\0' + e.data.dump());
+
+    const auto& first_id = req.events.front().id;
+    auto existing = db_.get(ColumnFamily::event_ids, keys::event_id_key(first_id));
+    if (existing) {
+      AppendResult dup;
+      dup.duplicate = true;
+      dup.first_sequence = keys::get_be64(*existing);
+      dup.last_sequence = dup.first_sequence + req.events.size() - 1;
+      results.emplace_back(dup);
+      continue;
+    }
+    if (ids_in_batch.count(first_id)) {
+      results.emplace_back(Status::conflict("event id " + first_id + " twice in one batch"));
+      continue;
+    }
+
+    auto head_it = heads.find(req.stream);
+    std::uint64_t head = 0;
+    if (head_it != heads.end()) {
+      head = head_it->second;
+    } else {
+      auto stored = stream_version(req.stream);
+      if (!stored) {
+        results.emplace_back(stored.status());
+        continue;
+      }
+      head = *stored;
+    }
+    if (head != req.expected_version) {
+      results.emplace_back(Status::conflict("stream " + req.stream + " is at version " +
+                                            std::to_string(head) + ", expected " +
+                                            std::to_string(req.expected_version)));
+      continue;
+    }
+
+    AppendResult r;
+    r.first_sequence = seq + 1;
+    for (auto& e : req.events) {
+      e.sequence = ++seq;
+      e.stream = req.stream;
+      e.version = ++head;
+      if (req.chain_causation && e.sequence > r.first_sequence)
+        events::resolve_causation(e, e.sequence - 1);
+      batch.Put(db_.cf(ColumnFamily::log), keys::log_key(e.sequence), events::encode(e));
+      batch.Put(db_.cf(ColumnFamily::streams), keys::stream_key(req.stream, e.version),
+                keys::be64(e.sequence));
+      batch.Put(db_.cf(ColumnFamily::event_ids), keys::event_id_key(e.id), keys::be64(e.sequence));
+      ids_in_batch.insert(e.id);
+    }
+    for (auto& w : req.side_writes) batch.Put(db_.cf(w.family), w.key, w.value);
+    batch.Put(db_.cf(ColumnFamily::stream_heads), keys::stream_head_key(req.stream),
+              keys::be64(head));
+    heads[req.stream] = head;
+    r.last_sequence = seq;
+    r.version = head;
+    results.emplace_back(r);
+  }
+
+  if (seq == last_sequence_.load()) return results;  // nothing new: no write at all
+  batch.Put(db_.cf(ColumnFamily::meta), std::string(keys::kLastSequence), keys::be64(seq));
+  auto st = db_.write(batch, sync);
+  if (!st) {
+    for (auto& r : results)
+      if (r && !r->duplicate) r = st;
+    return results;
+  }
+  // Published only after the write: readers never see a sequence that is not stored.
+  last_sequence_ = seq;
+  return results;
+}
+
+StatusOr<AppendResult> EventLog::append(AppendRequest request, bool sync) {
+  std::vector<AppendRequest> one;
+  one.push_back(std::move(request));
+  return std::move(append(one, sync).front());
+}
+
+Status EventLog::read_stream(const std::string& stream, std::uint64_t from_version,
+                             const std::function<bool(const Event&)>& visit) {
+  auto prefix = keys::stream_prefix(stream);
+  auto it = db_.iterator(ColumnFamily::streams);
+  for (it->Seek(keys::stream_key(stream, from_version)); it->Valid(); it->Next()) {
+    auto key = it->key();
+    if (!key.starts_with(prefix) || key.size() != prefix.size() + 8) break;
+    auto event = read(keys::get_be64(it->value().ToStringView()));
+    if (!event) return event.status();
+    if (!visit(*event)) break;
+  }
+  return from_rocksdb(it->status(), "reading stream " + stream);
+}
+
+Status EventLog::read_from(std::uint64_t after_sequence,
+                           const std::function<bool(const Event&)>& visit) {
+  auto it = db_.iterator(ColumnFamily::log);
+  for (it->Seek(keys::log_key(after_sequence + 1)); it->Valid(); it->Next()) {
+    auto event = events::decode(it->value().ToStringView());
+    if (!event)
+      return Status::corruption("event " + std::to_string(keys::get_be64(it->key().ToStringView())) +
+                                ": " + event.status().message());
+    if (!visit(*event)) break;
+  }
+  return from_rocksdb(it->status(), "reading the log");
+}
+
+StatusOr<Event> EventLog::read(std::uint64_t sequence) {
+  auto bytes = db_.get(ColumnFamily::log, keys::log_key(sequence));
+  if (!bytes) return bytes.status();
+  auto event = events::decode(*bytes);
+  if (!event)
+    return Status::corruption("event " + std::to_string(sequence) + ": " +
+                              event.status().message());
+  return event;
+}
+
+StatusOr<std::optional<std::pair<std::uint64_t, std::string>>> EventLog::latest_snapshot(
+    const std::string& stream, std::uint64_t max_version) {
+  using Result = std::optional<std::pair<std::uint64_t, std::string>>;
+  auto prefix = keys::stream_prefix(stream);
+  auto it = db_.iterator(ColumnFamily::snapshots);
+  it->SeekForPrev(keys::snapshot_key(stream, max_version));
+  if (!it->Valid()) {
+    auto st = from_rocksdb(it->status(), "reading snapshots");
+    if (!st) return st;
+    return Result{};
+  }
+  auto key = it->key();
+  if (!key.starts_with(prefix) || key.size() != prefix.size() + 8) return Result{};
+  return Result{{keys::version_of(key.ToStringView()), it->value().ToString()}};
+}
+
+Status EventLog::prune_snapshots(const std::string& stream, std::size_t keep) {
+  auto prefix = keys::stream_prefix(stream);
+  std::vector<std::string> found;
+  auto it = db_.iterator(ColumnFamily::snapshots);
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next())
+    if (it->key().size() == prefix.size() + 8) found.push_back(it->key().ToString());
+  if (found.size() <= keep) return Status::ok();
+  rocksdb::WriteBatch batch;
+  for (std::size_t i = 0; i + keep < found.size(); ++i)
+    batch.Delete(db_.cf(ColumnFamily::snapshots), found[i]);
+  return db_.write(batch, false);
+}
+
+}  // namespace moviec::store

@@ -1,0 +1,92 @@
+#pragma once
+// The append-only event log: a global gap-free sequence plus one stream per movie.
+//
+// Invariants, all kept by append():
+//  - sequences are 1, 2, 3, ... with no gap; stream versions likewise per stream;
+//  - a request commits whole or not at all, in one WriteBatch with its stream index,
+//    stream head, event ids, side writes and the new last sequence;
+//  - a request whose expected version is not the stream's head fails with `conflict`
+//    and writes nothing: there is never a silent overwrite;
+//  - a request whose first event id is already stored is a duplicate: it writes
+//    nothing and reports where the original landed (idempotent retry).
+// Appends come from one writer (the journal actor); reads are safe from any thread.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.hpp"
+#include "events/event.hpp"
+#include "store/db.hpp"
+
+namespace moviec::store {
+
+/// A write that must commit atomically with a request's events (a source
+/// fingerprint, a snapshot).
+struct SideWrite {
+  ColumnFamily family;
+  std::string key;
+  std::string value;
+};
+
+struct AppendRequest {
+  std::string stream;
+  std::uint64_t expected_version = 0;   // the stream head the writer folded up to
+  std::vector<events::Event> events;    // sequence, stream and version are set at commit
+  std::vector<SideWrite> side_writes;
+  /// Events after the first whose cause is the event just before them in this
+  /// request get it resolved here (events::resolve_causation).
+  bool chain_causation = true;
+};
+
+struct AppendResult {
+  std::uint64_t first_sequence = 0;
+  std::uint64_t last_sequence = 0;
+  std::uint64_t version = 0;  // the stream head after the append
+  bool duplicate = false;     // nothing written: the same event id was appended before
+};
+
+class EventLog {
+ public:
+  /// Reads the last sequence; the Db must outlive the log.
+  explicit EventLog(Db& db);
+  EventLog(const EventLog&) = delete;
+  EventLog& operator=(const EventLog&) = delete;
+
+  /// Group commit: all requests in one WriteBatch. Results are per request, in order;
+  /// a failed request (conflict) does not stop the others. A failed write fails all.
+  std::vector<StatusOr<AppendResult>> append(std::vector<AppendRequest>& requests, bool sync);
+  StatusOr<AppendResult> append(AppendRequest request, bool sync);
+
+  std::uint64_t last_sequence() const { return last_sequence_.load(); }
+
+  /// The stream's head version; 0 for a stream with no events.
+  StatusOr<std::uint64_t> stream_version(const std::string& stream);
+
+  /// Visits the stream's events with version >= from_version, oldest first, until
+  /// `visit` returns false.
+  Status read_stream(const std::string& stream, std::uint64_t from_version,
+                     const std::function<bool(const events::Event&)>& visit);
+
+  /// Visits the global log from after_sequence + 1 on, until `visit` returns false.
+  Status read_from(std::uint64_t after_sequence,
+                   const std::function<bool(const events::Event&)>& visit);
+
+  StatusOr<events::Event> read(std::uint64_t sequence);
+
+  /// The newest snapshot of a stream with version <= max_version.
+  StatusOr<std::optional<std::pair<std::uint64_t, std::string>>> latest_snapshot(
+      const std::string& stream, std::uint64_t max_version = UINT64_MAX);
+
+  /// Deletes all but the newest `keep` snapshots of a stream.
+  Status prune_snapshots(const std::string& stream, std::size_t keep);
+
+ private:
+  Db& db_;
+  std::atomic<std::uint64_t> last_sequence_{0};
+};
+
+}  // namespace moviec::store

@@ -1,0 +1,105 @@
+#pragma once
+// All key encodings, in one place. Byte order rule: every integer in a key is a
+// fixed-width big-endian u64, so RocksDB's bytewise order is numeric order.
+// Composite keys join their parts with a 0x00 byte; ids and names never hold one
+// (sources reject NUL bytes as invalid input).
+//
+//   log            BE64(sequence)
+//   streams        movie_id 0x00 BE64(version)
+//   stream_heads   movie_id
+//   event_ids      event_id
+//   snapshots      movie_id 0x00 BE64(version)
+//   checkpoints    projection name
+//   fingerprints   source 0x00 source_id
+//   movies         movie_id
+//   movie_index    't' 0x00 token 0x00 movie_id     title word (folded, see search_tokens)
+//                  'y' 0x00 BE64(year) 0x00 movie_id
+//                  'g' 0x00 genre (lower case) 0x00 movie_id
+//   stats          "movies" | "source_records" 0x00 source     -> decimal count
+//   meta           "last_sequence"                              -> BE64
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace moviec::store::keys {
+
+inline void put_be64(std::string& out, std::uint64_t v) {
+  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xff));
+}
+
+inline std::string be64(std::uint64_t v) {
+  std::string s;
+  put_be64(s, v);
+  return s;
+}
+
+inline std::uint64_t get_be64(std::string_view s) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < 8 && i < s.size(); ++i) v = (v << 8) | static_cast<unsigned char>(s[i]);
+  return v;
+}
+
+inline std::string log_key(std::uint64_t seq) { return be64(seq); }
+
+inline std::string stream_prefix(std::string_view movie_id) {
+  std::string k(movie_id);
+  k.push_back('\0');
+  return k;
+}
+inline std::string stream_key(std::string_view movie_id, std::uint64_t version) {
+  auto k = stream_prefix(movie_id);
+  put_be64(k, version);
+  return k;
+}
+/// The version part of a streams or snapshots key.
+inline std::uint64_t version_of(std::string_view key) {
+  return key.size() < 8 ? 0 : get_be64(key.substr(key.size() - 8));
+}
+
+inline std::string stream_head_key(std::string_view movie_id) { return std::string(movie_id); }
+inline std::string event_id_key(std::string_view id) { return std::string(id); }
+inline std::string snapshot_key(std::string_view movie_id, std::uint64_t version) {
+  return stream_key(movie_id, version);
+}
+inline std::string checkpoint_key(std::string_view name) { return std::string(name); }
+
+inline std::string fingerprint_key(std::string_view source, std::string_view source_id) {
+  std::string k(source);
+  k.push_back('\0');
+  k.append(source_id);
+  return k;
+}
+
+inline std::string movie_key(std::string_view movie_id) { return std::string(movie_id); }
+
+// --- movie_index ---------------------------------------------------------------
+inline std::string index_prefix(char kind, std::string_view term) {
+  std::string k{kind, '\0'};
+  k.append(term);
+  k.push_back('\0');
+  return k;
+}
+inline std::string title_token_prefix(std::string_view token) { return index_prefix('t', token); }
+inline std::string year_prefix(int year) {
+  return index_prefix('y', be64(static_cast<std::uint64_t>(year)));
+}
+inline std::string genre_prefix(std::string_view genre_lower) { return index_prefix('g', genre_lower); }
+/// The movie id at the end of any movie_index key with a known prefix.
+inline std::string_view index_movie_id(std::string_view key, std::size_t prefix_size) {
+  return key.substr(prefix_size);
+}
+
+// --- stats and meta --------------------------------------------------------------
+inline constexpr std::string_view kMoviesCount = "movies";
+inline std::string source_records_key(std::string_view source) {
+  std::string k("source_records");
+  k.push_back('\0');
+  k.append(source);
+  return k;
+}
+inline constexpr std::string_view kSourceRecordsPrefix{"source_records\0", 15};
+inline constexpr std::string_view kLastSequence = "last_sequence";
+
+}  // namespace moviec::store::keys

@@ -1,0 +1,301 @@
+#include "store/read_models.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "events/text.hpp"
+#include "store/keys.hpp"
+
+namespace moviec::store {
+
+using events::Event;
+using events::EventType;
+using nlohmann::json;
+
+namespace {
+
+json empty_doc(const std::string& movie_id) {
+  return json{{"movie_id", movie_id}, {"version", 0},        {"last_sequence", 0},
+              {"rules_version", 0},   {"provenance", json::object()}, {"sources", json::array()}};
+}
+
+std::string lower_ascii(std::string s) {
+  for (auto& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+/// The movie_index keys a golden record should have.
+std::set<std::string> index_keys(const json& doc) {
+  std::set<std::string> out;
+  const std::string id = doc.value("movie_id", "");
+  if (auto t = doc.find("title"); t != doc.end() && t->is_string())
+    for (auto& w : events::words(t->get<std::string>())) out.insert(keys::title_token_prefix(w) + id);
+  if (auto y = doc.find("year"); y != doc.end() && y->is_number_integer())
+    out.insert(keys::year_prefix(y->get<int>()) + id);
+  if (auto g = doc.find("genres"); g != doc.end() && g->is_array())
+    for (auto& genre : *g)
+      if (genre.is_string()) out.insert(keys::genre_prefix(lower_ascii(genre.get<std::string>())) + id);
+  return out;
+}
+
+std::int64_t read_counter(Db& db, const std::string& key) {
+  auto v = db.get(ColumnFamily::stats, key);
+  if (!v) return 0;
+  try {
+    return std::stoll(*v);
+  } catch (...) {
+    return 0;
+  }
+}
+
+}  // namespace
+
+// --- Projector ------------------------------------------------------------------
+
+struct Projector::Pending {
+  std::map<std::string, json> docs;                       // touched docs, current state
+  std::map<std::string, std::set<std::string>> old_keys;  // their index keys before the batch
+  std::set<std::string> created;                          // docs that did not exist
+  std::map<std::string, std::int64_t> counters;           // stats key -> delta
+};
+
+Projector::Projector(Db& target) : db_(target) {
+  auto cp = db_.get(ColumnFamily::checkpoints, keys::checkpoint_key(kName));
+  if (cp) checkpoint_ = keys::get_be64(*cp);
+}
+
+json& Projector::doc_for(const std::string& movie_id, Pending& p) {
+  auto it = p.docs.find(movie_id);
+  if (it != p.docs.end()) return it->second;
+  auto stored = db_.get(ColumnFamily::movies, keys::movie_key(movie_id));
+  json doc;
+  if (stored) {
+    doc = json::parse(*stored, nullptr, false);
+    if (doc.is_discarded()) doc = empty_doc(movie_id);
+    p.old_keys[movie_id] = index_keys(doc);
+  } else {
+    doc = empty_doc(movie_id);
+    p.old_keys[movie_id] = {};
+    p.created.insert(movie_id);
+  }
+  return p.docs.emplace(movie_id, std::move(doc)).first->second;
+}
+
+void Projector::apply_one(const Event& e, Pending& p) {
+  json& doc = doc_for(e.stream, p);
+  doc["version"] = e.version;
+  doc["last_sequence"] = e.sequence;
+  auto& sources = doc["sources"];
+  switch (e.type) {
+    case EventType::source_record_changed: {
+      auto& r = e.data.at("record");
+      json ref{{"source", r.value("source", "")}, {"source_id", r.value("source_id", "")}};
+      if (std::find(sources.begin(), sources.end(), ref) == sources.end()) {
+        sources.push_back(ref);
+        p.counters[keys::source_records_key(ref["source"].get<std::string>())] += 1;
+      }
+      break;
+    }
+    case EventType::source_record_removed: {
+      json ref{{"source", e.data.value("source", "")}, {"source_id", e.data.value("source_id", "")}};
+      auto it = std::find(sources.begin(), sources.end(), ref);
+      if (it != sources.end()) {
+        sources.erase(it);
+        p.counters[keys::source_records_key(ref["source"].get<std::string>())] -= 1;
+      }
+      break;
+    }
+    case EventType::movie_changed: {
+      auto change = events::movie_changed(e);
+      doc["rules_version"] = change.rules_version;
+      auto& provenance = doc["provenance"];
+      for (auto& f : change.fields) {
+        if (f.new_value.is_null()) {
+          doc.erase(f.field);
+          provenance.erase(f.field);
+        } else {
+          doc[f.field] = f.new_value;
+          provenance[f.field] = json{{"source", f.source}, {"rule", f.rule}, {"sequence", f.caused_by}};
+        }
+      }
+      break;
+    }
+  }
+}
+
+Status Projector::apply(const std::vector<Event>& batch) {
+  Pending p;
+  std::uint64_t next = checkpoint_;
+  for (auto& e : batch) {
+    if (e.sequence <= next) continue;  // already applied
+    if (e.sequence != next + 1)
+      return Status::corruption("projection gap: expected event " + std::to_string(next + 1) +
+                                ", got " + std::to_string(e.sequence));
+    apply_one(e, p);
+    next = e.sequence;
+  }
+  if (next == checkpoint_) return Status::ok();
+
+  rocksdb::WriteBatch wb;
+  for (auto& [id, doc] : p.docs) {
+    auto new_keys = index_keys(doc);
+    auto& old_keys = p.old_keys[id];
+    for (auto& k : old_keys)
+      if (!new_keys.count(k)) wb.Delete(db_.cf(ColumnFamily::movie_index), k);
+    for (auto& k : new_keys)
+      if (!old_keys.count(k)) wb.Put(db_.cf(ColumnFamily::movie_index), k, "");
+    wb.Put(db_.cf(ColumnFamily::movies), keys::movie_key(id), doc.dump());
+  }
+  if (!p.created.empty())
+    p.counters[std::string(keys::kMoviesCount)] += static_cast<std::int64_t>(p.created.size());
+  for (auto& [key, delta] : p.counters)
+    if (delta != 0)
+      wb.Put(db_.cf(ColumnFamily::stats), key, std::to_string(read_counter(db_, key) + delta));
+  wb.Put(db_.cf(ColumnFamily::checkpoints), keys::checkpoint_key(kName), keys::be64(next));
+  if (auto st = db_.write(wb, false); !st) return st;
+  checkpoint_ = next;
+  return Status::ok();
+}
+
+Status Projector::catch_up(EventLog& log, std::size_t chunk,
+                           const std::function<void(std::uint64_t)>& progress) {
+  std::vector<Event> batch;
+  batch.reserve(chunk);
+  Status status = Status::ok();
+  auto flush = [&] {
+    if (batch.empty()) return true;
+    status = apply(batch);
+    batch.clear();
+    if (status && progress) progress(checkpoint_);
+    return status.is_ok();
+  };
+  auto st = log.read_from(checkpoint_, [&](const Event& e) {
+    batch.push_back(e);
+    return batch.size() < chunk || flush();
+  });
+  if (!st) return st;
+  flush();
+  return status;
+}
+
+// --- ReadModels -------------------------------------------------------------------
+
+StatusOr<json> ReadModels::movie(const std::string& movie_id) {
+  auto stored = db_.get(ColumnFamily::movies, keys::movie_key(movie_id));
+  if (!stored) {
+    if (stored.status().code() == Status::Code::not_found)
+      return Status::not_found("no movie with id " + movie_id);
+    return stored.status();
+  }
+  json doc = json::parse(*stored, nullptr, false);
+  if (doc.is_discarded()) return Status::corruption("stored movie " + movie_id + " is not JSON");
+  return doc;
+}
+
+StatusOr<ReadModels::Page> ReadModels::search(const Query& query) {
+  constexpr std::size_t kMaxScanned = 50000;  // bounds one request; the cursor continues
+  auto q_words = events::words(query.q);
+  std::string genre = lower_ascii(query.genre);
+
+  // Drive the scan by the most selective index we have: a title word (the longest,
+  // as a guess at the rarest), else the year, else the genre, else every movie.
+  std::string prefix;
+  ColumnFamily family = ColumnFamily::movie_index;
+  if (!q_words.empty()) {
+    auto longest = *std::max_element(q_words.begin(), q_words.end(),
+                                      [](auto& a, auto& b) { return a.size() < b.size(); });
+    prefix = keys::title_token_prefix(longest);
+  } else if (query.year) {
+    prefix = keys::year_prefix(*query.year);
+  } else if (!genre.empty()) {
+    prefix = keys::genre_prefix(genre);
+  } else {
+    family = ColumnFamily::movies;
+  }
+
+  auto matches = [&](const json& doc) {
+    if (query.year && doc.value("year", -1) != *query.year) return false;
+    if (!genre.empty()) {
+      bool found = false;
+      for (auto& g : doc.value("genres", json::array()))
+        if (g.is_string() && lower_ascii(g.get<std::string>()) == genre) found = true;
+      if (!found) return false;
+    }
+    if (!q_words.empty()) {
+      auto title_words = events::words(doc.value("title", ""));
+      for (auto& w : q_words)
+        if (std::find(title_words.begin(), title_words.end(), w) == title_words.end()) return false;
+    }
+    return true;
+  };
+
+  Page page;
+  auto it = db_.iterator(family);
+  it->Seek(prefix + query.cursor);
+  std::size_t scanned = 0;
+  std::string last_id;
+  for (; it->Valid(); it->Next()) {
+    auto key = it->key().ToStringView();
+    if (key.substr(0, prefix.size()) != prefix) break;
+    std::string id(keys::index_movie_id(key, prefix.size()));
+    if (!query.cursor.empty() && id <= query.cursor) continue;
+    if (page.movies.size() >= query.limit || scanned >= kMaxScanned) {
+      page.next_cursor = last_id;
+      break;
+    }
+    ++scanned;
+    last_id = id;
+    json doc;
+    if (family == ColumnFamily::movies) {
+      doc = json::parse(it->value().ToStringView(), nullptr, false);
+    } else {
+      auto m = movie(id);
+      if (!m) continue;  // index ahead of a concurrent doc write: skip
+      doc = m.take();
+    }
+    if (!doc.is_discarded() && matches(doc)) page.movies.push_back(std::move(doc));
+  }
+  if (auto st = from_rocksdb(it->status(), "search"); !st) return st;
+  return page;
+}
+
+StatusOr<json> ReadModels::stats() {
+  json sources = json::object();
+  auto it = db_.iterator(ColumnFamily::stats);
+  const std::string prefix(keys::kSourceRecordsPrefix);
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    std::string source(it->key().ToStringView().substr(prefix.size()));
+    sources[source] = json{{"records", std::stoll(it->value().ToString())}};
+  }
+  return json{{"movies", read_counter(db_, std::string(keys::kMoviesCount))}, {"sources", sources}};
+}
+
+std::uint64_t ReadModels::checkpoint() {
+  auto cp = db_.get(ColumnFamily::checkpoints, keys::checkpoint_key(Projector::kName));
+  return cp ? keys::get_be64(*cp) : 0;
+}
+
+std::optional<std::string> compare_read_models(Db& a, Db& b) {
+  for (auto family : kReadModelFamilies) {
+    auto ia = a.iterator(family);
+    auto ib = b.iterator(family);
+    ia->SeekToFirst();
+    ib->SeekToFirst();
+    for (; ia->Valid() && ib->Valid(); ia->Next(), ib->Next()) {
+      if (ia->key() != ib->key())
+        return std::string(name_of(family)) + ": key " + ia->key().ToString(true) + " vs " +
+               ib->key().ToString(true);
+      if (ia->value() != ib->value())
+        return std::string(name_of(family)) + ": value of " + ia->key().ToString(true) +
+               " differs:\n  " + ia->value().ToString() + "\n  " + ib->value().ToString();
+    }
+    if (ia->Valid() || ib->Valid())
+      return std::string(name_of(family)) + ": " +
+             (ia->Valid() ? "extra key " + ia->key().ToString(true) + " in the first"
+                          : "extra key " + ib->key().ToString(true) + " in the second");
+  }
+  return std::nullopt;
+}
+
+}  // namespace moviec::store
