@@ -12,6 +12,17 @@ namespace moviec::store {
 
 using events::Event;
 
+void place_events(AppendRequest& request, std::uint64_t first_sequence,
+                  std::uint64_t first_version) {
+  for (std::size_t i = 0; i < request.events.size(); ++i) {
+    auto& e = request.events[i];
+    e.sequence = first_sequence + i;
+    e.version = first_version + i;
+    e.stream = request.stream;
+    if (request.chain_causation && i > 0) events::resolve_causation(e, e.sequence - 1);
+  }
+}
+
 EventLog::EventLog(Db& db) : db_(db) {
   auto last = db_.get(ColumnFamily::meta, std::string(keys::kLastSequence));
   if (last) last_sequence_ = keys::get_be64(*last);
@@ -78,12 +89,10 @@ std::vector<StatusOr<AppendResult>> EventLog::append(std::vector<AppendRequest>&
 
     AppendResult r;
     r.first_sequence = seq + 1;
+    place_events(req, seq + 1, head + 1);
+    seq += req.events.size();
+    head += req.events.size();
     for (auto& e : req.events) {
-      e.sequence = ++seq;
-      e.stream = req.stream;
-      e.version = ++head;
-      if (req.chain_causation && e.sequence > r.first_sequence)
-        events::resolve_causation(e, e.sequence - 1);
       batch.Put(db_.cf(ColumnFamily::log), keys::log_key(e.sequence), events::encode(e));
       batch.Put(db_.cf(ColumnFamily::streams), keys::stream_key(req.stream, e.version),
                 keys::be64(e.sequence));
@@ -182,6 +191,14 @@ Status EventLog::prune_snapshots(const std::string& stream, std::size_t keep) {
   for (std::size_t i = 0; i + keep < found.size(); ++i)
     batch.Delete(db_.cf(ColumnFamily::snapshots), found[i]);
   return db_.write(batch, false);
+}
+
+Status EventLog::write_snapshot(const std::string& stream, std::uint64_t version,
+                                const std::string& bytes, std::size_t keep) {
+  rocksdb::WriteBatch batch;
+  batch.Put(db_.cf(ColumnFamily::snapshots), keys::snapshot_key(stream, version), bytes);
+  if (auto st = db_.write(batch, false); !st) return st;
+  return prune_snapshots(stream, keep);
 }
 
 }  // namespace moviec::store

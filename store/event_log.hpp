@@ -49,6 +49,13 @@ struct AppendResult {
   bool duplicate = false;     // nothing written: the same event id was appended before
 };
 
+/// Gives a request's events their place: sequences from first_sequence, versions
+/// from first_version, the request's stream, and (chain_causation) the cause of each
+/// event after the first. The log does this at commit; a writer that gets back an
+/// AppendResult calls it on its own copy to see exactly what was stored.
+void place_events(AppendRequest& request, std::uint64_t first_sequence,
+                  std::uint64_t first_version);
+
 class EventLog {
  public:
   /// Reads the last sequence; the Db must outlive the log.
@@ -83,6 +90,11 @@ class EventLog {
 
   /// Deletes all but the newest `keep` snapshots of a stream.
   Status prune_snapshots(const std::string& stream, std::size_t keep);
+
+  /// Stores a snapshot of `stream` at `version`, keeping the newest `keep`.
+  /// Snapshots are an optimization: losing one costs a longer recovery, never data.
+  Status write_snapshot(const std::string& stream, std::uint64_t version,
+                        const std::string& bytes, std::size_t keep);
 
  private:
   Db& db_;
