@@ -1,0 +1,120 @@
+#pragma once
+// Every actor protocol of moviec, in one place (CAF 0.17 typed actors).
+//
+// Write path of one record:
+//   source_actor --ingest--> registry_actor --delegate--> movie_actor --append--> journal_actor
+//   journal_actor --committed--> projection_actor
+// Each movie stream has exactly one writer, its movie actor; the log has one, the
+// journal. Everything else sends them commands. Reads (HTTP) go to RocksDB directly.
+//
+// Rule: every request has a finite timeout and an explicit error handler.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "events/source_record.hpp"
+#include "sources/record_reader.hpp"
+#include "store/event_log.hpp"
+
+namespace moviec::actors {
+
+// --- atoms (at most 10 characters) ---------------------------------------------
+using append_atom = caf::atom_constant<caf::atom("append")>;
+using committed_atom = caf::atom_constant<caf::atom("committed")>;
+using ingest_atom = caf::atom_constant<caf::atom("ingest")>;
+using run_atom = caf::atom_constant<caf::atom("run")>;
+using snapshot_atom = caf::atom_constant<caf::atom("snapshot")>;
+using stats_atom = caf::atom_constant<caf::atom("stats")>;
+using stop_atom = caf::atom_constant<caf::atom("stop")>;
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+using wait_atom = caf::atom_constant<caf::atom("wait")>;
+using flush_atom = caf::atom_constant<caf::atom("flush")>;
+
+// --- message types --------------------------------------------------------------
+
+/// A normalized record on its way to its movie.
+struct IngestItem {
+  events::SourceRecord record;
+  std::string fingerprint;   // record.fingerprint(), computed once by the source
+  std::string input;         // "file:line" or request id: the event's causation
+  std::string correlation;   // the ingest run or request
+  std::string match_method;  // how record.movie_id was found
+};
+
+/// What a movie did with an item.
+struct IngestOutcome {
+  bool changed = false;       // false: the movie already had exactly this record
+  std::uint32_t appended = 0; // events appended (0, 1 or 2)
+};
+
+/// Counters of one ingest run; `moviec ingest` prints them.
+struct IngestSummary {
+  std::uint64_t read = 0;       // records the reader produced
+  std::uint64_t changed = 0;    // records that appended events
+  std::uint64_t unchanged = 0;  // records identical to what the source sent before
+  std::uint64_t rejected = 0;   // input rows rejected (see rejects)
+  std::uint64_t appended = 0;   // events appended
+  std::uint64_t failed = 0;     // records whose append failed (the run reports an error)
+  std::vector<sources::Reject> rejects;
+  std::string error;            // first failure, empty when none
+};
+
+struct RegistryStats {
+  std::size_t live_movies = 0;
+  std::uint64_t spawned = 0;
+  std::uint64_t evicted = 0;
+};
+
+// --- protocols --------------------------------------------------------------------
+
+/// The journal: the one writer of the event log. Appends arriving together are
+/// committed together in one WriteBatch (group commit), then the projection is told.
+using journal_actor = caf::typed_actor<
+    // Appends one stream's events atomically. Fails with a conflict error when the
+    // expected version is stale; a duplicate event id answers the original result.
+    caf::replies_to<append_atom, store::AppendRequest>::with<store::AppendResult>,
+    // Stores a snapshot (movie id, version, bytes) with the next commit; best effort.
+    caf::reacts_to<snapshot_atom, std::string, std::uint64_t, std::string>>;
+
+/// One per movie id: folds its stream, runs the field rules, appends its events.
+/// Spawned on demand by the registry; recovers from its latest snapshot.
+using movie_actor = caf::typed_actor<
+    // Applies one record: unchanged, or SourceRecordChanged (+ MovieChanged when the
+    // golden record changed). Items are handled strictly one at a time.
+    caf::replies_to<ingest_atom, IngestItem>::with<IngestOutcome>,
+    // Finish what is queued, then stop (eviction). Idempotent.
+    caf::reacts_to<stop_atom>>;
+
+/// Routes items to movie actors, spawning on demand, evicting idle ones and
+/// capping how many are live.
+using registry_actor = caf::typed_actor<
+    // Delegates to the movie actor of item.record.movie_id (spawned if needed).
+    caf::replies_to<ingest_atom, IngestItem>::with<IngestOutcome>,
+    // Periodic: evicts movie actors idle longer than the configured timeout.
+    caf::reacts_to<tick_atom>,
+    caf::replies_to<stats_atom>::with<RegistryStats>>;
+
+/// Tails the log into the read models, checkpointing in the same batch.
+using projection_actor = caf::typed_actor<
+    // The log has grown to this sequence; catch up. Coalesces bursts.
+    caf::reacts_to<committed_atom, std::uint64_t>,
+    // Answers (with the checkpoint) once the read models include this sequence.
+    caf::replies_to<wait_atom, std::uint64_t>::with<std::uint64_t>>;
+
+/// Streams one reader's records into the registry with a bounded number in flight,
+/// skipping records whose fingerprint is unchanged.
+using source_actor = caf::typed_actor<
+    // Runs to the end of the input; answers the summary. At most once.
+    caf::replies_to<run_atom>::with<IngestSummary>>;
+
+}  // namespace moviec::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::IngestItem)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::IngestOutcome)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::IngestSummary)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::RegistryStats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::store::AppendRequest)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::store::AppendResult)

@@ -1,0 +1,64 @@
+#include "actors/journal.hpp"
+
+#include "actors/errors.hpp"
+
+namespace moviec::actors {
+
+namespace {
+
+void commit(journal_impl::stateful_pointer<journal_state> self) {
+  auto& st = self->state;
+  st.flush_scheduled = false;
+  if (!st.pending.empty()) {
+    auto results = st.log->append(st.pending, st.sync);
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      if (results[i]) st.promises[i].deliver(*results[i]);
+      else st.promises[i].deliver(to_error(results[i].status()));
+    }
+    st.pending.clear();
+    st.promises.clear();
+    if (st.projection) self->send(st.projection, committed_atom::value, st.log->last_sequence());
+  }
+  for (auto& [stream, version, bytes] : st.snapshots) {
+    auto s = st.log->write_snapshot(stream, version, bytes, st.snapshots_kept);
+    if (!s) caf::aout(self) << "moviec: snapshot of " << stream << " not stored: " << s.message() << "\n";
+  }
+  st.snapshots.clear();
+}
+
+void schedule_flush(journal_impl::stateful_pointer<journal_state> self) {
+  if (self->state.flush_scheduled) return;
+  self->state.flush_scheduled = true;
+  // Lands behind every message already queued, so those join this commit.
+  self->send(self, flush_atom::value);
+}
+
+}  // namespace
+
+journal_impl::behavior_type journal(journal_impl::stateful_pointer<journal_state> self,
+                                    store::EventLog* log, projection_actor projection,
+                                    bool sync, std::size_t max_batch, std::size_t snapshots_kept) {
+  self->state.log = log;
+  self->state.projection = std::move(projection);
+  self->state.sync = sync;
+  self->state.max_batch = max_batch == 0 ? 1 : max_batch;
+  self->state.snapshots_kept = snapshots_kept == 0 ? 1 : snapshots_kept;
+  return {
+      [=](append_atom, store::AppendRequest& request) {
+        auto& st = self->state;
+        auto rp = self->make_response_promise<store::AppendResult>();
+        st.pending.push_back(std::move(request));
+        st.promises.push_back(rp);
+        if (st.pending.size() >= st.max_batch) commit(self);
+        else schedule_flush(self);
+        return rp;
+      },
+      [=](snapshot_atom, std::string& stream, std::uint64_t version, std::string& bytes) {
+        self->state.snapshots.emplace_back(std::move(stream), version, std::move(bytes));
+        schedule_flush(self);
+      },
+      [=](flush_atom) { commit(self); },
+  };
+}
+
+}  // namespace moviec::actors

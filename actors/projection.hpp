@@ -1,0 +1,25 @@
+#pragma once
+// The projection actor: tails the log into the read models. Told of each commit,
+// it catches up from its checkpoint (stored in the same WriteBatch as the read-model
+// writes, so every event is applied exactly once, across crashes too).
+
+#include <cstdint>
+#include <map>
+
+#include "actors/actors.hpp"
+#include "store/event_log.hpp"
+#include "store/read_models.hpp"
+
+namespace moviec::actors {
+
+struct projection_state {
+  store::EventLog* log = nullptr;
+  store::Projector* projector = nullptr;
+  std::multimap<std::uint64_t, caf::typed_response_promise<std::uint64_t>> waiters;
+  static inline const char* name = "projection";
+};
+
+projection_actor::behavior_type projection(projection_actor::stateful_pointer<projection_state> self,
+                                           store::EventLog* log, store::Projector* projector);
+
+}  // namespace moviec::actors

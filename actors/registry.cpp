@@ -1,0 +1,70 @@
+#include "actors/registry.hpp"
+
+#include <algorithm>
+
+namespace moviec::actors {
+
+namespace {
+
+void evict(registry_actor::stateful_pointer<registry_state> self, const std::string& movie_id) {
+  auto& st = self->state;
+  auto it = st.live.find(movie_id);
+  if (it == st.live.end()) return;
+  self->send(it->second.actor, stop_atom::value);  // queued behind its pending items
+  st.lru.erase(it->second.lru_position);
+  st.live.erase(it);
+  ++st.stats.evicted;
+}
+
+movie_actor actor_for(registry_actor::stateful_pointer<registry_state> self,
+                      const std::string& movie_id) {
+  auto& st = self->state;
+  auto now = std::chrono::steady_clock::now();
+  auto it = st.live.find(movie_id);
+  if (it != st.live.end()) {
+    st.lru.splice(st.lru.begin(), st.lru, it->second.lru_position);
+    it->second.last_used = now;
+    return it->second.actor;
+  }
+  while (!st.lru.empty() && st.live.size() >= st.options.max_live) evict(self, st.lru.back());
+  auto actor = self->spawn(movie, movie_id, st.deps);
+  st.lru.push_front(movie_id);
+  st.live.emplace(movie_id, registry_state::Entry{actor, st.lru.begin(), now});
+  ++st.stats.spawned;
+  return actor;
+}
+
+}  // namespace
+
+registry_actor::behavior_type registry(registry_actor::stateful_pointer<registry_state> self,
+                                       MovieDeps deps, RegistryOptions options) {
+  self->state.deps = std::move(deps);
+  self->state.options = options;
+  if (self->state.options.max_live == 0) self->state.options.max_live = 1;
+  auto tick_interval = std::max(std::chrono::milliseconds(100), options.idle_timeout / 2);
+  self->delayed_send(self, tick_interval, tick_atom::value);
+  // Movie actors must not outlive the registry.
+  self->attach_functor([=](const caf::error&) {
+    for (auto& [id, entry] : self->state.live) caf::anon_send_exit(entry.actor, caf::exit_reason::user_shutdown);
+  });
+  return {
+      [=](ingest_atom, IngestItem& item) {
+        auto actor = actor_for(self, item.record.movie_id);
+        return self->delegate(actor, ingest_atom::value, std::move(item));
+      },
+      [=](tick_atom) {
+        auto& st = self->state;
+        auto deadline = std::chrono::steady_clock::now() - st.options.idle_timeout;
+        while (!st.lru.empty() && st.live.at(st.lru.back()).last_used < deadline)
+          evict(self, st.lru.back());
+        self->delayed_send(self, tick_interval, tick_atom::value);
+      },
+      [=](stats_atom) {
+        auto stats = self->state.stats;
+        stats.live_movies = self->state.live.size();
+        return stats;
+      },
+  };
+}
+
+}  // namespace moviec::actors

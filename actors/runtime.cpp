@@ -1,0 +1,110 @@
+#include "actors/runtime.hpp"
+
+#include <filesystem>
+#include <thread>
+
+#include <unistd.h>
+
+#include "actors/errors.hpp"
+#include "actors/journal.hpp"
+#include "actors/movie.hpp"
+#include "actors/projection.hpp"
+#include "actors/registry.hpp"
+#include "sources/record_reader.hpp"
+
+namespace moviec::actors {
+
+std::string new_correlation_id(const std::string& prefix) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::system_clock::now().time_since_epoch())
+                .count();
+  return prefix + "-" + std::to_string(ms) + "-" + std::to_string(::getpid());
+}
+
+StatusOr<std::unique_ptr<Runtime>> Runtime::open(const config::Config& config) {
+  std::unique_ptr<Runtime> rt(new Runtime());
+  rt->config_ = config;
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) return Status::io_error("cannot create data directory " + config.data_dir + ": " + ec.message());
+  auto db = store::Db::open((std::filesystem::path(config.data_dir) / "db").string());
+  if (!db) return db.status();
+  rt->db_ = db.take();
+  rt->log_ = std::make_unique<store::EventLog>(*rt->db_);
+  rt->projector_ = std::make_unique<store::Projector>(*rt->db_);
+
+  // Work sharing with one thread per core: CAF's default work stealing is slow
+  // for the large fan-outs of a bulk ingest (../shared/notes/toolchain.md).
+  rt->system_config_ = std::make_unique<caf::actor_system_config>();
+  auto cores = std::max(2u, std::thread::hardware_concurrency());
+  rt->system_config_->set("scheduler.policy", caf::atom("sharing"));
+  rt->system_config_->set("scheduler.max-threads", static_cast<std::size_t>(cores));
+  rt->system_config_->set("logger.console", caf::atom("none"));
+  rt->system_ = std::make_unique<caf::actor_system>(*rt->system_config_);
+
+  auto& sys = *rt->system_;
+  rt->projection_ = sys.spawn<caf::detached>(projection, rt->log_.get(), rt->projector_.get());
+  rt->journal_ = caf::actor_cast<journal_actor>(
+      sys.spawn<caf::detached>(actors::journal, rt->log_.get(), rt->projection_, config.sync_writes,
+                               config.journal_max_batch, config.snapshots_kept));
+  MovieDeps deps;
+  deps.log = rt->log_.get();
+  deps.journal = rt->journal_;
+  deps.rules = &rt->config_.rules;
+  deps.snapshot_every = config.snapshot_every;
+  rt->registry_ = sys.spawn(actors::registry, deps, RegistryOptions{config.max_live_movies,
+                                                            config.movie_idle_timeout});
+  // Catch up on whatever an earlier run committed but did not project.
+  caf::anon_send(rt->projection_, committed_atom::value, rt->log_->last_sequence());
+  return rt;
+}
+
+Runtime::~Runtime() {
+  if (system_) {
+    caf::anon_send_exit(registry_, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(journal_, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(projection_, caf::exit_reason::user_shutdown);
+    registry_ = nullptr;
+    journal_ = nullptr;
+    projection_ = nullptr;
+    system_.reset();  // waits for every actor to finish
+  }
+  projector_.reset();
+  log_.reset();
+  db_.reset();
+}
+
+StatusOr<IngestSummary> Runtime::ingest(const std::string& source_name,
+                                        const std::vector<std::string>& files,
+                                        IngestOptions options) {
+  const auto* source_config = config_.find_source(source_name);
+  if (!source_config) return Status::invalid("no source named \"" + source_name + "\" in the config");
+  auto reader = sources::open_reader(*source_config, files);
+  if (!reader) return reader.status();
+
+  SourceOptions so;
+  so.correlation = options.correlation.empty() ? new_correlation_id("ingest") : options.correlation;
+  so.max_in_flight = config_.max_in_flight;
+  so.rejects_path = options.rejects_path;
+  so.progress = options.progress;
+  auto src = system_->spawn<caf::detached>(source, std::shared_ptr<sources::RecordReader>(reader.take()),
+                                           registry_, db_.get(), so);
+  StatusOr<IngestSummary> result = Status::io_error("ingest did not answer");
+  caf::scoped_actor self{*system_};
+  self->request(src, std::chrono::seconds(24 * 3600), run_atom::value)
+      .receive([&](IngestSummary& summary) { result = std::move(summary); },
+               [&](caf::error& err) { result = Status::io_error("ingest failed: " + message_of(err)); });
+  return result;
+}
+
+Status Runtime::wait_for_read_models(std::uint64_t sequence, std::chrono::seconds timeout) {
+  if (sequence == UINT64_MAX) sequence = log_->last_sequence();
+  Status result = Status::ok();
+  caf::scoped_actor self{*system_};
+  self->request(projection_, caf::duration(timeout), wait_atom::value, sequence)
+      .receive([&](std::uint64_t) {},
+               [&](caf::error& err) { result = Status::io_error("read models did not catch up: " + message_of(err)); });
+  return result;
+}
+
+}  // namespace moviec::actors

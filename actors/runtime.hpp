@@ -1,0 +1,72 @@
+#pragma once
+// The running system: the RocksDB store, the actor system and the long-lived
+// actors (journal, projection, registry). `moviec ingest` and `moviec serve` each
+// own one. Destruction stops the actors before the store closes.
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+
+#include "actors/actors.hpp"
+#include "actors/source.hpp"
+#include "common/status.hpp"
+#include "config/config.hpp"
+#include "store/db.hpp"
+#include "store/event_log.hpp"
+#include "store/read_models.hpp"
+
+namespace moviec::actors {
+
+class Runtime {
+ public:
+  /// Opens the store under config.data_dir (created if missing) and starts the
+  /// actors. Read models catch up with the log in the background.
+  static StatusOr<std::unique_ptr<Runtime>> open(const config::Config& config);
+  ~Runtime();
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+
+  struct IngestOptions {
+    std::string rejects_path;          // "" = no rejects file
+    IngestProgress* progress = nullptr;
+    std::string correlation;           // "" = a fresh id for this run
+  };
+
+  /// Ingests `files` as the configured source `source_name`; returns when every
+  /// record is acknowledged (durable) or failed. Does not wait for read models.
+  StatusOr<IngestSummary> ingest(const std::string& source_name,
+                                 const std::vector<std::string>& files, IngestOptions options);
+
+  /// Blocks until the read models include `sequence` (default: the whole log).
+  Status wait_for_read_models(std::uint64_t sequence = UINT64_MAX,
+                              std::chrono::seconds timeout = std::chrono::seconds(3600));
+
+  store::Db& db() { return *db_; }
+  store::EventLog& log() { return *log_; }
+  const config::Config& config() const { return config_; }
+  caf::actor_system& system() { return *system_; }
+  registry_actor registry() const { return registry_; }
+  journal_actor journal() const { return journal_; }
+
+ private:
+  Runtime() = default;
+
+  config::Config config_;
+  std::unique_ptr<store::Db> db_;
+  std::unique_ptr<store::EventLog> log_;
+  std::unique_ptr<store::Projector> projector_;
+  std::unique_ptr<caf::actor_system_config> system_config_;
+  std::unique_ptr<caf::actor_system> system_;
+  projection_actor projection_;
+  journal_actor journal_;
+  registry_actor registry_;
+};
+
+/// A fresh correlation id for one ingest run or request: "<prefix>-<unix ms>-<pid>".
+std::string new_correlation_id(const std::string& prefix);
+
+}  // namespace moviec::actors

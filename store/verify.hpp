@@ -1,0 +1,35 @@
+#pragma once
+// `moviec verify`: proves the store is consistent.
+//  - the log holds sequences 1..last with no gap, each event decodes;
+//  - every event's id maps to its own sequence (no event stored twice);
+//  - every stream's versions are 1..head with no gap, and its index points at
+//    events of that stream and version;
+//  - the read models are byte-identical to a fold of the whole log into an empty
+//    database (built in `scratch_dir`, removed afterwards).
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "store/db.hpp"
+#include "store/event_log.hpp"
+
+namespace moviec::store {
+
+struct VerifyReport {
+  std::uint64_t events = 0;
+  std::uint64_t streams = 0;
+  std::uint64_t read_model_checkpoint = 0;
+  std::vector<std::string> problems;  // empty: consistent
+  bool ok() const { return problems.empty(); }
+};
+
+VerifyReport verify(Db& db, EventLog& log, const std::string& scratch_dir);
+
+/// Clears the read models and their checkpoint and folds the log from sequence 0
+/// (`moviec replay`). `progress` sees the checkpoint as it advances.
+Status rebuild_read_models(Db& db, EventLog& log,
+                           const std::function<void(std::uint64_t)>& progress = {});
+
+}  // namespace moviec::store
