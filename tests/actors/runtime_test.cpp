@@ -1,0 +1,167 @@
+// The actors together: movie actors spawned on demand, capped and evicted,
+// recovering from snapshots; the journal committing; the projection following.
+
+#include <catch2/catch.hpp>
+
+#include <thread>
+
+#include "actors/movie.hpp"
+#include "actors/runtime.hpp"
+#include "actors/source.hpp"
+#include "store/verify.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace moviec;
+using moviec::test::TempDir;
+
+namespace {
+
+/// Serves records from memory, as a file reader would from disk.
+class VectorReader : public sources::RecordReader {
+ public:
+  explicit VectorReader(std::vector<events::SourceRecord> records) : records_(std::move(records)) {}
+  bool next(sources::Item& out, std::vector<sources::Reject>&) override {
+    if (next_ == records_.size()) return false;
+    out.record = records_[next_];
+    out.input = "memory:" + std::to_string(++next_);
+    return true;
+  }
+  std::uint64_t bytes_read() const override { return next_; }
+  std::uint64_t bytes_total() const override { return records_.size(); }
+
+ private:
+  std::vector<events::SourceRecord> records_;
+  std::size_t next_ = 0;
+};
+
+events::SourceRecord record(const std::string& source, const std::string& movie_id,
+                            const std::string& title, double rating = 5.0) {
+  events::SourceRecord r;
+  r.source = source;
+  r.source_id = movie_id;
+  r.movie_id = movie_id;
+  r.title = title;
+  r.year = 2001;
+  r.source_ratings.push_back({source, rating, 1, 10, 100, rating * 10});
+  return r;
+}
+
+actors::IngestSummary ingest(actors::Runtime& rt, std::vector<events::SourceRecord> records) {
+  actors::SourceOptions options;
+  options.correlation = "test";
+  options.max_in_flight = 4;
+  auto src = rt.system().spawn<caf::detached>(
+      actors::source, std::make_shared<VectorReader>(std::move(records)), rt.registry(), &rt.db(), options);
+  actors::IngestSummary result;
+  caf::scoped_actor self{rt.system()};
+  self->request(src, caf::duration(std::chrono::seconds(60)), actors::run_atom::value)
+      .receive([&](actors::IngestSummary& s) { result = std::move(s); },
+               [&](caf::error& e) { FAIL("ingest failed: " << caf::to_string(e)); });
+  return result;
+}
+
+actors::RegistryStats registry_stats(actors::Runtime& rt) {
+  actors::RegistryStats stats;
+  caf::scoped_actor self{rt.system()};
+  self->request(rt.registry(), caf::duration(std::chrono::seconds(10)), actors::stats_atom::value)
+      .receive([&](actors::RegistryStats& s) { stats = s; },
+               [&](caf::error& e) { FAIL(caf::to_string(e)); });
+  return stats;
+}
+
+config::Config test_config(const TempDir& dir) {
+  auto cfg = config::Config::defaults();
+  cfg.data_dir = dir.str();
+  cfg.sync_writes = false;
+  return cfg;
+}
+
+}  // namespace
+
+TEST_CASE("a record that changes no golden field appends only SourceRecordChanged", "[actors]") {
+  TempDir dir;
+  auto rt = actors::Runtime::open(test_config(dir)).take();
+  auto first = ingest(*rt, {record("imdb", "tt1", "Heat", 8.3)});
+  CHECK(first.appended == 2);
+  // A second source with the same title: no new golden title, but a new rating.
+  auto second = ingest(*rt, {record("vega", "tt1", "Heat", 8.3)});
+  CHECK(second.changed == 1);
+  CHECK(second.appended == 2);  // its rating is a new entry of the per-source ratings
+  auto other = record("vega", "tt1", "Heat", 8.3);
+  other.source_ratings.clear();
+  other.metadata["note"] = "no rating any more";
+  auto third = ingest(*rt, {other});
+  CHECK(third.changed == 1);
+  CHECK(third.appended == 2);  // the vega rating disappears (ratings clear on_empty by per_source)
+  auto fourth_record = other;
+  fourth_record.metadata["note"] = "changed metadata only";
+  auto fourth = ingest(*rt, {fourth_record});
+  CHECK(fourth.changed == 1);
+  CHECK(fourth.appended == 1);  // nothing golden changed: no MovieChanged
+  CHECK(rt->log().last_sequence() == 7);
+}
+
+TEST_CASE("the registry caps live movie actors and an evicted movie resumes its stream", "[actors]") {
+  TempDir dir;
+  auto cfg = test_config(dir);
+  cfg.max_live_movies = 2;
+  auto rt = actors::Runtime::open(cfg).take();
+  std::vector<events::SourceRecord> batch;
+  for (int i = 0; i < 20; ++i) batch.push_back(record("imdb", "tt" + std::to_string(i), "Movie " + std::to_string(i)));
+  CHECK(ingest(*rt, batch).appended == 40);
+  auto stats = registry_stats(*rt);
+  CHECK(stats.live_movies <= 2);
+  CHECK(stats.evicted >= 18);
+  // Changed records for every movie: the respawned actors continue at version 2.
+  for (auto& r : batch) r.source_ratings[0].value = 9.0, r.source_ratings[0].normalized = 90;
+  auto again = ingest(*rt, batch);
+  CHECK(again.failed == 0);
+  CHECK(again.appended == 40);
+  for (int i = 0; i < 20; ++i) CHECK(*rt->log().stream_version("tt" + std::to_string(i)) == 4);
+  REQUIRE(rt->wait_for_read_models());
+  auto report = store::verify(rt->db(), rt->log(), (dir / "verify").string());
+  INFO((report.problems.empty() ? "" : report.problems.front()));
+  CHECK(report.ok());
+}
+
+TEST_CASE("idle movie actors stop after the idle timeout", "[actors]") {
+  TempDir dir;
+  auto cfg = test_config(dir);
+  cfg.movie_idle_timeout = std::chrono::milliseconds(200);
+  auto rt = actors::Runtime::open(cfg).take();
+  ingest(*rt, {record("imdb", "tt1", "A"), record("imdb", "tt2", "B")});
+  CHECK(registry_stats(*rt).spawned == 2);
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  auto stats = registry_stats(*rt);
+  CHECK(stats.live_movies == 0);
+  CHECK(stats.evicted == 2);
+}
+
+TEST_CASE("a movie recovers from its newest snapshot plus the events after it", "[actors]") {
+  TempDir dir;
+  auto cfg = test_config(dir);
+  cfg.snapshot_every = 4;
+  cfg.snapshots_kept = 2;
+  auto rt = actors::Runtime::open(cfg).take();
+  for (int i = 1; i <= 7; ++i) ingest(*rt, {record("imdb", "tt7", "Seven", i)});
+  REQUIRE(*rt->log().stream_version("tt7") == 14);
+  REQUIRE(rt->wait_for_read_models());
+
+  auto snapshot = rt->log().latest_snapshot("tt7");
+  REQUIRE(snapshot);
+  REQUIRE(snapshot->has_value());
+  CHECK((*snapshot)->first == 12);  // snapshots at versions 4, 8, 12; two kept
+  CHECK(rt->log().latest_snapshot("tt7", 7)->has_value() == false);
+
+  std::uint64_t used_snapshot = 0;
+  auto recovered = actors::recover_movie(rt->log(), "tt7", UINT64_MAX, &used_snapshot);
+  REQUIRE(recovered);
+  CHECK(used_snapshot == 12);
+  events::MovieState folded;  // the same state folded from the whole stream
+  REQUIRE(rt->log().read_stream("tt7", 1, [&](const events::Event& e) {
+    folded.apply(e);
+    return true;
+  }));
+  CHECK(recovered->to_snapshot() == folded.to_snapshot());
+  CHECK(recovered->golden.at("ratings").value["imdb"]["value"] == 7.0);
+}
