@@ -147,7 +147,12 @@ TEST_CASE("a movie recovers from its newest snapshot plus the events after it", 
   REQUIRE(*rt->log().stream_version("tt7") == 14);
   REQUIRE(rt->wait_for_read_models());
 
+  // Snapshots are written by the journal after the reply (best effort): wait a moment.
   auto snapshot = rt->log().latest_snapshot("tt7");
+  for (int i = 0; i < 100 && !(snapshot && *snapshot && (*snapshot)->first == 12); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    snapshot = rt->log().latest_snapshot("tt7");
+  }
   REQUIRE(snapshot);
   REQUIRE(snapshot->has_value());
   CHECK((*snapshot)->first == 12);  // snapshots at versions 4, 8, 12; two kept
