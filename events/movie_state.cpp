@@ -255,7 +255,9 @@ MovieState MovieState::from_snapshot(const json& j) {
     SourceKey key{entry.record.source, entry.record.source_id};
     s.sources.emplace(std::move(key), std::move(entry));
   }
-  for (auto& [field, g] : j.value("golden", json::object()).items())
+  // Bound to a name: items() of the temporary j.value(...) would be used after it dies.
+  const json golden = j.value("golden", json::object());
+  for (auto& [field, g] : golden.items())
     s.golden[field] = GoldenField{g.value("value", json()), g.value("source", ""),
                                   g.value("rule", ""), g.value("seq", std::uint64_t{0})};
   return s;
