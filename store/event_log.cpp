@@ -48,10 +48,17 @@ std::vector<StatusOr<AppendResult>> EventLog::append(std::vector<AppendRequest>&
       results.emplace_back(Status::invalid("append request with no events"));
       continue;
     }
-    for (auto& e : req.events)  // an id is what makes a retry idempotent: never leave it empty
+    // An id is what makes a retry idempotent: never leave it empty. A derived id
+    // includes the stream version the event is meant for, so a retry (same expected
+    // version) repeats it but a later event with equal content (a record removed,
+    // re-added and removed again) does not collide with the earlier one.
+    for (std::size_t i = 0; i < req.events.size(); ++i) {
+      auto& e = req.events[i];
       if (e.id.empty())
-        e.id = events::hash_id(req.stream + '\0' + std::string(events::type_name(e.type)) +
-                               '\0' + e.data.dump());
+        e.id = events::hash_id(req.stream + '\0' + std::to_string(req.expected_version + 1 + i) +
+                               '\0' + std::string(events::type_name(e.type)) + '\0' +
+                               e.data.dump());
+    }
 
     const auto& first_id = req.events.front().id;
     auto existing = db_.get(ColumnFamily::event_ids, keys::event_id_key(first_id));
