@@ -1,0 +1,86 @@
+#include "sources/normalize.hpp"
+
+#include <charconv>
+#include <cmath>
+
+namespace moviec::sources {
+
+namespace {
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+}  // namespace
+
+std::string_view trim(std::string_view value) {
+  while (!value.empty() && is_space(value.front())) value.remove_prefix(1);
+  while (!value.empty() && is_space(value.back())) value.remove_suffix(1);
+  return value;
+}
+
+bool is_null(std::string_view value) {
+  value = trim(value);
+  return value.empty() || value == "\\N" || value == "N/A";
+}
+
+std::string clean_title(std::string_view value) {
+  if (is_null(value)) return {};
+  return std::string(trim(value));
+}
+
+StatusOr<std::int64_t> parse_int(std::string_view value) {
+  if (value.empty()) return Status::invalid("empty");
+  std::int64_t out = 0;
+  auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), out);
+  if (ec == std::errc::result_out_of_range) return Status::invalid("out of range");
+  if (ec != std::errc() || ptr != value.data() + value.size())
+    return Status::invalid("not a whole number");
+  return out;
+}
+
+StatusOr<double> parse_float(std::string_view value) {
+  if (value.empty()) return Status::invalid("empty");
+  // from_chars also accepts "inf" and "nan"; only plain decimals are numbers here.
+  for (char c : value)
+    if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == 'e' || c == 'E'))
+      return Status::invalid("not a number");
+  double out = 0;
+  auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), out);
+  if (ec == std::errc::result_out_of_range) return Status::invalid("not a finite number");
+  if (ec != std::errc() || ptr != value.data() + value.size())
+    return Status::invalid("not a number");
+  if (!std::isfinite(out)) return Status::invalid("not a finite number");
+  return out;
+}
+
+double round2(double value) { return std::round(value * 100.0) / 100.0; }
+
+double normalize_rating(double value, double scale_max) {
+  if (!(scale_max > 0)) return 0;
+  return round2(value / scale_max * 100.0);
+}
+
+events::Rating make_rating(std::string name, double value, double scale_min, double scale_max,
+                           std::int64_t votes) {
+  events::Rating r;
+  r.name = std::move(name);
+  r.value = value;
+  r.scale_min = scale_min;
+  r.scale_max = scale_max;
+  r.votes = votes;
+  r.normalized = normalize_rating(value, scale_max);
+  return r;
+}
+
+std::vector<std::string> split_list(std::string_view value, char separator) {
+  std::vector<std::string> out;
+  if (is_null(value)) return out;
+  std::size_t start = 0;
+  for (;;) {
+    auto stop = value.find(separator, start);
+    auto item = trim(value.substr(start, stop == std::string_view::npos ? stop : stop - start));
+    if (!item.empty() && !is_null(item)) out.emplace_back(item);
+    if (stop == std::string_view::npos) break;
+    start = stop + 1;
+  }
+  return out;
+}
+
+}  // namespace moviec::sources

@@ -1,0 +1,66 @@
+// open_reader: picks the reader for a source's format and tells it which input
+// file is which.
+
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "sources/imdb_reader.hpp"
+#include "sources/record_reader.hpp"
+
+namespace moviec::sources {
+
+namespace {
+
+// IMDb files are recognised by their basename: title.basics.tsv, a renamed
+// "2024-basics.tsv", ... Each role may be given once.
+StatusOr<ImdbFiles> classify_imdb(const config::SourceConfig& source,
+                                  const std::vector<std::string>& files) {
+  ImdbFiles out;
+  for (auto& file : files) {
+    auto name = std::filesystem::path(file).filename().string();
+    std::string* role = nullptr;
+    if (name.find("basics") != std::string::npos) role = &out.basics;
+    else if (name.find("ratings") != std::string::npos) role = &out.ratings;
+    else if (name.find("akas") != std::string::npos) role = &out.akas;
+    if (!role)
+      return Status::invalid(fmt::format(
+          "{}: not an IMDb file of source \"{}\" (expected a name containing \"basics\", "
+          "\"ratings\" or \"akas\")",
+          file, source.name));
+    if (!role->empty())
+      return Status::invalid(
+          fmt::format("{}: source \"{}\" got two files of one kind ({} and {})", file,
+                      source.name, *role, file));
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec))
+      return Status::invalid(fmt::format("{}: {}", file,
+                                         std::filesystem::exists(file, ec)
+                                             ? "not a regular file"
+                                             : "no such file"));
+    *role = file;
+  }
+  return out;
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<RecordReader>> open_reader(const config::SourceConfig& source,
+                                                    const std::vector<std::string>& files) {
+  if (source.format == "imdb_tsv") {
+    auto options = ImdbOptions::from_json(source.options);
+    if (!options)
+      return Status::invalid(
+          fmt::format("source \"{}\": {}", source.name, options.status().message()));
+    auto imdb = classify_imdb(source, files);
+    if (!imdb) return imdb.status();
+    auto reader = open_imdb_reader(source, *imdb, *options);
+    if (!reader) return Status::invalid(reader.status().message());
+    return reader;
+  }
+  return Status::invalid(fmt::format(
+      "source \"{}\": unknown format \"{}\" (known formats: \"imdb_tsv\")", source.name,
+      source.format));
+}
+
+}  // namespace moviec::sources
