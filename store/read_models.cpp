@@ -149,9 +149,14 @@ Status Projector::apply(const std::vector<Event>& batch) {
   }
   if (!p.created.empty())
     p.counters[std::string(keys::kMoviesCount)] += static_cast<std::int64_t>(p.created.size());
-  for (auto& [key, delta] : p.counters)
-    if (delta != 0)
-      wb.Put(db_.cf(ColumnFamily::stats), key, std::to_string(read_counter(db_, key) + delta));
+  // A counter at zero is stored as no key, so the bytes do not depend on where the
+  // batches were cut (a batch whose changes cancel out writes nothing at all).
+  for (auto& [key, delta] : p.counters) {
+    if (delta == 0) continue;
+    auto value = read_counter(db_, key) + delta;
+    if (value == 0) wb.Delete(db_.cf(ColumnFamily::stats), key);
+    else wb.Put(db_.cf(ColumnFamily::stats), key, std::to_string(value));
+  }
   wb.Put(db_.cf(ColumnFamily::checkpoints), keys::checkpoint_key(kName), keys::be64(next));
   if (auto st = db_.write(wb, false); !st) return st;
   checkpoint_ = next;
