@@ -1,0 +1,67 @@
+#pragma once
+// Internal to http/: the plain request and response every handler sees, and the
+// named handlers the route table (http/routes.cpp) points at. No httplib types
+// here: handlers are ordinary functions of (Context, Request), one file per
+// resource (movies.cpp, stats.cpp, health.cpp, page.cpp).
+//
+// Handler contract: return a Response, or a Status error that routes.cpp maps to
+// an HTTP status. Throwing std::invalid_argument means "the client sent a bad
+// request" (400, its what() is the message); any other exception is a 500.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/status.hpp"
+#include "config/config.hpp"
+#include "store/db.hpp"
+#include "store/event_log.hpp"
+#include "store/read_models.hpp"
+
+namespace moviec::http {
+
+inline constexpr const char* kJsonType = "application/json; charset=utf-8";
+inline constexpr const char* kHtmlType = "text/html; charset=utf-8";
+
+/// What a handler may read. Lives as long as the Server; shared by all worker
+/// threads, so everything reachable from it must be thread-safe for reads.
+struct Context {
+  store::Db& db;
+  store::EventLog& log;
+  store::ReadModels models;  // stateless view over db
+  const config::Config& config;
+};
+
+struct Request {
+  std::string method;
+  std::string path;                                // percent-decoded
+  std::vector<std::string> captures;               // the route regex's groups, [0] = whole path
+  std::multimap<std::string, std::string> params;  // query parameters, percent-decoded
+  std::string body;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = kJsonType;
+  std::string body;
+};
+
+using Handler = StatusOr<Response> (*)(Context&, const Request&);
+
+/// A JSON response. Invalid UTF-8 in stored strings is replaced, never thrown on.
+Response json_response(const nlohmann::json& body, int status = 200);
+
+/// {"error": {"status": 404, "message": "..."}}
+Response error_response(int status, const std::string& message);
+
+// --- handlers, by resource ------------------------------------------------------
+
+StatusOr<Response> healthz(Context& ctx, const Request& req);        // health.cpp
+StatusOr<Response> get_movie(Context& ctx, const Request& req);      // movies.cpp
+StatusOr<Response> search_movies(Context& ctx, const Request& req);  // movies.cpp
+StatusOr<Response> get_stats(Context& ctx, const Request& req);      // stats.cpp
+StatusOr<Response> get_page(Context& ctx, const Request& req);       // page.cpp
+
+}  // namespace moviec::http

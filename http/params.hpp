@@ -1,0 +1,30 @@
+#pragma once
+// Internal to http/: reading query parameters. Every failure throws
+// std::invalid_argument with a message naming the parameter, which the route
+// wrapper turns into a 400.
+
+#include <cstddef>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "http/handlers.hpp"
+
+namespace moviec::http {
+
+/// Rejects a parameter not in `allowed` (a typo such as "years" would otherwise
+/// be silently ignored) and one given more than once.
+void check_params(const Request& req, std::initializer_list<std::string_view> allowed);
+
+/// The parameter's value; nullopt when absent.
+std::optional<std::string> param(const Request& req, const std::string& name);
+
+/// A decimal integer (optional sign); absent -> nullopt.
+std::optional<int> int_param(const Request& req, const std::string& name);
+
+/// An integer in [1, max]; absent -> `fallback`.
+std::size_t count_param(const Request& req, const std::string& name, std::size_t fallback,
+                        std::size_t max);
+
+}  // namespace moviec::http
