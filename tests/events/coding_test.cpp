@@ -1,0 +1,263 @@
+// Event encoding (events/coding.hpp) and the typed payloads (events/event.hpp).
+
+#include <catch2/catch.hpp>
+
+#include "events/coding.hpp"
+#include "events/event.hpp"
+
+using namespace moviec::events;
+using moviec::Status;
+using nlohmann::json;
+
+namespace {
+
+Event full_event() {
+  Event e;
+  e.sequence = 4242;
+  e.stream = "tt0114709";
+  e.version = 17;
+  e.type = EventType::source_record_removed;
+  e.schema_version = kCurrentSchemaVersion;
+  e.time_ms = 1732492800123;
+  e.source = "movielens";
+  e.causation_seq = 4241;
+  e.causation = "movies.csv:42";
+  e.correlation = "batch-7";
+  e.id = "0123456789abcdef0123456789abcdef";
+  e.data = to_data(SourceRecordRemoved{"movielens", "1", "00ff00ff00ff00ff"});
+  return e;
+}
+
+json encoded_json(const Event& e) { return json::parse(encode(e)); }
+
+}  // namespace
+
+TEST_CASE("encode then decode preserves every envelope field", "[events][coding]") {
+  auto e = full_event();
+  auto decoded = decode(encode(e));
+  REQUIRE(decoded);
+  CHECK(decoded->sequence == 4242);
+  CHECK(decoded->stream == "tt0114709");
+  CHECK(decoded->version == 17);
+  CHECK(decoded->type == EventType::source_record_removed);
+  CHECK(decoded->schema_version == kCurrentSchemaVersion);
+  CHECK(decoded->time_ms == 1732492800123);
+  CHECK(decoded->source == "movielens");
+  CHECK(decoded->causation_seq == 4241);
+  CHECK(decoded->causation == "movies.csv:42");
+  CHECK(decoded->correlation == "batch-7");
+  CHECK(decoded->id == "0123456789abcdef0123456789abcdef");
+  CHECK(decoded->data == e.data);
+  CHECK(encode(*decoded) == encode(e));
+}
+
+TEST_CASE("every event type survives encoding", "[events][coding]") {
+  for (auto type : {EventType::source_record_changed, EventType::source_record_removed,
+                    EventType::movie_changed}) {
+    auto e = full_event();
+    e.type = type;
+    auto decoded = decode(encode(e));
+    REQUIRE(decoded);
+    CHECK(decoded->type == type);
+  }
+}
+
+TEST_CASE("extreme integer values survive encoding", "[events][coding]") {
+  auto e = full_event();
+  e.sequence = UINT64_MAX;
+  e.version = UINT64_MAX - 1;
+  e.causation_seq = UINT64_MAX;
+  e.time_ms = -1;
+  auto decoded = decode(encode(e));
+  REQUIRE(decoded);
+  CHECK(decoded->sequence == UINT64_MAX);
+  CHECK(decoded->version == UINT64_MAX - 1);
+  CHECK(decoded->causation_seq == UINT64_MAX);
+  CHECK(decoded->time_ms == -1);
+}
+
+TEST_CASE("the encoding uses the documented envelope keys", "[events][coding]") {
+  auto j = encoded_json(full_event());
+  for (auto key : {"seq", "stream", "ver", "type", "schema", "time", "source", "cause", "input",
+                   "corr", "id", "data"})
+    CHECK(j.contains(key));
+  CHECK(j.size() == 12);
+  CHECK(j["type"] == "SourceRecordRemoved");
+  CHECK(j["seq"] == 4242);
+  CHECK(j["cause"] == 4241);
+  CHECK(j["input"] == "movies.csv:42");
+}
+
+TEST_CASE("decode rejects an event from a future schema version", "[events][coding]") {
+  auto j = encoded_json(full_event());
+  j["schema"] = kCurrentSchemaVersion + 1;
+  auto decoded = decode(j.dump());
+  REQUIRE_FALSE(decoded);
+  CHECK(decoded.status().code() == Status::Code::corruption);
+  CHECK_THAT(decoded.status().message(), Catch::Contains("newer"));
+}
+
+TEST_CASE("decode upcasts an older schema version to the current one", "[events][coding]") {
+  auto j = encoded_json(full_event());
+  j["schema"] = 0;
+  auto decoded = decode(j.dump());
+  REQUIRE(decoded);
+  CHECK(decoded->schema_version == kCurrentSchemaVersion);
+  CHECK(decoded->stream == "tt0114709");
+}
+
+TEST_CASE("decode rejects an unknown event type", "[events][coding]") {
+  auto j = encoded_json(full_event());
+  j["type"] = "MovieDeleted";
+  auto decoded = decode(j.dump());
+  REQUIRE_FALSE(decoded);
+  CHECK(decoded.status().code() == Status::Code::corruption);
+  CHECK_THAT(decoded.status().message(), Catch::Contains("MovieDeleted"));
+}
+
+TEST_CASE("decode rejects bytes that are not a JSON object", "[events][coding]") {
+  for (std::string bad : {"", "{", "not json", "[1,2,3]", "42", "\"seq\"", "{\"seq\":1,}"}) {
+    INFO(bad);
+    auto decoded = decode(bad);
+    REQUIRE_FALSE(decoded);
+    CHECK(decoded.status().code() == Status::Code::corruption);
+  }
+}
+
+TEST_CASE("decode rejects an envelope missing a required key", "[events][coding]") {
+  for (auto key : {"seq", "stream", "ver", "type", "schema", "time", "data"}) {
+    INFO(key);
+    auto j = encoded_json(full_event());
+    j.erase(key);
+    auto decoded = decode(j.dump());
+    REQUIRE_FALSE(decoded);
+    CHECK(decoded.status().code() == Status::Code::corruption);
+  }
+}
+
+TEST_CASE("decode rejects an envelope field of the wrong type", "[events][coding]") {
+  auto j = encoded_json(full_event());
+  j["seq"] = "4242";
+  CHECK_FALSE(decode(j.dump()));
+  j = encoded_json(full_event());
+  j["type"] = 3;
+  CHECK_FALSE(decode(j.dump()));
+  j = encoded_json(full_event());
+  j["stream"] = json::array();
+  CHECK_FALSE(decode(j.dump()));
+}
+
+TEST_CASE("decode defaults the optional envelope keys", "[events][coding]") {
+  auto j = encoded_json(full_event());
+  for (auto key : {"source", "cause", "input", "corr", "id"}) j.erase(key);
+  auto decoded = decode(j.dump());
+  REQUIRE(decoded);
+  CHECK(decoded->source.empty());
+  CHECK(decoded->causation_seq == 0);
+  CHECK(decoded->causation.empty());
+  CHECK(decoded->correlation.empty());
+  CHECK(decoded->id.empty());
+}
+
+TEST_CASE("the HTTP form names every envelope field readably", "[events][coding]") {
+  auto j = to_json(full_event());
+  CHECK(j["sequence"] == 4242);
+  CHECK(j["stream"] == "tt0114709");
+  CHECK(j["version"] == 17);
+  CHECK(j["type"] == "SourceRecordRemoved");
+  CHECK(j["schema_version"] == kCurrentSchemaVersion);
+  CHECK(j["time"] == 1732492800123);
+  CHECK(j["source"] == "movielens");
+  CHECK(j["causation_seq"] == 4241);
+  CHECK(j["causation"] == "movies.csv:42");
+  CHECK(j["correlation"] == "batch-7");
+  CHECK(j["event_id"] == "0123456789abcdef0123456789abcdef");
+  CHECK(j["data"]["source_id"] == "1");
+}
+
+TEST_CASE("type names and types map one to one", "[events]") {
+  for (auto type : {EventType::source_record_changed, EventType::source_record_removed,
+                    EventType::movie_changed}) {
+    auto t = type_from_name(type_name(type));
+    REQUIRE(t);
+    CHECK(*t == type);
+  }
+  CHECK(type_name(EventType::movie_changed) == "MovieChanged");
+  CHECK(type_name(static_cast<EventType>(0)) == "Unknown");
+  CHECK_FALSE(type_from_name("Unknown"));
+  CHECK_FALSE(type_from_name("moviechanged"));
+}
+
+TEST_CASE("a SourceRecordChanged payload survives a round trip", "[events]") {
+  SourceRecordChanged p;
+  p.record.source = "imdb";
+  p.record.source_id = "tt1";
+  p.record.title = "Carmencita";
+  p.record.year = 1894;
+  p.fingerprint = p.record.fingerprint();
+  p.previous_fingerprint = "aaaaaaaaaaaaaaaa";
+  p.match_method = "source_movie_id";
+  Event e;
+  e.type = EventType::source_record_changed;
+  e.data = to_data(p);
+  auto back = source_record_changed(*decode(encode(e)));
+  CHECK(back.record == p.record);
+  CHECK(back.fingerprint == p.fingerprint);
+  CHECK(back.previous_fingerprint == "aaaaaaaaaaaaaaaa");
+  CHECK(back.match_method == "source_movie_id");
+}
+
+TEST_CASE("a SourceRecordRemoved payload survives a round trip", "[events]") {
+  Event e;
+  e.type = EventType::source_record_removed;
+  e.data = to_data(SourceRecordRemoved{"rt", "m/toy_story", "0123"});
+  auto back = source_record_removed(e);
+  CHECK(back.source == "rt");
+  CHECK(back.source_id == "m/toy_story");
+  CHECK(back.previous_fingerprint == "0123");
+}
+
+TEST_CASE("a MovieChanged payload keeps every field change in order", "[events]") {
+  MovieChanged p;
+  p.rules_version = 3;
+  p.fields.push_back({"title", json(), "Toy Story", "imdb", "source_priority", 7});
+  p.fields.push_back({"year", 1994, json(), "", "source_priority", 0});
+  Event e;
+  e.type = EventType::movie_changed;
+  e.data = to_data(p);
+  auto back = movie_changed(*decode(encode(e)));
+  CHECK(back.rules_version == 3);
+  REQUIRE(back.fields.size() == 2);
+  CHECK(back.fields[0].field == "title");
+  CHECK(back.fields[0].old_value.is_null());
+  CHECK(back.fields[0].new_value == "Toy Story");
+  CHECK(back.fields[0].source == "imdb");
+  CHECK(back.fields[0].rule == "source_priority");
+  CHECK(back.fields[0].caused_by == 7);
+  CHECK(back.fields[1].field == "year");
+  CHECK(back.fields[1].old_value == 1994);
+  CHECK(back.fields[1].new_value.is_null());
+  CHECK(back.fields[1].caused_by == 0);
+}
+
+TEST_CASE("resolve_causation fills only causes that are still unknown", "[events]") {
+  MovieChanged p;
+  p.fields.push_back({"title", json(), "A", "imdb", "source_priority", 0});
+  p.fields.push_back({"year", json(), 1995, "imdb", "source_priority", 3});
+  Event e;
+  e.type = EventType::movie_changed;
+  e.data = to_data(p);
+  resolve_causation(e, 9);
+  CHECK(e.causation_seq == 9);
+  auto back = movie_changed(e);
+  CHECK(back.fields[0].caused_by == 9);
+  CHECK(back.fields[1].caused_by == 3);
+
+  Event known;
+  known.type = EventType::source_record_removed;
+  known.causation_seq = 2;
+  known.data = to_data(SourceRecordRemoved{"rt", "x", ""});
+  resolve_causation(known, 9);
+  CHECK(known.causation_seq == 2);
+  CHECK(known.data == to_data(SourceRecordRemoved{"rt", "x", ""}));
+}

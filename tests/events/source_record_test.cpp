@@ -1,0 +1,189 @@
+// SourceRecord: the common source schema, its JSON form and its fingerprint.
+
+#include <catch2/catch.hpp>
+
+#include "events/hash.hpp"
+#include "events/source_record.hpp"
+
+using moviec::events::LocalizedName;
+using moviec::events::Rating;
+using moviec::events::SourceRecord;
+using nlohmann::json;
+
+namespace {
+
+SourceRecord full_record() {
+  SourceRecord r;
+  r.source = "imdb";
+  r.source_id = "tt0114709";
+  r.movie_id = "tt0114709";
+  r.title = "Toy Story";
+  r.country_of_origin = "US";
+  r.source_ratings = {Rating{"imdb", 8.3, 1, 10, 1000000, 83},
+                      Rating{"metascore", 95, 0, 100, 0, 95}};
+  r.registration_date = "1995-11-22";
+  r.names = {LocalizedName{"Toy Story", "US", "en", true},
+             LocalizedName{"Histoire de jouets", "FR", "fr", false}};
+  r.genres = {"Animation", "Comedy"};
+  r.crating_performance = 7.5;
+  r.crating_soundtrack = 8.25;
+  r.crating_screenplay = 9;
+  r.year = 1995;
+  r.runtime_minutes = 81;
+  r.external_ids = {{"imdb", "tt0114709"}, {"tmdb", "862"}};
+  r.metadata = {{"studio", "Pixar"}};
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("a source record survives a JSON round trip with every field", "[events]") {
+  auto r = full_record();
+  json j = r;
+  auto back = j.get<SourceRecord>();
+  CHECK(back == r);
+  CHECK(back.source == "imdb");
+  CHECK(back.source_id == "tt0114709");
+  CHECK(back.movie_id == "tt0114709");
+  CHECK(back.title == "Toy Story");
+  CHECK(back.country_of_origin == "US");
+  REQUIRE(back.source_ratings.size() == 2);
+  CHECK(back.source_ratings[0] == Rating{"imdb", 8.3, 1, 10, 1000000, 83});
+  CHECK(back.source_ratings[1].name == "metascore");
+  CHECK(back.registration_date == "1995-11-22");
+  REQUIRE(back.names.size() == 2);
+  CHECK(back.names[0].is_original);
+  CHECK(back.names[1] == LocalizedName{"Histoire de jouets", "FR", "fr", false});
+  CHECK(back.genres == std::vector<std::string>{"Animation", "Comedy"});
+  REQUIRE(back.crating_performance);
+  REQUIRE(back.crating_soundtrack);
+  REQUIRE(back.crating_screenplay);
+  CHECK(*back.crating_performance == Approx(7.5));
+  CHECK(*back.crating_soundtrack == Approx(8.25));
+  CHECK(*back.crating_screenplay == Approx(9));
+  CHECK(back.year == 1995);
+  CHECK(back.runtime_minutes == 81);
+  CHECK(back.external_ids.at("tmdb") == "862");
+  CHECK(back.metadata.at("studio") == "Pixar");
+}
+
+TEST_CASE("a source record survives a round trip through serialized text", "[events]") {
+  auto r = full_record();
+  auto back = json::parse(json(r).dump()).get<SourceRecord>();
+  CHECK(back == r);
+  CHECK(back.fingerprint() == r.fingerprint());
+}
+
+TEST_CASE("empty values are left out of a source record's JSON", "[events]") {
+  SourceRecord r;
+  r.source = "movielens";
+  r.source_id = "1";
+  json j = r;
+  CHECK(j == json{{"source", "movielens"}, {"source_id", "1"}});
+  CHECK_FALSE(j.contains("year"));
+  CHECK_FALSE(j.contains("genres"));
+  CHECK_FALSE(j.contains("title"));
+}
+
+TEST_CASE("missing and null JSON fields read as empty values", "[events]") {
+  auto r = json{{"source", "rt"}, {"source_id", "x"}, {"year", nullptr}, {"crating_soundtrack", nullptr}}
+               .get<SourceRecord>();
+  CHECK(r.source == "rt");
+  CHECK(r.source_id == "x");
+  CHECK(r.title.empty());
+  CHECK_FALSE(r.year.has_value());
+  CHECK_FALSE(r.runtime_minutes.has_value());
+  CHECK_FALSE(r.crating_soundtrack.has_value());
+  CHECK(r.genres.empty());
+  CHECK(r.external_ids.empty());
+}
+
+TEST_CASE("a localized name omits empty region and language and a false original flag",
+          "[events]") {
+  json j = LocalizedName{"Le Roi Lion", "", "", false};
+  CHECK(j == json{{"title", "Le Roi Lion"}});
+  auto back = j.get<LocalizedName>();
+  CHECK(back == LocalizedName{"Le Roi Lion", "", "", false});
+  CHECK_FALSE(back == LocalizedName{"Le Roi Lion", "FR", "", false});
+  CHECK_FALSE(back == LocalizedName{"Le Roi Lion", "", "", true});
+}
+
+TEST_CASE("ratings compare equal only when every part is equal", "[events]") {
+  Rating a{"imdb", 8.3, 1, 10, 100, 83};
+  CHECK(a == Rating{"imdb", 8.3, 1, 10, 100, 83});
+  CHECK_FALSE(a == Rating{"imdb", 8.3, 1, 10, 101, 83});
+  CHECK_FALSE(a == Rating{"imdb", 8.3, 0, 10, 100, 83});
+  CHECK_FALSE(a == Rating{"tomatometer", 8.3, 1, 10, 100, 83});
+  CHECK(json(a).get<Rating>() == a);
+}
+
+TEST_CASE("equal records have equal fingerprints", "[events]") {
+  CHECK(full_record().fingerprint() == full_record().fingerprint());
+  CHECK(full_record().fingerprint().size() == 16);
+}
+
+TEST_CASE("any changed field changes the fingerprint", "[events]") {
+  const auto base = full_record().fingerprint();
+  auto changed = [&](auto mutate) {
+    auto r = full_record();
+    mutate(r);
+    return r.fingerprint() != base;
+  };
+  CHECK(changed([](SourceRecord& r) { r.title = "Toy Story 2"; }));
+  CHECK(changed([](SourceRecord& r) { r.year = 1996; }));
+  CHECK(changed([](SourceRecord& r) { r.year.reset(); }));
+  CHECK(changed([](SourceRecord& r) { r.genres.push_back("Family"); }));
+  CHECK(changed([](SourceRecord& r) { r.source_ratings[0].votes += 1; }));
+  CHECK(changed([](SourceRecord& r) { r.names[1].region = "BE"; }));
+  CHECK(changed([](SourceRecord& r) { r.metadata["studio"] = "Disney"; }));
+  CHECK(changed([](SourceRecord& r) { r.external_ids.erase("tmdb"); }));
+  CHECK(changed([](SourceRecord& r) { r.crating_screenplay = 9.01; }));
+}
+
+TEST_CASE("the fingerprint does not depend on the order maps were filled in", "[events]") {
+  auto a = full_record();
+  auto b = full_record();
+  b.metadata.clear();
+  b.external_ids.clear();
+  b.external_ids["tmdb"] = "862";
+  b.external_ids["imdb"] = "tt0114709";
+  b.metadata["studio"] = "Pixar";
+  CHECK(a.fingerprint() == b.fingerprint());
+}
+
+TEST_CASE("the fingerprint is stable across runs and machines", "[events]") {
+  // Fingerprints are stored (change detection): a change to this value means every
+  // stored fingerprint goes stale and every source re-emits all of its records.
+  SourceRecord r;
+  r.source = "imdb";
+  r.source_id = "tt1";
+  r.title = "Carmencita";
+  r.year = 1894;
+  CHECK(json(r).dump() ==
+        R"({"source":"imdb","source_id":"tt1","title":"Carmencita","year":1894})");
+  CHECK(r.fingerprint() == moviec::events::to_hex(moviec::events::fnv1a64(json(r).dump())));
+}
+
+TEST_CASE("fnv1a64 matches the published test vectors", "[events]") {
+  using moviec::events::fnv1a64;
+  CHECK(fnv1a64("") == 0xcbf29ce484222325ull);
+  CHECK(fnv1a64("a") == 0xaf63dc4c8601ec8cull);
+  CHECK(fnv1a64("foobar") == 0x85944171f73967e8ull);
+}
+
+TEST_CASE("to_hex writes sixteen lower-case digits, zero padded", "[events]") {
+  using moviec::events::to_hex;
+  CHECK(to_hex(0) == "0000000000000000");
+  CHECK(to_hex(0xabcull) == "0000000000000abc");
+  CHECK(to_hex(UINT64_MAX) == "ffffffffffffffff");
+}
+
+TEST_CASE("hash_id is 32 hex digits, deterministic and input sensitive", "[events]") {
+  using moviec::events::hash_id;
+  auto id = hash_id("tt0114709/imdb");
+  CHECK(id.size() == 32);
+  CHECK(id.find_first_not_of("0123456789abcdef") == std::string::npos);
+  CHECK(id == hash_id("tt0114709/imdb"));
+  CHECK(id != hash_id("tt0114709/imdc"));
+  CHECK(id.substr(0, 16) != id.substr(16));
+}
