@@ -239,27 +239,37 @@ StatusOr<ReadModels::Page> ReadModels::search(const Query& query) {
   auto it = db_.iterator(family);
   it->Seek(prefix + query.cursor);
   std::size_t scanned = 0;
-  std::string last_id;
+  std::string last_id;  // the last id looked at: the next page starts after it
   for (; it->Valid(); it->Next()) {
     auto key = it->key().ToStringView();
     if (key.substr(0, prefix.size()) != prefix) break;
     std::string id(keys::index_movie_id(key, prefix.size()));
     if (!query.cursor.empty() && id <= query.cursor) continue;
-    if (page.movies.size() >= query.limit || scanned >= kMaxScanned) {
+    if (scanned >= kMaxScanned) {
       page.next_cursor = last_id;
       break;
     }
     ++scanned;
-    last_id = id;
     json doc;
     if (family == ColumnFamily::movies) {
       doc = json::parse(it->value().ToStringView(), nullptr, false);
     } else {
       auto m = movie(id);
-      if (!m) continue;  // index ahead of a concurrent doc write: skip
-      doc = m.take();
+      if (m) doc = m.take();
+      else doc = json(json::value_t::discarded);  // index ahead of a concurrent doc write: skip
     }
-    if (!doc.is_discarded() && matches(doc)) page.movies.push_back(std::move(doc));
+    if (doc.is_discarded() || !matches(doc)) {
+      last_id = id;
+      continue;
+    }
+    // A full page gets a cursor only once a further match exists, so that a
+    // cursor never leads to an empty page.
+    if (page.movies.size() >= query.limit) {
+      page.next_cursor = last_id;
+      break;
+    }
+    last_id = id;
+    page.movies.push_back(std::move(doc));
   }
   if (auto st = from_rocksdb(it->status(), "search"); !st) return st;
   return page;
