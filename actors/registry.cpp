@@ -43,9 +43,13 @@ registry_actor::behavior_type registry(registry_actor::stateful_pointer<registry
   if (self->state.options.max_live == 0) self->state.options.max_live = 1;
   auto tick_interval = std::max(std::chrono::milliseconds(100), options.idle_timeout / 2);
   self->delayed_send(self, tick_interval, tick_atom::value);
-  // Movie actors must not outlive the registry.
-  self->attach_functor([=](const caf::error&) {
-    for (auto& [id, entry] : self->state.live) caf::anon_send_exit(entry.actor, caf::exit_reason::user_shutdown);
+  // Movie actors must not outlive the registry. (Left alone they would linger
+  // until the clock drops its references for their request timeouts.)
+  self->set_exit_handler([=](const caf::exit_msg& msg) {
+    for (auto& [id, entry] : self->state.live) self->send_exit(entry.actor, msg.reason);
+    self->state.live.clear();
+    self->state.lru.clear();
+    self->quit(msg.reason);
   });
   return {
       [=](ingest_atom, IngestItem& item) {
