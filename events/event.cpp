@@ -7,10 +7,12 @@ namespace moviec::events {
 using nlohmann::json;
 
 namespace {
-constexpr std::array<std::pair<EventType, std::string_view>, 3> kTypeNames{{
+constexpr std::array<std::pair<EventType, std::string_view>, 5> kTypeNames{{
     {EventType::source_record_changed, "SourceRecordChanged"},
     {EventType::source_record_removed, "SourceRecordRemoved"},
     {EventType::movie_changed, "MovieChanged"},
+    {EventType::source_record_unmatched, "SourceRecordUnmatched"},
+    {EventType::source_record_linked, "SourceRecordLinked"},
 }};
 }  // namespace
 
@@ -48,7 +50,9 @@ json to_data(const MovieChanged& p) {
                           {"source", f.source},
                           {"rule", f.rule},
                           {"caused_by", f.caused_by}});
-  return json{{"rules_version", p.rules_version}, {"fields", std::move(fields)}};
+  json j{{"rules_version", p.rules_version}, {"trigger", p.trigger}, {"fields", std::move(fields)}};
+  if (p.trigger == kTriggerRules) j["previous_rules_version"] = p.previous_rules_version;
+  return j;
 }
 
 SourceRecordChanged source_record_changed(const Event& e) {
@@ -68,6 +72,8 @@ SourceRecordRemoved source_record_removed(const Event& e) {
 MovieChanged movie_changed(const Event& e) {
   MovieChanged p;
   p.rules_version = e.data.value("rules_version", 0u);
+  p.trigger = e.data.value("trigger", std::string(kTriggerSourceRecord));
+  p.previous_rules_version = e.data.value("previous_rules_version", 0u);
   for (auto& f : e.data.value("fields", json::array()))
     p.fields.push_back(FieldChange{f.value("field", ""), f.value("old", json()),
                                    f.value("new", json()), f.value("source", ""),

@@ -21,14 +21,20 @@ enum class EventType : std::uint8_t {
   source_record_changed = 1,  // a source published a new or changed record
   source_record_removed = 2,  // a record vanished from a full snapshot of its source
   movie_changed = 3,          // the golden record changed: per-field diffs with provenance
+  source_record_unmatched = 4,  // the matcher found no movie for a record (kept, with reason)
+  source_record_linked = 5,     // a person linked a record to a movie, or said "no match"
 };
 
 /// "SourceRecordChanged", ... ; the names used in JSON and over HTTP.
 std::string_view type_name(EventType t);
 std::optional<EventType> type_from_name(std::string_view name);
 
-/// The schema version written on every new event. Older versions are upcast on read.
-inline constexpr std::uint32_t kCurrentSchemaVersion = 1;
+/// The schema version written on every new event. Older versions are upcast on read
+/// (events/coding.cpp; the history of versions is in docs/storage.md).
+///  1: the first.
+///  2: MovieChanged says what triggered it ("trigger"): a source record, or a change of
+///     the field rules (`moviec reaggregate`), which version 1 could not express.
+inline constexpr std::uint32_t kCurrentSchemaVersion = 2;
 
 struct Event {
   std::uint64_t sequence = 0;   // global, gap-free, 1-based; assigned by the journal at commit
@@ -70,9 +76,15 @@ struct FieldChange {
   std::uint64_t caused_by = 0;  // sequence of the source event that supplied the value
 };
 
+/// Why a movie's golden record was decided again.
+inline constexpr const char* kTriggerSourceRecord = "source_record";  // a source record changed
+inline constexpr const char* kTriggerRules = "rules";                 // the field rules changed
+
 struct MovieChanged {
   std::uint32_t rules_version = 0;
   std::vector<FieldChange> fields;
+  std::string trigger = kTriggerSourceRecord;  // kTriggerSourceRecord or kTriggerRules
+  std::uint32_t previous_rules_version = 0;    // trigger "rules": the version decided before
 };
 
 nlohmann::json to_data(const SourceRecordChanged& p);

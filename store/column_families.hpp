@@ -21,17 +21,19 @@ enum class ColumnFamily : std::uint8_t {
   movie_index = 9,     // read model: search index (token / year / genre, movie id) -> ""
   stats = 10,          // read model: counters
   meta = 11,           // log metadata: last sequence
+  matching = 12,       // read model: match decisions, unmatched records, crosswalks, counts
 };
 
-inline constexpr std::size_t kColumnFamilyCount = 12;
+inline constexpr std::size_t kColumnFamilyCount = 13;
 
 inline constexpr std::array<std::string_view, kColumnFamilyCount> kColumnFamilyNames{
     "default",  "log",          "streams", "stream_heads", "event_ids", "snapshots",
-    "checkpoints", "fingerprints", "movies", "movie_index", "stats",   "meta"};
+    "checkpoints", "fingerprints", "movies", "movie_index", "stats",   "meta",
+    "matching"};
 
 /// The read models: what a projection writes and `verify`/`replay` rebuild.
-inline constexpr std::array<ColumnFamily, 3> kReadModelFamilies{
-    ColumnFamily::movies, ColumnFamily::movie_index, ColumnFamily::stats};
+inline constexpr std::array<ColumnFamily, 4> kReadModelFamilies{
+    ColumnFamily::movies, ColumnFamily::movie_index, ColumnFamily::stats, ColumnFamily::matching};
 
 constexpr std::string_view name_of(ColumnFamily cf) {
   return kColumnFamilyNames[static_cast<std::size_t>(cf)];

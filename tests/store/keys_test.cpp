@@ -128,7 +128,8 @@ TEST_CASE("every column family has a distinct name and its enum value indexes it
   CHECK(name_of(ColumnFamily::checkpoints) == "checkpoints");
   CHECK(name_of(ColumnFamily::movie_index) == "movie_index");
   CHECK(name_of(ColumnFamily::meta) == "meta");
-  CHECK(static_cast<std::size_t>(ColumnFamily::meta) == kColumnFamilyCount - 1);
+  CHECK(name_of(ColumnFamily::matching) == "matching");
+  CHECK(static_cast<std::size_t>(ColumnFamily::matching) == kColumnFamilyCount - 1);
   for (auto f : kReadModelFamilies)
     CHECK(std::find(kColumnFamilyNames.begin(), kColumnFamilyNames.end(), name_of(f)) !=
           kColumnFamilyNames.end());
