@@ -22,14 +22,17 @@ enum class ColumnFamily : std::uint8_t {
   stats = 10,          // read model: counters
   meta = 11,           // log metadata: last sequence
   matching = 12,       // read model: match decisions, unmatched records, crosswalks, counts
+  source_runs = 13,    // (source, run id) -> summary of one ingest run (written by the source side)
+  rejects = 14,        // (source, run id, n) -> one rejected input row of that run
+  source_cursors = 15, // (source, name) -> where a source stands: inbox checkpoints, poll cursors
 };
 
-inline constexpr std::size_t kColumnFamilyCount = 13;
+inline constexpr std::size_t kColumnFamilyCount = 16;
 
 inline constexpr std::array<std::string_view, kColumnFamilyCount> kColumnFamilyNames{
     "default",  "log",          "streams", "stream_heads", "event_ids", "snapshots",
     "checkpoints", "fingerprints", "movies", "movie_index", "stats",   "meta",
-    "matching"};
+    "matching", "source_runs", "rejects", "source_cursors"};
 
 /// The read models: what a projection writes and `verify`/`replay` rebuild.
 inline constexpr std::array<ColumnFamily, 4> kReadModelFamilies{
