@@ -1,5 +1,7 @@
 #include "events/coding.hpp"
 
+#include "events/timestamp.hpp"
+
 namespace moviec::events {
 
 using nlohmann::json;
@@ -13,14 +15,30 @@ json envelope_json(const Event& e) {
               {"corr", e.correlation}, {"id", e.id},            {"data", e.data}};
 }
 
-/// Upcasters: each turns schema version N into N+1. None exist yet (version 1 is
-/// the first); add one per schema bump and never edit an old one.
-void upcast(json& /*j*/, std::uint32_t& version) {
+// Upcasters: each turns schema version N into N+1, on the envelope as stored (before
+// any field is read). Add one per schema bump and never edit an old one: stored events
+// of every version must keep decoding. docs/storage.md lists the versions.
+
+/// 1 -> 2: MovieChanged gained "trigger" (what made the movie decide its fields again).
+/// Every version-1 MovieChanged was appended by a movie actor in the same request as the
+/// source record event it cites (re-aggregation did not exist yet), so its trigger is a
+/// source record.
+void upcast_1_to_2(json& j) {
+  if (j.at("type") != "MovieChanged") return;
+  auto& data = j.at("data");
+  if (data.is_object() && !data.contains("trigger")) data["trigger"] = kTriggerSourceRecord;
+}
+
+void upcast(json& j, std::uint32_t& version) {
   while (version < kCurrentSchemaVersion) {
     switch (version) {
-      default:
-        ++version;
+      case 1:
+        upcast_1_to_2(j);
+        break;
+      default:  // 0 was never written; nothing to do
+        break;
     }
+    ++version;
   }
 }
 
@@ -65,6 +83,7 @@ json to_json(const Event& e) {
               {"type", type_name(e.type)},
               {"schema_version", e.schema_version},
               {"time", e.time_ms},
+              {"time_utc", format_utc(e.time_ms)},
               {"source", e.source},
               {"causation_seq", e.causation_seq},
               {"causation", e.causation},

@@ -35,7 +35,8 @@ std::string encode(const Event& e);
 /// Decodes and upcasts. Corruption (bad JSON, unknown type, future schema) is an error.
 StatusOr<Event> decode(std::string_view bytes);
 
-/// The JSON form served over HTTP: the envelope with readable names and the payload.
+/// The JSON form served over HTTP: the envelope with readable names ("time" in Unix
+/// milliseconds and "time_utc" in RFC 3339) and the payload, upcast to the current schema.
 nlohmann::json to_json(const Event& e);
 
 }  // namespace moviec::events
