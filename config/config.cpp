@@ -12,6 +12,9 @@
 
 #include <fmt/format.h>
 
+#include "config/layout.hpp"
+#include "config/poll_options.hpp"
+
 namespace moviec::config {
 
 using nlohmann::json;
@@ -20,7 +23,7 @@ namespace {
 
 // Formats a reader exists for; sources::open_reader dispatches on the same names.
 const std::vector<std::string>& known_formats() {
-  static const std::vector<std::string> formats{"imdb_tsv"};
+  static const std::vector<std::string> formats{"imdb_tsv", "vega_json", "layout", "http_changes"};
   return formats;
 }
 
@@ -149,6 +152,14 @@ Status check_listen(const std::string& listen, const std::string& path) {
 Status parse_options(const json& j, const std::string& path, const std::string& format,
                      json& out) {
   if (auto s = expect_type(j, path, j.is_object(), "an object"); !s) return s;
+  // Formats described by their options as a whole (config/layout.hpp, poll_options.hpp).
+  if (format == "layout" || format == "http_changes") {
+    auto checked = format == "layout" ? parse_layout(j, path).status()
+                                      : parse_poll_options(j, path).status();
+    if (!checked) return checked;
+    out = j;
+    return Status::ok();
+  }
   const auto& allowed = known_options(format);
   for (auto& [key, value] : j.items()) {
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
@@ -170,7 +181,9 @@ Status parse_options(const json& j, const std::string& path, const std::string& 
 
 Status parse_source(const json& j, const std::string& path, SourceConfig& out) {
   if (auto s = expect_type(j, path, j.is_object(), "an object"); !s) return s;
-  if (auto s = check_keys(j, path, {"name", "format", "removals", "options"}); !s) return s;
+  if (auto s = check_keys(j, path, {"name", "format", "removals", "options", "inbox", "inbox_marker"});
+      !s)
+    return s;
   if (!j.contains("name")) return error(child(path, "name"), "missing (required)");
   if (!j.contains("format")) return error(child(path, "format"), "missing (required)");
   if (auto s = get_string(j["name"], child(path, "name"), out.name); !s) return s;
@@ -184,8 +197,20 @@ Status parse_source(const json& j, const std::string& path, SourceConfig& out) {
                                                     out.format, join_quoted(formats)));
   if (j.contains("removals"))
     if (auto s = get_bool(j["removals"], child(path, "removals"), out.removals); !s) return s;
-  if (j.contains("options"))
+  if (j.contains("options")) {
     if (auto s = parse_options(j["options"], child(path, "options"), out.format, out.options); !s)
+      return s;
+  } else if (out.format == "layout" || out.format == "http_changes") {
+    return error(child(path, "options"),
+                 fmt::format("missing (format \"{}\" is described by its options)", out.format));
+  }
+  if (j.contains("inbox")) {
+    if (auto s = get_string(j["inbox"], child(path, "inbox"), out.inbox); !s) return s;
+    if (!out.inbox.empty() && out.format == "http_changes")
+      return error(child(path, "inbox"), "an http_changes source is polled and has no inbox");
+  }
+  if (j.contains("inbox_marker"))
+    if (auto s = get_bool(j["inbox_marker"], child(path, "inbox_marker"), out.inbox_marker); !s)
       return s;
   return Status::ok();
 }
@@ -329,7 +354,7 @@ StatusOr<Config> parse(const json& j) {
   if (auto s = check_keys(j, "",
                           {"data_dir", "listen", "token", "max_in_flight", "max_live_movies",
                            "movie_idle_timeout_ms", "snapshot_every", "snapshots_kept",
-                           "journal_max_batch", "sync_writes", "sources", "rules"});
+                           "journal_max_batch", "sync_writes", "inbox_scan_ms", "sources", "rules"});
       !s)
     return s;
   if (j.contains("data_dir")) {
@@ -360,6 +385,11 @@ StatusOr<Config> parse(const json& j) {
   }
   if (j.contains("sync_writes"))
     if (auto s = get_bool(j["sync_writes"], "sync_writes", c.sync_writes); !s) return s;
+  if (j.contains("inbox_scan_ms")) {
+    std::size_t ms = 0;
+    if (auto s = get_size(j["inbox_scan_ms"], "inbox_scan_ms", ms); !s) return s;
+    c.inbox_scan = std::chrono::milliseconds(static_cast<std::int64_t>(ms));
+  }
   if (j.contains("sources"))
     if (auto s = parse_sources(j["sources"], "sources", c.sources); !s) return s;
   if (j.contains("rules"))
@@ -396,7 +426,8 @@ json to_json(const Config& c) {
   json sources = json::array();
   for (auto& s : c.sources)
     sources.push_back(
-        {{"name", s.name}, {"format", s.format}, {"removals", s.removals}, {"options", s.options}});
+        {{"name", s.name}, {"format", s.format}, {"removals", s.removals}, {"options", s.options},
+         {"inbox", s.inbox}, {"inbox_marker", s.inbox_marker}});
   json fields = json::object();
   for (auto& r : c.rules.rules) {
     json weights = json::object();
@@ -418,6 +449,7 @@ json to_json(const Config& c) {
           {"snapshots_kept", c.snapshots_kept},
           {"journal_max_batch", c.journal_max_batch},
           {"sync_writes", c.sync_writes},
+          {"inbox_scan_ms", c.inbox_scan.count()},
           {"sources", sources},
           {"rules", {{"version", c.rules.version}, {"trust", trust}, {"fields", fields}}}};
 }

@@ -22,6 +22,8 @@ struct SourceConfig {
   std::string format;          // reader to use: "imdb_tsv", ...
   bool removals = false;       // a full snapshot file may declare vanished records removed
   nlohmann::json options = nlohmann::json::object();  // format-specific settings
+  std::string inbox;           // drop directory `serve` watches; "" = none
+  bool inbox_marker = false;   // true: only files with a "<name>.ready" marker are complete
 };
 
 struct Config {
@@ -37,6 +39,7 @@ struct Config {
   std::size_t snapshots_kept = 3;         // snapshots retained per movie
   std::size_t journal_max_batch = 1024;   // append requests per group commit
   bool sync_writes = true;                // fsync each group commit (acknowledged = durable)
+  std::chrono::milliseconds inbox_scan{1000};  // how often `serve` looks into the inboxes
 
   std::vector<SourceConfig> sources;
   events::FieldRules rules = events::FieldRules::defaults();
