@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "common/status.hpp"
 #include "config/config.hpp"
 #include "events/source_record.hpp"
@@ -19,6 +21,7 @@ struct Reject {
   std::string file;
   std::uint64_t line = 0;  // 1-based; 0 when the reject is about the whole file
   std::string reason;
+  std::string source_id;  // the row's id when it could be read: a removal pass counts it as seen
 };
 
 struct Item {
@@ -37,6 +40,21 @@ class RecordReader {
   /// Progress: bytes consumed so far and in total (all input files).
   virtual std::uint64_t bytes_read() const = 0;
   virtual std::uint64_t bytes_total() const = 0;
+
+  /// ok, or why the input ended early (a read error, a feed that stopped
+  /// answering). A run whose reader failed is not a full snapshot: no removals.
+  virtual Status status() const { return Status::ok(); }
+
+  /// Where the reader stands, after the last record returned, as JSON to keep in
+  /// a checkpoint; null when this reader cannot resume mid-way (the caller then
+  /// skips records it already has instead).
+  virtual nlohmann::json position() const { return nullptr; }
+
+  /// Continues from a position() taken by a reader of the same input.
+  virtual Status resume(const nlohmann::json& position) {
+    (void)position;
+    return Status::invalid("this reader cannot resume mid-way");
+  }
 };
 
 /// Opens a reader for `source` over `files` (which file is which is decided by the
