@@ -32,6 +32,29 @@ json to_data(const SourceRecordChanged& p) {
   json j{{"record", p.record}, {"fingerprint", p.fingerprint}};
   if (!p.previous_fingerprint.empty()) j["previous_fingerprint"] = p.previous_fingerprint;
   if (!p.match_method.empty()) j["match_method"] = p.match_method;
+  if (p.match_confidence) j["match_confidence"] = *p.match_confidence;
+  if (!p.match_candidates.is_null()) j["match_candidates"] = p.match_candidates;
+  if (p.match_basis != 0) j["match_basis"] = p.match_basis;
+  return j;
+}
+
+json to_data(const SourceRecordUnmatched& p) {
+  json j{{"record", p.record},
+         {"fingerprint", p.fingerprint},
+         {"reason", p.reason},
+         {"message", p.message},
+         {"candidates", p.candidates.is_null() ? json::array() : p.candidates}};
+  if (!p.previous_fingerprint.empty()) j["previous_fingerprint"] = p.previous_fingerprint;
+  return j;
+}
+
+json to_data(const SourceRecordLinked& p) {
+  json j{{"source", p.source}, {"source_id", p.source_id}, {"movie_id", p.movie_id},
+         {"by", p.by},         {"why", p.why}};
+  if (p.record) {
+    j["record"] = *p.record;
+    j["fingerprint"] = p.fingerprint;
+  }
   return j;
 }
 
@@ -61,6 +84,34 @@ SourceRecordChanged source_record_changed(const Event& e) {
   p.fingerprint = e.data.value("fingerprint", "");
   p.previous_fingerprint = e.data.value("previous_fingerprint", "");
   p.match_method = e.data.value("match_method", "");
+  if (auto it = e.data.find("match_confidence"); it != e.data.end() && it->is_number())
+    p.match_confidence = it->get<double>();
+  p.match_candidates = e.data.value("match_candidates", json());
+  p.match_basis = e.data.value("match_basis", std::uint64_t{0});
+  return p;
+}
+
+SourceRecordUnmatched source_record_unmatched(const Event& e) {
+  SourceRecordUnmatched p;
+  p.record = e.data.at("record").get<SourceRecord>();
+  p.fingerprint = e.data.value("fingerprint", "");
+  p.previous_fingerprint = e.data.value("previous_fingerprint", "");
+  p.reason = e.data.value("reason", "");
+  p.message = e.data.value("message", "");
+  p.candidates = e.data.value("candidates", json::array());
+  return p;
+}
+
+SourceRecordLinked source_record_linked(const Event& e) {
+  SourceRecordLinked p;
+  p.source = e.data.value("source", "");
+  p.source_id = e.data.value("source_id", "");
+  p.movie_id = e.data.value("movie_id", "");
+  p.by = e.data.value("by", "");
+  p.why = e.data.value("why", "");
+  if (auto it = e.data.find("record"); it != e.data.end() && it->is_object())
+    p.record = it->get<SourceRecord>();
+  p.fingerprint = e.data.value("fingerprint", "");
   return p;
 }
 

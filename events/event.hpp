@@ -57,13 +57,39 @@ struct SourceRecordChanged {
   SourceRecord record;
   std::string fingerprint;           // record.fingerprint()
   std::string previous_fingerprint;  // empty when the source had no record with this id
-  std::string match_method;          // how the record found this movie: "source_movie_id", ...
+  std::string match_method;          // how the record found this movie (events/matching.hpp)
+  std::optional<double> match_confidence;  // title_year: the winner's score
+  nlohmann::json match_candidates;         // title_year: the scored candidates, best first; null otherwise
+  std::uint64_t match_basis = 0;     // the earlier event whose decision this follows; 0 = decided now
 };
 
 struct SourceRecordRemoved {
   std::string source;
   std::string source_id;
   std::string previous_fingerprint;
+};
+
+/// A record the matcher could not place in a movie. Kept whole (nothing is lost)
+/// in its source's stream (events/matching.hpp), with why and who came close.
+struct SourceRecordUnmatched {
+  SourceRecord record;
+  std::string fingerprint;
+  std::string previous_fingerprint;  // of the record's previous unmatched version, if any
+  std::string reason;                // events/matching.hpp: no_title, no_year, no_candidates, ...
+  std::string message;               // the reason for people
+  nlohmann::json candidates;         // [{movie_id, title, year, confidence, why}], best first
+};
+
+/// A person's decision about one record: it belongs to `movie_id`, or (movie_id
+/// empty) to no movie at all. In the record's source stream.
+struct SourceRecordLinked {
+  std::string source;
+  std::string source_id;
+  std::string movie_id;              // empty = "no match"
+  std::string by;                    // who decided
+  std::string why;                   // their reason
+  std::optional<SourceRecord> record;  // the record's latest version when moviec has it
+  std::string fingerprint;           // of `record`
 };
 
 /// One field of the golden record that changed, and why it has its new value.
@@ -90,9 +116,13 @@ struct MovieChanged {
 nlohmann::json to_data(const SourceRecordChanged& p);
 nlohmann::json to_data(const SourceRecordRemoved& p);
 nlohmann::json to_data(const MovieChanged& p);
+nlohmann::json to_data(const SourceRecordUnmatched& p);
+nlohmann::json to_data(const SourceRecordLinked& p);
 SourceRecordChanged source_record_changed(const Event& e);
 SourceRecordRemoved source_record_removed(const Event& e);
 MovieChanged movie_changed(const Event& e);
+SourceRecordUnmatched source_record_unmatched(const Event& e);
+SourceRecordLinked source_record_linked(const Event& e);
 
 /// Called by the journal once `e` has its place: an event that was built before its
 /// cause had a sequence (caused_by 0 in its payload) now names `cause_seq`.

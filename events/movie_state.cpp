@@ -226,6 +226,9 @@ void MovieState::apply(const Event& e) {
       apply_field_changes(golden, p);
       break;
     }
+    case EventType::source_record_unmatched:
+    case EventType::source_record_linked:
+      break;  // source-stream events (events/matching.hpp): never in a movie's stream
   }
 }
 

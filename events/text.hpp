@@ -18,4 +18,11 @@ std::vector<std::string> words(std::string_view utf8);
 /// True when the bytes are well-formed UTF-8 (no overlongs, no surrogates).
 bool is_valid_utf8(std::string_view bytes);
 
+/// Decodes the code point at s[i] and advances i past it; -1 (advancing one
+/// byte) for an invalid sequence: truncated, overlong, surrogate, > U+10FFFF.
+long next_code_point(std::string_view s, std::size_t& i);
+
+/// Appends the UTF-8 encoding of code point `cp` (0..U+10FFFF).
+void append_utf8(std::string& out, long cp);
+
 }  // namespace moviec::events

@@ -3,6 +3,10 @@
 #include <charconv>
 #include <cmath>
 
+#include <fmt/format.h>
+
+#include "sources/utf8.hpp"
+
 namespace moviec::sources {
 
 namespace {
@@ -20,9 +24,11 @@ bool is_null(std::string_view value) {
   return value.empty() || value == "\\N" || value == "N/A";
 }
 
-std::string clean_title(std::string_view value) {
-  if (is_null(value)) return {};
-  return std::string(trim(value));
+bool is_missing(std::string_view value, bool zero_means_missing) {
+  if (is_null(value)) return true;
+  if (!zero_means_missing) return false;
+  auto n = parse_float(trim(value));
+  return n.is_ok() && *n == 0;
 }
 
 StatusOr<std::int64_t> parse_int(std::string_view value) {
@@ -52,6 +58,16 @@ StatusOr<double> parse_float(std::string_view value) {
 
 double round2(double value) { return std::round(value * 100.0) / 100.0; }
 
+std::string utf8_problem(std::string_view bytes) {
+  for (std::size_t i = 0; i < bytes.size();) {
+    std::size_t at = i;
+    long cp = utf8::next(bytes, i);
+    if (cp < 0) return fmt::format("invalid UTF-8 at byte {}", at);
+    if (cp == 0) return fmt::format("NUL byte at byte {}", at);
+  }
+  return {};
+}
+
 double normalize_rating(double value, double scale_max) {
   if (!(scale_max > 0)) return 0;
   return round2(value / scale_max * 100.0);
@@ -67,6 +83,24 @@ events::Rating make_rating(std::string name, double value, double scale_min, dou
   r.votes = votes;
   r.normalized = normalize_rating(value, scale_max);
   return r;
+}
+
+StatusOr<events::Rating> parse_rating(std::string name, std::string_view value, double scale_min,
+                                      double scale_max, std::string_view votes) {
+  value = trim(value);
+  auto v = parse_float(value);
+  if (!v) return Status::invalid(fmt::format("\"{}\": {}", value, v.status().message()));
+  if (*v < scale_min || *v > scale_max)
+    return Status::invalid(fmt::format("{}: out of range {}..{}", value, scale_min, scale_max));
+  std::int64_t count = 0;
+  votes = trim(votes);
+  if (!is_null(votes)) {
+    auto n = parse_int(votes);
+    if (!n) return Status::invalid(fmt::format("votes \"{}\": {}", votes, n.status().message()));
+    if (*n < 0) return Status::invalid(fmt::format("votes {}: must not be negative", *n));
+    count = *n;
+  }
+  return make_rating(std::move(name), *v, scale_min, scale_max, count);
 }
 
 std::vector<std::string> split_list(std::string_view value, char separator) {

@@ -15,8 +15,14 @@
 //   movie_index    't' 0x00 token 0x00 movie_id     title word (folded, see search_tokens)
 //                  'y' 0x00 BE64(year) 0x00 movie_id
 //                  'g' 0x00 genre (lower case) 0x00 movie_id
+//                  'm' 0x00 title key 0x00 BE64(year) 0x00 movie_id  match blocking (events/title_key.hpp)
 //   stats          "movies" | "source_records" 0x00 source     -> decimal count
 //   meta           "last_sequence"                              -> BE64
+//   matching       'l' 0x00 source 0x00 source_id  -> the record's match state JSON (store/match_models.hpp)
+//                  'u' 0x00 source 0x00 source_id  -> unmatched entry JSON: record, reason, candidates
+//                  'p' 0x00 source 0x00 source_id  -> a person's standing decision JSON (POST /links)
+//                  'x' 0x00 id kind 0x00 id value  -> crosswalk JSON: movie_id and the record that taught it
+//                  'n' 0x00 source 0x00 state      -> decimal count of the source's records in that state
 
 #include <cstdint>
 #include <optional>
@@ -86,10 +92,34 @@ inline std::string year_prefix(int year) {
   return index_prefix('y', be64(static_cast<std::uint64_t>(year)));
 }
 inline std::string genre_prefix(std::string_view genre_lower) { return index_prefix('g', genre_lower); }
+/// Match blocking: every movie with title key `key` and year `year`.
+inline std::string match_block_prefix(std::string_view key, int year) {
+  auto k = index_prefix('m', key);
+  put_be64(k, static_cast<std::uint64_t>(year));
+  k.push_back('\0');
+  return k;
+}
 /// The movie id at the end of any movie_index key with a known prefix.
 inline std::string_view index_movie_id(std::string_view key, std::size_t prefix_size) {
   return key.substr(prefix_size);
 }
+
+// --- matching ----------------------------------------------------------------------
+// Kinds of key in the matching family (see the table at the top).
+inline constexpr char kMatchState = 'l';
+inline constexpr char kMatchUnmatched = 'u';
+inline constexpr char kMatchDecision = 'p';
+inline constexpr char kMatchCrosswalk = 'x';
+inline constexpr char kMatchCount = 'n';
+
+/// kind 0x00 a 0x00 b
+inline std::string matching_key(char kind, std::string_view a, std::string_view b) {
+  auto k = index_prefix(kind, a);
+  k.append(b);
+  return k;
+}
+/// Every key of one kind and first part: kind 0x00 a 0x00
+inline std::string matching_prefix(char kind, std::string_view a) { return index_prefix(kind, a); }
 
 // --- stats and meta --------------------------------------------------------------
 inline constexpr std::string_view kMoviesCount = "movies";

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <set>
 
+#include "events/matching.hpp"
 #include "events/text.hpp"
+#include "events/title_key.hpp"
 #include "store/keys.hpp"
+#include "store/match_projection.hpp"
 
 namespace moviec::store {
 
@@ -36,6 +39,19 @@ std::set<std::string> index_keys(const json& doc) {
   if (auto g = doc.find("genres"); g != doc.end() && g->is_array())
     for (auto& genre : *g)
       if (genre.is_string()) out.insert(keys::genre_prefix(lower_ascii(genre.get<std::string>())) + id);
+  // Match blocking (the matcher's title + year lookup): every title key of the
+  // title and its names, under the year. A movie without a year is never blocked.
+  auto y = doc.find("year");
+  auto t = doc.find("title");
+  if (y != doc.end() && y->is_number_integer() && t != doc.end() && t->is_string()) {
+    std::vector<std::string> names;
+    if (auto n = doc.find("names"); n != doc.end() && n->is_array())
+      for (auto& name : *n)
+        if (name.is_object() && name.contains("title") && name["title"].is_string())
+          names.push_back(name["title"].get<std::string>());
+    for (auto& k : events::title_keys(t->get<std::string>(), names, /*repair_mojibake=*/false))
+      out.insert(keys::match_block_prefix(k.key, y->get<int>()) + id);
+  }
   return out;
 }
 
@@ -121,23 +137,30 @@ void Projector::apply_one(const Event& e, Pending& p) {
       }
       break;
     }
+    case EventType::source_record_unmatched:
+    case EventType::source_record_linked:
+      break;  // source streams only; MatchProjection folds them
   }
 }
 
 Status Projector::apply(const std::vector<Event>& batch) {
   Pending p;
+  MatchProjection matching(db_);  // the matching read model, committed in the same batch
   std::uint64_t next = checkpoint_;
   for (auto& e : batch) {
     if (e.sequence <= next) continue;  // already applied
     if (e.sequence != next + 1)
       return Status::corruption("projection gap: expected event " + std::to_string(next + 1) +
                                 ", got " + std::to_string(e.sequence));
-    apply_one(e, p);
+    // A source stream holds match decisions, not a movie (events/matching.hpp).
+    if (!events::matching::is_source_stream(e.stream)) apply_one(e, p);
+    matching.apply(e);
     next = e.sequence;
   }
   if (next == checkpoint_) return Status::ok();
 
   rocksdb::WriteBatch wb;
+  matching.write(wb);
   for (auto& [id, doc] : p.docs) {
     auto new_keys = index_keys(doc);
     auto& old_keys = p.old_keys[id];

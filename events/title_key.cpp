@@ -1,0 +1,195 @@
+#include "events/title_key.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <map>
+
+#include "events/mojibake.hpp"
+#include "events/text.hpp"
+
+namespace moviec::events {
+
+namespace {
+
+// Articles MovieLens and others move behind a comma ("Boot, Das"), in the
+// languages of the files moviec reads. Lower case; compared case-insensitively.
+constexpr std::array<std::string_view, 34> kTrailingArticles{
+    "the", "a",  "an", "la",  "le",  "les", "l'",  "il",   "lo",  "gli", "i",   "el",
+    "los", "las", "un", "una", "une", "uno", "der", "die",  "das", "den", "det", "de",
+    "het", "een", "o",  "os",  "as",  "um",  "uma", "ein",  "eine", "en"};
+
+// Leading articles a key drops. A short list on purpose: words that are articles
+// in any title ("Die Hard" keeps its "die").
+constexpr std::array<std::string_view, 12> kDroppedArticles{
+    "the", "a", "an", "la", "le", "les", "il", "el", "los", "las", "der", "das"};
+
+constexpr std::array<std::pair<std::string_view, std::string_view>, 7> kRomanNumerals{
+    {{"ii", "2"}, {"iii", "3"}, {"iv", "4"}, {"vi", "6"}, {"vii", "7"}, {"viii", "8"}, {"ix", "9"}}};
+
+// A partial key shorter than this says too little ("M" of "M - Eine Stadt ...").
+constexpr std::size_t kMinPartialKey = 4;
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/// "1995", "1995-1996", "1995–", "1995-": a year in brackets, not a title.
+bool is_year_like(std::string_view s) {
+  s = trim(s);
+  if (s.size() < 4 || !std::all_of(s.begin(), s.begin() + 4, is_digit)) return false;
+  s.remove_prefix(4);
+  if (s.empty()) return true;
+  if (s.front() == '-') s.remove_prefix(1);
+  else if (s.substr(0, 3) == "\xe2\x80\x93") s.remove_prefix(3);  // en dash
+  else return false;
+  return s.empty() || (s.size() == 4 && std::all_of(s.begin(), s.end(), is_digit));
+}
+
+/// Position of the '(' matching the ')' that ends `s`; npos when unbalanced.
+std::size_t opening_of_last_group(std::string_view s) {
+  int depth = 0;
+  for (std::size_t i = s.size(); i-- > 0;) {
+    if (s[i] == ')') ++depth;
+    else if (s[i] == '(' && --depth == 0) return i;
+  }
+  return std::string_view::npos;
+}
+
+std::string strip_aka(std::string_view s) {
+  s = trim(s);
+  auto lower = lower_ascii(s.substr(0, 7));
+  if (lower.rfind("a.k.a. ", 0) == 0) s.remove_prefix(7);
+  else if (lower.rfind("aka ", 0) == 0) s.remove_prefix(4);
+  return std::string(trim(s));
+}
+
+/// The main title before a subtitle separator; "" when there is none.
+std::string_view before_subtitle(std::string_view title) {
+  std::size_t cut = std::string_view::npos;
+  for (std::string_view sep : {":", " - ", " \xe2\x80\x93 ", " \xe2\x80\x94 "})
+    cut = std::min(cut, title.find(sep));
+  if (cut == std::string_view::npos || cut == 0) return {};
+  return trim(title.substr(0, cut));
+}
+
+void add_key(std::map<std::string, TitleKind>& keys, std::string key, TitleKind kind) {
+  if (key.empty()) return;
+  auto [it, inserted] = keys.emplace(std::move(key), kind);
+  if (!inserted && kind < it->second) it->second = kind;
+}
+
+void add_title(std::map<std::string, TitleKind>& keys, std::string_view title, TitleKind main_kind,
+               bool with_partial) {
+  auto parts = split_title(title);
+  add_key(keys, title_key(parts.main), main_kind);
+  add_key(keys, title_key(parts.unsplit), TitleKind::alternate);
+  for (auto& alt : parts.alternates) add_key(keys, title_key(alt), TitleKind::alternate);
+  if (with_partial) {
+    auto partial = title_key(before_subtitle(parts.main));
+    if (partial.size() >= kMinPartialKey) add_key(keys, std::move(partial), TitleKind::partial);
+  }
+}
+
+}  // namespace
+
+std::string_view kind_name(TitleKind kind) {
+  switch (kind) {
+    case TitleKind::primary: return "primary";
+    case TitleKind::alternate: return "alternate";
+    case TitleKind::partial: return "partial";
+  }
+  return "unknown";
+}
+
+std::string move_trailing_article(std::string_view title) {
+  title = trim(title);
+  auto comma = title.rfind(", ");
+  if (comma == std::string_view::npos) return std::string(title);
+  auto article = trim(title.substr(comma + 2));
+  auto lower = lower_ascii(article);
+  if (std::find(kTrailingArticles.begin(), kTrailingArticles.end(), lower) == kTrailingArticles.end())
+    return std::string(title);
+  std::string out(article);
+  if (out.back() != '\'') out += ' ';  // "L'" joins the word: "Argent, L'" -> "L'Argent"
+  out += trim(title.substr(0, comma));
+  return out;
+}
+
+TitleParts split_title(std::string_view title) {
+  TitleParts parts;
+  std::string_view s = trim(title);
+  std::vector<std::string> alternates;  // collected back to front
+  std::string_view without_year = s;
+  bool year_seen = false;
+  while (!s.empty() && s.back() == ')') {
+    auto open = opening_of_last_group(s);
+    if (open == std::string_view::npos) break;
+    auto rest = trim(s.substr(0, open));
+    if (rest.empty()) break;  // the whole title is in brackets
+    auto inner = s.substr(open + 1, s.size() - open - 2);
+    if (is_year_like(inner) && !year_seen && alternates.empty()) {
+      year_seen = true;
+      without_year = rest;
+    } else {
+      auto alt = strip_aka(inner);
+      if (!alt.empty()) alternates.push_back(move_trailing_article(alt));
+    }
+    s = rest;
+  }
+  parts.main = move_trailing_article(s);
+  parts.alternates.assign(alternates.rbegin(), alternates.rend());
+  // The unsplit title keeps its brackets: "Birdman or (The Unexpected Virtue of
+  // Ignorance)" is one title, not a title and an alternate.
+  parts.unsplit = move_trailing_article(without_year);
+  return parts;
+}
+
+std::string title_key(std::string_view title) {
+  std::string text;
+  text.reserve(title.size() + 8);
+  for (char c : title) {
+    if (c == '&') text += " and ";
+    else text.push_back(c);
+  }
+  auto w = words(text);
+  if (w.size() > 1 &&
+      std::find(kDroppedArticles.begin(), kDroppedArticles.end(), w.front()) != kDroppedArticles.end())
+    w.erase(w.begin());
+  std::string key;
+  for (auto& word : w) {
+    auto roman = std::find_if(kRomanNumerals.begin(), kRomanNumerals.end(),
+                              [&](auto& r) { return r.first == word; });
+    key += roman == kRomanNumerals.end() ? word : std::string(roman->second);
+  }
+  return key;
+}
+
+std::vector<TitleKey> title_keys(std::string_view title, const std::vector<std::string>& other_names,
+                                 bool repair_mojibake) {
+  std::map<std::string, TitleKind> keys;
+  auto add_with_repairs = [&](std::string_view text, TitleKind kind, bool with_partial) {
+    add_title(keys, text, kind, with_partial);
+    if (!repair_mojibake) return;
+    if (auto fixed = repair_utf8_read_as_mac_roman(text)) add_title(keys, *fixed, kind, with_partial);
+    if (auto fixed = repair_cp1252_read_as_mac_roman(text)) add_title(keys, *fixed, kind, with_partial);
+  };
+  add_with_repairs(title, TitleKind::primary, true);
+  for (auto& name : other_names) add_with_repairs(name, TitleKind::alternate, false);
+  std::vector<TitleKey> out;
+  for (auto& [key, kind] : keys) out.push_back({key, kind});
+  std::stable_sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.kind < b.kind; });
+  return out;
+}
+
+}  // namespace moviec::events

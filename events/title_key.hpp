@@ -1,0 +1,55 @@
+#pragma once
+// Title keys: the normalized forms of a film's titles that matching compares.
+// A key ignores case, accents, punctuation and spacing, reads "&" as "and",
+// drops a leading article and writes Roman numerals II..IX as digits, so that
+// "Usual Suspects, The (1995)", "The Usual Suspects" and "USUAL SUSPECTS" agree.
+// Pure functions, no I/O.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace moviec::events {
+
+/// How strongly a key stands for the film: its own title, another title it is
+/// known by, or only the part before a subtitle.
+enum class TitleKind : std::uint8_t {
+  primary = 0,    // the title itself
+  alternate = 1,  // a bracketed alternate, an a.k.a., a localized name (akas), the unsplit title
+  partial = 2,    // the main title before ':' or ' - ' ("Star Wars" of "Star Wars: Episode IV - A New Hope")
+};
+
+std::string_view kind_name(TitleKind kind);
+
+struct TitleKey {
+  std::string key;
+  TitleKind kind = TitleKind::primary;
+  bool operator==(const TitleKey& o) const { return key == o.key && kind == o.kind; }
+};
+
+/// A title as sources write it, taken apart: a trailing "(1995)" dropped, trailing
+/// bracketed parts split off as alternates ("(a.k.a. X)" gives X), and a trailing
+/// article moved to the front ("Usual Suspects, The" -> "The Usual Suspects").
+struct TitleParts {
+  std::string main;
+  std::vector<std::string> alternates;
+  std::string unsplit;  // main with its bracketed parts, year dropped, article moved
+};
+TitleParts split_title(std::string_view title);
+
+/// "Usual Suspects, The" -> "The Usual Suspects"; other titles unchanged.
+std::string move_trailing_article(std::string_view title);
+
+/// The comparison key of one title (see the top of this file); "" when it has no
+/// letter or digit.
+std::string title_key(std::string_view title);
+
+/// Every key of a film: its title (split as above), `other_names` (akas) as
+/// alternates, and the partial key of its main title; with `repair_mojibake`,
+/// also the keys of repaired spellings (events/mojibake.hpp). Deduplicated, the
+/// strongest kind kept per key, in kind order.
+std::vector<TitleKey> title_keys(std::string_view title, const std::vector<std::string>& other_names,
+                                 bool repair_mojibake);
+
+}  // namespace moviec::events

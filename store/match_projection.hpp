@@ -1,0 +1,72 @@
+#pragma once
+// The writer of the `matching` read model (store/keys.hpp, docs/storage.md).
+// Projector drives it inside its own batch, so its writes commit with the
+// projection checkpoint: exactly once, rebuilt by `replay`, checked by `verify`.
+// Everything it writes is derived from events alone:
+//
+//   SourceRecordChanged (movie M)  the record's state becomes matched to M by the
+//                                  event's method; its unmatched entry goes; its
+//                                  external ids (and its own source id) become
+//                                  crosswalks to M unless another movie has them
+//   SourceRecordRemoved (movie M)  a state matched to M goes, with the crosswalks
+//                                  that record taught
+//   SourceRecordUnmatched          state unmatched / ambiguous / no_match, and the
+//                                  unmatched entry (record, reason, candidates)
+//   SourceRecordLinked             the person's standing decision; a "no match"
+//                                  also turns a known record's state to no_match
+//
+// Counts per (source, state) move with every state change, so a match report is
+// a handful of reads.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+#include <rocksdb/write_batch.h>
+
+#include "events/event.hpp"
+#include "store/db.hpp"
+
+namespace moviec::store {
+
+class MatchProjection {
+ public:
+  /// Reads through `db` for state not yet touched in this batch; `db` outlives this.
+  explicit MatchProjection(Db& db) : db_(db) {}
+  MatchProjection(const MatchProjection&) = delete;
+  MatchProjection& operator=(const MatchProjection&) = delete;
+
+  /// Folds one event of any stream; events with nothing to say are ignored.
+  void apply(const events::Event& e);
+
+  /// Adds every pending write to `batch` and forgets them.
+  void write(rocksdb::WriteBatch& batch);
+
+ private:
+  std::optional<nlohmann::json> get(const std::string& key);
+  void put(const std::string& key, nlohmann::json value);
+  void erase(const std::string& key);
+  /// Replaces the record's state and moves its count from the old state to the new.
+  void set_state(const std::string& source, const std::string& source_id,
+                 std::optional<nlohmann::json> state);
+
+  /// Drops the crosswalks `state` says its record taught, where they still name it.
+  void forget_crosswalks(const nlohmann::json& state, const std::string& source,
+                         const std::string& source_id);
+
+  void on_changed(const events::Event& e);
+  void on_removed(const events::Event& e);
+  void on_unmatched(const events::Event& e);
+  void on_linked(const events::Event& e);
+
+  Db& db_;
+  std::map<std::string, std::optional<std::string>> pending_;  // key -> value (nullopt: delete)
+  std::map<std::string, std::int64_t> counts_;                 // count key -> delta
+};
+
+/// The count label of a state JSON: "matched:<method>", "unmatched", "ambiguous", "no_match".
+std::string state_label(const nlohmann::json& state);
+
+}  // namespace moviec::store
