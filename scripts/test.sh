@@ -8,5 +8,6 @@ bash scripts/build.sh
 ctest --test-dir build --output-on-failure -j 2
 if [ "${MOVIEC_NO_ASAN:-0}" != 1 ]; then
   BUILD_DIR=build-asan BUILD_TYPE=Debug bash scripts/build.sh -DMOVIEC_SANITIZE=ON
-  ASAN_OPTIONS=detect_leaks=0 ctest --test-dir build-asan --output-on-failure -j 2 -LE slow
+  # The crash test (a 100,000-row ingest, killed and rerun) is too slow under ASan.
+  ASAN_OPTIONS=detect_leaks=0 ctest --test-dir build-asan --output-on-failure -j 2 -E "kill -9"
 fi

@@ -33,14 +33,14 @@ void write_basics(const std::filesystem::path& file, int rows) {
 
 TEST_CASE("kill -9 during ingest loses and duplicates no event; a rerun completes", "[e2e][crash]") {
   TempDir dir;
-  constexpr int kRows = 150000;
+  constexpr int kRows = 100000;
   auto basics = dir / "title.basics.tsv";
   write_basics(basics, kRows);
   auto data = (dir / "data").string();
 
   {
     Process ingest({"ingest", "--data", data, "--source", "imdb", "--json", basics.string()});
-    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
     ingest.signal(SIGKILL);
     int code = ingest.wait();
     INFO("ingest finished before it could be killed: make the file larger");

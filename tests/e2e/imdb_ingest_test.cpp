@@ -214,3 +214,16 @@ TEST_CASE("verify fails when a read model differs from the log", "[e2e]") {
   CHECK(r.exit_code == 1);
   CHECK(r.out.find("tt0000001") != std::string::npos);
 }
+
+TEST_CASE("an invalid config file stops moviec with exit 2 and names the key", "[e2e]") {
+  TempDir dir;
+  {
+    std::ofstream config(dir / "moviec.json");
+    config << R"({"rules": {"fields": {"title": {"strategy": "best"}}}})";
+  }
+  auto r = run_moviec({"verify", "--data", dir.str(), "--config", (dir / "moviec.json").string()});
+  CHECK(r.exit_code == 2);
+  auto ingest = run_moviec({"ingest", "--data", dir.str(), "--config", (dir / "moviec.json").string(),
+                            (examples() / "imdb" / "title.basics.tsv").string()});
+  CHECK(ingest.exit_code == 2);
+}
