@@ -32,6 +32,7 @@ using stop_atom = caf::atom_constant<caf::atom("stop")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using wait_atom = caf::atom_constant<caf::atom("wait")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
+using reaggregate_atom = caf::atom_constant<caf::atom("reaggr")>;
 
 // --- message types --------------------------------------------------------------
 
@@ -62,6 +63,29 @@ struct IngestSummary {
   std::string error;            // first failure, empty when none
 };
 
+/// Re-decide one movie's golden record under the field rules its actor holds.
+struct ReaggregateItem {
+  std::string movie_id;
+  std::string causation;    // names the rule change, e.g. "rules v2 (moviec.json)"
+  std::string correlation;  // the reaggregate run
+};
+
+/// What re-deciding one movie did.
+struct ReaggregateOutcome {
+  bool changed = false;        // a MovieChanged (trigger "rules") was appended
+  std::uint32_t fields = 0;    // fields it changed
+};
+
+/// Counters of one `moviec reaggregate` run.
+struct ReaggregateSummary {
+  std::uint64_t movies = 0;     // streams re-decided
+  std::uint64_t changed = 0;    // movies that appended a MovieChanged
+  std::uint64_t unchanged = 0;  // movies whose golden record the new rules leave as it is
+  std::uint64_t fields = 0;     // field changes appended, over all movies
+  std::uint64_t failed = 0;     // movies whose re-decision failed (the run reports an error)
+  std::string error;            // first failure, empty when none
+};
+
 struct RegistryStats {
   std::size_t live_movies = 0;
   std::uint64_t spawned = 0;
@@ -85,6 +109,11 @@ using movie_actor = caf::typed_actor<
     // Applies one record: unchanged, or SourceRecordChanged (+ MovieChanged when the
     // golden record changed). Items are handled strictly one at a time.
     caf::replies_to<ingest_atom, IngestItem>::with<IngestOutcome>,
+    // Runs the field rules again over the movie's source records and appends a
+    // MovieChanged with trigger "rules" for what they decide differently (values or
+    // provenance); nothing when they agree. Serialized with ingest like any item.
+    // Fails when the movie was last decided by newer rules than these.
+    caf::replies_to<reaggregate_atom, ReaggregateItem>::with<ReaggregateOutcome>,
     // Finish what is queued, then stop (eviction). Idempotent.
     caf::reacts_to<stop_atom>>;
 
@@ -93,6 +122,8 @@ using movie_actor = caf::typed_actor<
 using registry_actor = caf::typed_actor<
     // Delegates to the movie actor of item.record.movie_id (spawned if needed).
     caf::replies_to<ingest_atom, IngestItem>::with<IngestOutcome>,
+    // Delegates to the movie actor of item.movie_id (spawned if needed).
+    caf::replies_to<reaggregate_atom, ReaggregateItem>::with<ReaggregateOutcome>,
     // Periodic: evicts movie actors idle longer than the configured timeout.
     caf::reacts_to<tick_atom>,
     caf::replies_to<stats_atom>::with<RegistryStats>>;
@@ -110,11 +141,20 @@ using source_actor = caf::typed_actor<
     // Runs to the end of the input; answers the summary. At most once.
     caf::replies_to<run_atom>::with<IngestSummary>>;
 
+/// Walks every stream in the log (stream_heads) and asks each movie, through the
+/// registry, to re-decide its golden record, with a bounded number in flight.
+using reaggregator_actor = caf::typed_actor<
+    // Runs over every movie; answers the summary. At most once.
+    caf::replies_to<run_atom>::with<ReaggregateSummary>>;
+
 }  // namespace moviec::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::IngestItem)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::IngestOutcome)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::IngestSummary)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::RegistryStats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::ReaggregateItem)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::ReaggregateOutcome)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::ReaggregateSummary)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::store::AppendRequest)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::store::AppendResult)

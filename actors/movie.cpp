@@ -3,6 +3,7 @@
 #include "actors/errors.hpp"
 #include "events/hash.hpp"
 #include "store/keys.hpp"
+#include "store/movie_recovery.hpp"
 
 namespace moviec::actors {
 
@@ -12,6 +13,9 @@ using events::EventType;
 namespace {
 
 constexpr int kMaxConflictRetries = 3;
+
+/// The source named on events that re-aggregation appends.
+const std::string kRulesSource = "rules";
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -72,6 +76,19 @@ void reload(movie_actor::stateful_pointer<movie_state> self) {
                        << recovered.status().message() << "\n";
 }
 
+/// Folds what the journal just committed into the state, and snapshots when due.
+void fold_committed(movie_actor::stateful_pointer<movie_state> self, store::AppendRequest& req,
+                    const store::AppendResult& result) {
+  auto& st = self->state;
+  store::place_events(req, result.first_sequence, st.movie.version + 1);
+  for (auto& e : req.events) st.movie.apply(e);
+  if (st.movie.version - st.snapshot_version >= st.deps.snapshot_every) {
+    st.snapshot_version = st.movie.version;
+    self->send(st.deps.journal, snapshot_atom::value, st.movie.movie_id, st.movie.version,
+               st.movie.to_snapshot().dump());
+  }
+}
+
 void process(movie_actor::stateful_pointer<movie_state> self, IngestItem item,
              caf::typed_response_promise<IngestOutcome> rp, int attempt) {
   auto& st = self->state;
@@ -89,13 +106,7 @@ void process(movie_actor::stateful_pointer<movie_state> self, IngestItem item,
               rp.deliver(IngestOutcome{false, 0});
               return;
             }
-            store::place_events(req, result.first_sequence, st.movie.version + 1);
-            for (auto& e : req.events) st.movie.apply(e);
-            if (st.movie.version - st.snapshot_version >= st.deps.snapshot_every) {
-              st.snapshot_version = st.movie.version;
-              self->send(st.deps.journal, snapshot_atom::value, st.movie.movie_id,
-                         st.movie.version, st.movie.to_snapshot().dump());
-            }
+            fold_committed(self, req, result);
             rp.deliver(IngestOutcome{true, static_cast<std::uint32_t>(req.events.size())});
           },
           [=](caf::error& err) mutable {
@@ -110,30 +121,77 @@ void process(movie_actor::stateful_pointer<movie_state> self, IngestItem item,
           });
 }
 
+/// The MovieChanged that re-decides `movie` under `rules` (trigger "rules"); an
+/// empty request when the rules decide every field as it stands.
+store::AppendRequest reaggregation_for(const events::MovieState& movie, const ReaggregateItem& item,
+                                       const events::FieldRules& rules) {
+  store::AppendRequest req;
+  req.stream = movie.movie_id;
+  req.expected_version = movie.version;
+  auto fields = events::aggregate(movie, rules, /*provenance_too=*/true);
+  if (fields.empty()) return req;
+  Event golden;
+  golden.type = EventType::movie_changed;
+  golden.time_ms = now_ms();
+  golden.source = kRulesSource;
+  golden.causation = item.causation;
+  golden.correlation = item.correlation;
+  // Deterministic: a retried run at the same stream version is recognised.
+  golden.id = events::hash_id(movie.movie_id + '\0' + kRulesSource + '\0' +
+                              std::to_string(rules.version) + '\0' + std::to_string(movie.version));
+  golden.data = events::to_data(events::MovieChanged{rules.version, std::move(fields),
+                                                     events::kTriggerRules, movie.rules_version});
+  req.events.push_back(std::move(golden));
+  return req;
+}
+
+void reaggregate(movie_actor::stateful_pointer<movie_state> self, ReaggregateItem item,
+                 caf::typed_response_promise<ReaggregateOutcome> rp, int attempt) {
+  auto& st = self->state;
+  const auto& rules = *st.deps.rules;
+  if (st.movie.rules_version > rules.version) {
+    rp.deliver(to_error(Status::invalid(
+        "movie " + st.movie.movie_id + " was decided by rules version " +
+        std::to_string(st.movie.rules_version) + ", newer than the configured version " +
+        std::to_string(rules.version) + " (raise rules.version)")));
+    return;
+  }
+  auto req = reaggregation_for(st.movie, item, rules);
+  if (req.events.empty()) {
+    rp.deliver(ReaggregateOutcome{false, 0});
+    return;
+  }
+  self->request(st.deps.journal, st.deps.append_timeout, append_atom::value, req)
+      .await(
+          [=](store::AppendResult& result) mutable {
+            if (result.duplicate) {  // stored before (a retried run): our state is behind
+              reload(self);
+              rp.deliver(ReaggregateOutcome{false, 0});
+              return;
+            }
+            fold_committed(self, req, result);
+            auto fields = events::movie_changed(req.events.front()).fields.size();
+            rp.deliver(ReaggregateOutcome{true, static_cast<std::uint32_t>(fields)});
+          },
+          [=](caf::error& err) mutable {
+            if (is_conflict(err) && attempt < kMaxConflictRetries) {
+              reload(self);
+              reaggregate(self, std::move(item), rp, attempt + 1);
+              return;
+            }
+            rp.deliver(std::move(err));
+          });
+}
+
 }  // namespace
 
 StatusOr<events::MovieState> recover_movie(store::EventLog& log, const std::string& movie_id,
                                            std::uint64_t max_version,
                                            std::uint64_t* snapshot_version) {
-  events::MovieState state;
-  state.movie_id = movie_id;
-  auto snapshot = log.latest_snapshot(movie_id, max_version);
-  if (!snapshot) return snapshot.status();
-  if (*snapshot) {
-    auto j = nlohmann::json::parse((*snapshot)->second, nullptr, false);
-    if (j.is_discarded())
-      return Status::corruption("snapshot " + movie_id + "@" + std::to_string((*snapshot)->first) +
-                                " is not JSON");
-    state = events::MovieState::from_snapshot(j);
-  }
-  if (snapshot_version) *snapshot_version = state.version;
-  auto st = log.read_stream(movie_id, state.version + 1, [&](const Event& e) {
-    if (e.version > max_version) return false;
-    state.apply(e);
-    return true;
-  });
-  if (!st) return st;
-  return state;
+  auto recovered = store::recover_movie(log, movie_id, max_version);
+  if (!recovered) return recovered.status();
+  if (snapshot_version) *snapshot_version = recovered->snapshot_version;
+  return std::move(recovered->state);
 }
 
 movie_actor::behavior_type movie(movie_actor::stateful_pointer<movie_state> self,
@@ -145,6 +203,11 @@ movie_actor::behavior_type movie(movie_actor::stateful_pointer<movie_state> self
       [=](ingest_atom, IngestItem& item) {
         auto rp = self->make_response_promise<IngestOutcome>();
         process(self, std::move(item), rp, 0);
+        return rp;
+      },
+      [=](reaggregate_atom, ReaggregateItem& item) {
+        auto rp = self->make_response_promise<ReaggregateOutcome>();
+        reaggregate(self, std::move(item), rp, 0);
         return rp;
       },
       [=](stop_atom) { self->quit(); },

@@ -34,8 +34,8 @@ movie_actor::behavior_type movie(movie_actor::stateful_pointer<movie_state> self
                                  std::string movie_id, MovieDeps deps);
 
 /// Rebuilds a movie's state from its newest snapshot and the events after it,
-/// up to `max_version` (the whole stream by default). Used by movie actors and by
-/// the read side for "as of" queries.
+/// up to `max_version` (the whole stream by default); store::recover_movie, which
+/// the read side also uses for "as of" queries, says how many events it folded.
 StatusOr<events::MovieState> recover_movie(store::EventLog& log, const std::string& movie_id,
                                            std::uint64_t max_version = UINT64_MAX,
                                            std::uint64_t* snapshot_version = nullptr);

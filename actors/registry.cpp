@@ -56,6 +56,10 @@ registry_actor::behavior_type registry(registry_actor::stateful_pointer<registry
         auto actor = actor_for(self, item.record.movie_id);
         return self->delegate(actor, ingest_atom::value, std::move(item));
       },
+      [=](reaggregate_atom, ReaggregateItem& item) {
+        auto actor = actor_for(self, item.movie_id);
+        return self->delegate(actor, reaggregate_atom::value, std::move(item));
+      },
       [=](tick_atom) {
         auto& st = self->state;
         auto deadline = std::chrono::steady_clock::now() - st.options.idle_timeout;

@@ -97,6 +97,26 @@ StatusOr<IngestSummary> Runtime::ingest(const std::string& source_name,
   return result;
 }
 
+StatusOr<ReaggregateSummary> Runtime::reaggregate(ReaggregateOptions options) {
+  ReaggregatorOptions ro;
+  ro.causation = options.causation.empty()
+                     ? "rules v" + std::to_string(config_.rules.version)
+                     : options.causation;
+  ro.correlation =
+      options.correlation.empty() ? new_correlation_id("reaggregate") : options.correlation;
+  ro.max_in_flight = config_.max_in_flight;
+  ro.progress = options.progress;
+  auto walker = system_->spawn<caf::detached>(reaggregator, db_.get(), registry_, ro);
+  StatusOr<ReaggregateSummary> result = Status::io_error("reaggregate did not answer");
+  caf::scoped_actor self{*system_};
+  self->request(walker, std::chrono::seconds(24 * 3600), run_atom::value)
+      .receive([&](ReaggregateSummary& summary) { result = std::move(summary); },
+               [&](caf::error& err) {
+                 result = Status::io_error("reaggregate failed: " + message_of(err));
+               });
+  return result;
+}
+
 Status Runtime::wait_for_read_models(std::uint64_t sequence, std::chrono::seconds timeout) {
   if (sequence == UINT64_MAX) sequence = log_->last_sequence();
   Status result = Status::ok();

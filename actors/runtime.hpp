@@ -12,6 +12,7 @@
 #include <caf/actor_system_config.hpp>
 
 #include "actors/actors.hpp"
+#include "actors/reaggregator.hpp"
 #include "actors/source.hpp"
 #include "common/status.hpp"
 #include "config/config.hpp"
@@ -40,6 +41,17 @@ class Runtime {
   /// record is acknowledged (durable) or failed. Does not wait for read models.
   StatusOr<IngestSummary> ingest(const std::string& source_name,
                                  const std::vector<std::string>& files, IngestOptions options);
+
+  struct ReaggregateOptions {
+    std::string causation;             // names the rule change; "" = "rules vN"
+    std::string correlation;           // "" = a fresh id for this run
+    ReaggregateProgress* progress = nullptr;
+  };
+
+  /// Re-decides every movie's golden record under the configured field rules
+  /// (`moviec reaggregate`); returns when every movie has answered. Does not wait
+  /// for read models.
+  StatusOr<ReaggregateSummary> reaggregate(ReaggregateOptions options);
 
   /// Blocks until the read models include `sequence` (default: the whole log).
   Status wait_for_read_models(std::uint64_t sequence = UINT64_MAX,

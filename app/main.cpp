@@ -1,4 +1,5 @@
-// moviec: the command line. Subcommands ingest, serve, verify, replay.
+// moviec: the command line. Subcommands ingest, serve, verify, replay, history,
+// reaggregate.
 // Exit codes: 0 success, 1 the operation failed (or verify found a difference),
 // 2 invalid usage or configuration.
 
@@ -15,9 +16,11 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/runtime.hpp"
+#include "app/history_printer.hpp"
 #include "app/progress.hpp"
 #include "config/config.hpp"
 #include "http/server.hpp"
+#include "events/coding.hpp"
 #include "store/verify.hpp"
 
 namespace {
@@ -152,6 +155,88 @@ std::unique_ptr<moviec::store::Db> open_store(const moviec::config::Config& cfg)
   return db.take();
 }
 
+/// Opens the store for reading only, so that it works while `serve` or `ingest`
+/// holds it; falls back to a normal open (e.g. a store missing a newer column family).
+std::unique_ptr<moviec::store::Db> open_store_for_reading(const moviec::config::Config& cfg) {
+  auto path = fs::path(cfg.data_dir) / "db";
+  if (fs::exists(path)) {
+    moviec::store::Db::Options options;
+    options.read_only = true;
+    options.create_if_missing = false;
+    if (auto db = moviec::store::Db::open(path.string(), options)) return db.take();
+  }
+  return open_store(cfg);
+}
+
+int run_history(const CommonOptions& common, const std::string& movie_id, bool json) {
+  auto cfg = load_config(common);
+  auto db = open_store_for_reading(cfg);
+  moviec::store::EventLog log(*db);
+  auto head = log.stream_version(movie_id);
+  if (!head) {
+    std::cerr << "moviec: " << head.status().message() << "\n";
+    return 1;
+  }
+  if (*head == 0) {
+    std::cerr << "moviec: no movie with id " << movie_id << " in " << cfg.data_dir << "\n";
+    return 1;
+  }
+  if (!json) std::cout << movie_id << ": " << *head << " events, oldest first\n\n";
+  auto st = log.read_stream(movie_id, 1, [&](const moviec::events::Event& e) {
+    if (json) std::cout << moviec::events::to_json(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    else moviec::app::print_history_event(std::cout, e);
+    return true;
+  });
+  std::cout << std::flush;
+  if (!st) {
+    std::cerr << "moviec: " << st.message() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+int run_reaggregate(const CommonOptions& common, bool json) {
+  auto cfg = load_config(common);
+  auto started = std::chrono::steady_clock::now();
+  auto rt = open_runtime(cfg);
+  moviec::actors::Runtime::ReaggregateOptions options;
+  options.causation = "rules v" + std::to_string(cfg.rules.version) + " (" +
+                      (common.config_path.empty() ? std::string("built-in defaults")
+                                                  : fs::path(common.config_path).filename().string()) +
+                      ")";
+  auto summary = rt->reaggregate(options);
+  Status projected = summary ? rt->wait_for_read_models() : Status::ok();
+  if (!summary) {
+    std::cerr << "moviec: " << summary.status().message() << "\n";
+    return 1;
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  seconds = std::round(seconds * 1000) / 1000;
+  if (json) {
+    nlohmann::json out{{"movies", summary->movies},   {"changed", summary->changed},
+                       {"unchanged", summary->unchanged}, {"fields", summary->fields},
+                       {"failed", summary->failed},   {"appended", summary->changed},
+                       {"rules_version", cfg.rules.version}, {"seconds", seconds}};
+    if (!summary->error.empty()) out["error"] = summary->error;
+    std::cout << out.dump() << std::endl;
+  } else {
+    std::cout << fmt::format("reaggregated {} movies under rules v{}: {} changed ({} fields), {} "
+                             "unchanged, {} failed; appended {} events in {:.3f} s",
+                             summary->movies, cfg.rules.version, summary->changed, summary->fields,
+                             summary->unchanged, summary->failed, summary->changed, seconds)
+              << std::endl;
+  }
+  if (summary->failed) {
+    std::cerr << "moviec: " << summary->failed << " movies failed: " << summary->error << "\n";
+    return 1;
+  }
+  if (!projected) {
+    std::cerr << "moviec: " << projected.message() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
 int run_verify(const CommonOptions& common, bool json) {
   auto cfg = load_config(common);
   auto db = open_store(cfg);
@@ -232,6 +317,19 @@ int main(int argc, char** argv) {
   auto* replay = app.add_subcommand("replay", "rebuild every read model from sequence 0");
   add_common(replay);
 
+  auto* history = app.add_subcommand("history", "print one movie's event stream, oldest first");
+  add_common(history);
+  std::string history_movie;
+  bool history_json = false;
+  history->add_option("movie_id", history_movie, "the movie id, e.g. tt0000001")->required();
+  history->add_flag("--json", history_json, "one JSON object per event (as GET /movies/{id}/history)");
+
+  auto* reaggregate = app.add_subcommand(
+      "reaggregate", "decide every golden record again under the config's field rules");
+  add_common(reaggregate);
+  bool reaggregate_json = false;
+  reaggregate->add_flag("--json", reaggregate_json, "print the summary as one JSON object");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -242,5 +340,7 @@ int main(int argc, char** argv) {
   if (serve->parsed()) return run_serve(common, listen);
   if (verify->parsed()) return run_verify(common, verify_json);
   if (replay->parsed()) return run_replay(common);
+  if (history->parsed()) return run_history(common, history_movie, history_json);
+  if (reaggregate->parsed()) return run_reaggregate(common, reaggregate_json);
   return 2;
 }

@@ -176,7 +176,8 @@ json field_value(const SourceRecord& r, const std::string& f) {
   return json();
 }
 
-std::vector<FieldChange> aggregate(const MovieState& s, const FieldRules& rules) {
+std::vector<FieldChange> aggregate(const MovieState& s, const FieldRules& rules,
+                                   bool provenance_too) {
   std::vector<FieldChange> changes;
   for (auto& field : golden_fields()) {
     const FieldRule* rule = rules.find(field);
@@ -190,9 +191,15 @@ std::vector<FieldChange> aggregate(const MovieState& s, const FieldRules& rules)
                          0});
       continue;
     }
-    if (d.value == old_value) continue;
+    std::string rule_name(strategy_name(rule->strategy));
+    if (d.value == old_value) {
+      const auto& old = old_it->second;
+      if (!provenance_too ||
+          (old.source == d.source && old.rule == rule_name && old.sequence == d.sequence))
+        continue;
+    }
     changes.push_back({field, std::move(old_value), std::move(d.value), std::move(d.source),
-                       std::string(strategy_name(rule->strategy)), d.sequence});
+                       std::move(rule_name), d.sequence});
   }
   return changes;
 }

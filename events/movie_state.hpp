@@ -57,7 +57,11 @@ struct MovieState {
 /// differs from state.golden (empty: the golden record would not change).
 /// A value supplied by an uncommitted entry (sequence 0) gets caused_by 0, which the
 /// journal resolves to the sequence of the event committed just before it.
-std::vector<FieldChange> aggregate(const MovieState& state, const FieldRules& rules);
+/// With `provenance_too` (re-aggregation under new rules), a field whose value stays
+/// but whose source, rule or source event would change is reported as well, so the
+/// provenance always says what the current rules decided.
+std::vector<FieldChange> aggregate(const MovieState& state, const FieldRules& rules,
+                                   bool provenance_too = false);
 
 /// A field's value in one source record as JSON; null when the record has none.
 nlohmann::json field_value(const SourceRecord& r, const std::string& field);

@@ -8,6 +8,7 @@
 // an HTTP status. Throwing std::invalid_argument means "the client sent a bad
 // request" (400, its what() is the message); any other exception is a 500.
 
+#include <atomic>
 #include <map>
 #include <string>
 #include <vector>
@@ -32,6 +33,8 @@ struct Context {
   store::EventLog& log;
   store::ReadModels models;  // stateless view over db
   const config::Config& config;
+  std::atomic<bool> stopping{false};  // set by Server::stop(): long polls return at once
+  std::atomic<int> waiting{0};        // requests in a long poll now (GET /events?wait=)
 };
 
 struct Request {
@@ -63,5 +66,8 @@ StatusOr<Response> get_movie(Context& ctx, const Request& req);      // movies.c
 StatusOr<Response> search_movies(Context& ctx, const Request& req);  // movies.cpp
 StatusOr<Response> get_stats(Context& ctx, const Request& req);      // stats.cpp
 StatusOr<Response> get_page(Context& ctx, const Request& req);       // page.cpp
+StatusOr<Response> get_movie_history(Context& ctx, const Request& req);  // history.cpp
+StatusOr<Response> get_field_story(Context& ctx, const Request& req);    // history.cpp
+StatusOr<Response> get_events(Context& ctx, const Request& req);         // events.cpp
 
 }  // namespace moviec::http

@@ -1,7 +1,10 @@
+#include <stdexcept>
 #include <string>
 
+#include "events/timestamp.hpp"
 #include "http/handlers.hpp"
 #include "http/params.hpp"
+#include "store/movie_recovery.hpp"
 
 namespace moviec::http {
 
@@ -10,11 +13,53 @@ using nlohmann::json;
 namespace {
 constexpr std::size_t kDefaultLimit = 20;
 constexpr std::size_t kMaxLimit = 1000;
+
+/// The golden record as of an event sequence (all digits) or an RFC 3339 time: the
+/// newest snapshot at or before that point plus the events after it, rendered by the
+/// projector's own code (store::movie_document), with "as_of" saying what was used.
+StatusOr<Response> movie_as_of(Context& ctx, const std::string& movie_id, const std::string& as_of) {
+  json point;
+  store::EventPredicate in_past;
+  const bool is_sequence =
+      !as_of.empty() && as_of.find_first_not_of("0123456789") == std::string::npos;
+  if (is_sequence) {
+    std::uint64_t sequence = 0;
+    try {
+      sequence = std::stoull(as_of);
+    } catch (const std::out_of_range&) {
+      throw std::invalid_argument("as_of sequence " + as_of + " is out of range");
+    }
+    point = {{"sequence", sequence}};
+    in_past = [sequence](const events::Event& e) { return e.sequence <= sequence; };
+  } else if (auto ms = events::parse_utc(as_of)) {
+    point = {{"time", *ms}, {"time_utc", events::format_utc(*ms)}};
+    in_past = [t = *ms](const events::Event& e) { return e.time_ms <= t; };
+  } else {
+    throw std::invalid_argument("as_of must be an event sequence (e.g. 42) or an RFC 3339 time "
+                                "(e.g. 2026-11-24T10:00:00Z), got \"" + as_of + "\"");
+  }
+  auto head = ctx.log.stream_version(movie_id);
+  if (!head) return head.status();
+  if (*head == 0) return Status::not_found("no movie with id " + movie_id);
+  auto recovered = store::recover_movie_until(ctx.log, movie_id, in_past);
+  if (!recovered) return recovered.status();
+  if (recovered->state.version == 0)
+    return Status::not_found("movie " + movie_id + " has no events as of " + as_of);
+  json doc = store::movie_document(recovered->state);
+  point["version"] = recovered->state.version;
+  point["snapshot_version"] = recovered->snapshot_version;
+  point["events_folded"] = recovered->events_folded;
+  doc["as_of"] = std::move(point);
+  return json_response(doc);
+}
+
 }  // namespace
 
 // GET /movies/{id}: the golden record as the read model stores it, provenance included.
+// With ?as_of= the record as it was then, rebuilt from the log (movie_as_of).
 StatusOr<Response> get_movie(Context& ctx, const Request& req) {
-  check_params(req, {});
+  check_params(req, {"as_of"});
+  if (auto as_of = param(req, "as_of")) return movie_as_of(ctx, req.captures.at(1), *as_of);
   auto doc = ctx.models.movie(req.captures.at(1));
   if (!doc) return doc.status();
   return json_response(*doc);

@@ -50,6 +50,17 @@ std::optional<int> int_param(const Request& req, const std::string& name) {
   return value;
 }
 
+std::optional<std::uint64_t> uint_param(const Request& req, const std::string& name,
+                                        std::uint64_t max) {
+  auto text = param(req, name);
+  if (!text) return std::nullopt;
+  auto value = text->empty() || (*text)[0] == '-' ? std::nullopt : parse_integer<std::uint64_t>(*text);
+  if (!value || *value > max)
+    throw std::invalid_argument(name + " must be a whole number from 0 to " + std::to_string(max) +
+                                ", got \"" + *text + "\"");
+  return value;
+}
+
 std::size_t count_param(const Request& req, const std::string& name, std::size_t fallback,
                         std::size_t max) {
   auto text = param(req, name);

@@ -4,6 +4,7 @@
 // wrapper turns into a 400.
 
 #include <cstddef>
+#include <cstdint>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -22,6 +23,10 @@ std::optional<std::string> param(const Request& req, const std::string& name);
 
 /// A decimal integer (optional sign); absent -> nullopt.
 std::optional<int> int_param(const Request& req, const std::string& name);
+
+/// A whole number in [0, max] (sequences, seconds); absent -> nullopt.
+std::optional<std::uint64_t> uint_param(const Request& req, const std::string& name,
+                                        std::uint64_t max = UINT64_MAX);
 
 /// An integer in [1, max]; absent -> `fallback`.
 std::size_t count_param(const Request& req, const std::string& name, std::size_t fallback,

@@ -26,6 +26,9 @@ const Route kRoutes[] = {
     {"GET",   R"(/healthz)",        "healthz",        &healthz},
     {"GET",   R"(/movies)",         "search_movies",  &search_movies},
     {"GET",   R"(/movies/([^/]+))", "get_movie",      &get_movie},
+    {"GET",   R"(/movies/([^/]+)/history)", "movie_history", &get_movie_history},
+    {"GET",   R"(/movies/([^/]+)/fields/([^/]+))", "field_story", &get_field_story},
+    {"GET",   R"(/events)",         "events",         &get_events},
     {"GET",   R"(/stats)",          "get_stats",      &get_stats},
 };
 

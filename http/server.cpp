@@ -154,6 +154,7 @@ void Server::start() {
 }
 
 void Server::stop() {
+  impl_->ctx.stopping = true;  // long polls end now instead of holding shutdown up
   std::unique_lock<std::mutex> lock(impl_->mu);
   impl_->stop_requested = true;
   if (!impl_->stop_claimed) {

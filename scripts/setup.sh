@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config
   libcaf-dev librocksdb-dev nlohmann-json3-dev libcpp-httplib-dev catch2
-  libcli11-dev libfmt-dev libutf8proc-dev
+  libcli11-dev libfmt-dev libutf8proc-dev libjemalloc-dev
   curl python3
 )
 sudo_cmd=()

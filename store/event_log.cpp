@@ -124,7 +124,11 @@ std::vector<StatusOr<AppendResult>> EventLog::append(std::vector<AppendRequest>&
     return results;
   }
   // Published only after the write: readers never see a sequence that is not stored.
-  last_sequence_ = seq;
+  {
+    std::lock_guard<std::mutex> lock(append_mu_);  // a waiter between check and wait misses nothing
+    last_sequence_ = seq;
+  }
+  appended_.notify_all();
   return results;
 }
 
@@ -159,6 +163,23 @@ Status EventLog::read_from(std::uint64_t after_sequence,
     if (!visit(*event)) break;
   }
   return from_rocksdb(it->status(), "reading the log");
+}
+
+std::uint64_t EventLog::wait_for_append(std::uint64_t after,
+                                        std::chrono::milliseconds timeout) const {
+  std::unique_lock<std::mutex> lock(append_mu_);
+  appended_.wait_for(lock, timeout, [&] { return last_sequence_.load() > after; });
+  return last_sequence_.load();
+}
+
+StatusOr<Event> EventLog::read_version(const std::string& stream, std::uint64_t version) {
+  auto seq = db_.get(ColumnFamily::streams, keys::stream_key(stream, version));
+  if (!seq) {
+    if (seq.status().code() == Status::Code::not_found)
+      return Status::not_found("stream " + stream + " has no version " + std::to_string(version));
+    return seq.status();
+  }
+  return read(keys::get_be64(*seq));
 }
 
 StatusOr<Event> EventLog::read(std::uint64_t sequence) {

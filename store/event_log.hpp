@@ -12,8 +12,11 @@
 // Appends come from one writer (the journal actor); reads are safe from any thread.
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -70,6 +73,11 @@ class EventLog {
 
   std::uint64_t last_sequence() const { return last_sequence_.load(); }
 
+  /// Blocks until last_sequence() > `after` or `timeout` has passed, and returns
+  /// last_sequence(). Woken by every append that stores something (a catch-up
+  /// subscriber's long poll: GET /events?wait=). Thread-safe.
+  std::uint64_t wait_for_append(std::uint64_t after, std::chrono::milliseconds timeout) const;
+
   /// The stream's head version; 0 for a stream with no events.
   StatusOr<std::uint64_t> stream_version(const std::string& stream);
 
@@ -83,6 +91,9 @@ class EventLog {
                    const std::function<bool(const events::Event&)>& visit);
 
   StatusOr<events::Event> read(std::uint64_t sequence);
+
+  /// The event at `version` of `stream`; not_found when the stream is shorter.
+  StatusOr<events::Event> read_version(const std::string& stream, std::uint64_t version);
 
   /// The newest snapshot of a stream with version <= max_version.
   StatusOr<std::optional<std::pair<std::uint64_t, std::string>>> latest_snapshot(
@@ -99,6 +110,8 @@ class EventLog {
  private:
   Db& db_;
   std::atomic<std::uint64_t> last_sequence_{0};
+  mutable std::mutex append_mu_;                 // pairs with appended_ for waiters
+  mutable std::condition_variable appended_;     // notified after each stored append
 };
 
 }  // namespace moviec::store

@@ -22,6 +22,47 @@ json empty_doc(const std::string& movie_id) {
               {"rules_version", 0},   {"provenance", json::object()}, {"sources", json::array()}};
 }
 
+// The movie document is built only through these, by the projector event by event
+// and by movie_document() from a folded MovieState, so both give the same bytes.
+
+/// Adds a source record reference, keeping "sources" in (source, source_id) order;
+/// false when it was there already.
+bool attach_source(json& doc, const std::string& source, const std::string& source_id) {
+  json ref{{"source", source}, {"source_id", source_id}};
+  auto& sources = doc["sources"];
+  auto key = [](const json& r) {
+    return std::make_pair(r.value("source", ""), r.value("source_id", ""));
+  };
+  auto it = std::lower_bound(sources.begin(), sources.end(), ref,
+                             [&](const json& a, const json& b) { return key(a) < key(b); });
+  if (it != sources.end() && *it == ref) return false;
+  sources.insert(it, std::move(ref));
+  return true;
+}
+
+/// Removes a source record reference; false when it was not there.
+bool detach_source(json& doc, const std::string& source, const std::string& source_id) {
+  json ref{{"source", source}, {"source_id", source_id}};
+  auto& sources = doc["sources"];
+  auto it = std::find(sources.begin(), sources.end(), ref);
+  if (it == sources.end()) return false;
+  sources.erase(it);
+  return true;
+}
+
+/// Sets a golden field and its provenance; a null value removes both.
+void set_golden_field(json& doc, const std::string& field, const json& value,
+                      const std::string& source, const std::string& rule, std::uint64_t sequence) {
+  auto& provenance = doc["provenance"];
+  if (value.is_null()) {
+    doc.erase(field);
+    provenance.erase(field);
+    return;
+  }
+  doc[field] = value;
+  provenance[field] = json{{"source", source}, {"rule", rule}, {"sequence", sequence}};
+}
+
 std::string lower_ascii(std::string s) {
   for (auto& c : s)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
@@ -102,39 +143,25 @@ void Projector::apply_one(const Event& e, Pending& p) {
   json& doc = doc_for(e.stream, p);
   doc["version"] = e.version;
   doc["last_sequence"] = e.sequence;
-  auto& sources = doc["sources"];
   switch (e.type) {
     case EventType::source_record_changed: {
       auto& r = e.data.at("record");
-      json ref{{"source", r.value("source", "")}, {"source_id", r.value("source_id", "")}};
-      if (std::find(sources.begin(), sources.end(), ref) == sources.end()) {
-        sources.push_back(ref);
-        p.counters[keys::source_records_key(ref["source"].get<std::string>())] += 1;
-      }
+      auto source = r.value("source", "");
+      if (attach_source(doc, source, r.value("source_id", "")))
+        p.counters[keys::source_records_key(source)] += 1;
       break;
     }
     case EventType::source_record_removed: {
-      json ref{{"source", e.data.value("source", "")}, {"source_id", e.data.value("source_id", "")}};
-      auto it = std::find(sources.begin(), sources.end(), ref);
-      if (it != sources.end()) {
-        sources.erase(it);
-        p.counters[keys::source_records_key(ref["source"].get<std::string>())] -= 1;
-      }
+      auto source = e.data.value("source", "");
+      if (detach_source(doc, source, e.data.value("source_id", "")))
+        p.counters[keys::source_records_key(source)] -= 1;
       break;
     }
     case EventType::movie_changed: {
       auto change = events::movie_changed(e);
       doc["rules_version"] = change.rules_version;
-      auto& provenance = doc["provenance"];
-      for (auto& f : change.fields) {
-        if (f.new_value.is_null()) {
-          doc.erase(f.field);
-          provenance.erase(f.field);
-        } else {
-          doc[f.field] = f.new_value;
-          provenance[f.field] = json{{"source", f.source}, {"rule", f.rule}, {"sequence", f.caused_by}};
-        }
-      }
+      for (auto& f : change.fields)
+        set_golden_field(doc, f.field, f.new_value, f.source, f.rule, f.caused_by);
       break;
     }
     case EventType::source_record_unmatched:
@@ -312,6 +339,17 @@ StatusOr<json> ReadModels::stats() {
 std::uint64_t ReadModels::checkpoint() {
   auto cp = db_.get(ColumnFamily::checkpoints, keys::checkpoint_key(Projector::kName));
   return cp ? keys::get_be64(*cp) : 0;
+}
+
+json movie_document(const events::MovieState& state) {
+  json doc = empty_doc(state.movie_id);
+  doc["version"] = state.version;
+  doc["last_sequence"] = state.last_sequence;
+  doc["rules_version"] = state.rules_version;
+  for (auto& [key, entry] : state.sources) attach_source(doc, key.first, key.second);
+  for (auto& [field, g] : state.golden)
+    set_golden_field(doc, field, g.value, g.source, g.rule, g.sequence);
+  return doc;
 }
 
 std::optional<std::string> compare_read_models(Db& a, Db& b) {

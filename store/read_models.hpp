@@ -5,7 +5,9 @@
 //  movies       movie id -> the golden record as served by GET /movies/{id}:
 //               {"movie_id", "version", "last_sequence", "rules_version",
 //                <field>: value ..., "provenance": {<field>: {source, rule, sequence}},
-//                "sources": [{"source", "source_id"}]}
+//                "sources": [{"source", "source_id"}] in (source, source_id) order}
+//               movie_document() renders a folded MovieState the same way, byte
+//               for byte, for "as of" queries.
 //  movie_index  title words, year and genres -> movie id (keys in store/keys.hpp)
 //  stats        movie count, records per source
 //
@@ -24,6 +26,7 @@
 
 #include "common/status.hpp"
 #include "events/event.hpp"
+#include "events/movie_state.hpp"
 #include "store/db.hpp"
 #include "store/event_log.hpp"
 
@@ -88,6 +91,10 @@ class ReadModels {
  private:
   Db& db_;
 };
+
+/// The golden record document of a folded movie state, exactly as the projector
+/// stores it after the same events (GET /movies/{id}?as_of= serves it).
+nlohmann::json movie_document(const events::MovieState& state);
 
 /// Compares the read-model column families of two databases key by key.
 /// Returns the first difference found, or nullopt when byte-identical.
