@@ -5,7 +5,10 @@
 
 #include <fmt/format.h>
 
+#include "config/layout.hpp"
 #include "sources/imdb_reader.hpp"
+#include "sources/layout_reader.hpp"
+#include "sources/vega.hpp"
 #include "sources/record_reader.hpp"
 
 namespace moviec::sources {
@@ -58,8 +61,18 @@ StatusOr<std::unique_ptr<RecordReader>> open_reader(const config::SourceConfig& 
     if (!reader) return Status::invalid(reader.status().message());
     return reader;
   }
+  if (source.format == "vega_json") return open_layout_reader(source, vega_layout(), files);
+  if (source.format == "layout") {
+    auto layout = config::parse_layout(source.options, "sources." + source.name + ".options");
+    if (!layout) return layout.status();
+    return open_layout_reader(source, *layout, files);
+  }
+  if (source.format == "http_changes")
+    return Status::invalid(fmt::format(
+        "source \"{}\" is polled (format http_changes): it has no files; `moviec serve` polls it",
+        source.name));
   return Status::invalid(fmt::format(
-      "source \"{}\": unknown format \"{}\" (known formats: \"imdb_tsv\")", source.name,
+      "source \"{}\": unknown format \"{}\" (known formats: \"imdb_tsv\", \"vega_json\", \"layout\")", source.name,
       source.format));
 }
 

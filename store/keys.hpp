@@ -18,6 +18,9 @@
 //                  'm' 0x00 title key 0x00 BE64(year) 0x00 movie_id  match blocking (events/title_key.hpp)
 //   stats          "movies" | "source_records" 0x00 source     -> decimal count
 //   meta           "last_sequence"                              -> BE64
+//   source_runs    source 0x00 BE64(run id)             -> run record JSON (store/source_runs.hpp)
+//   rejects        source 0x00 BE64(run id) BE64(n)     -> {"file", "line", "reason"} JSON
+//   source_cursors source 0x00 name                     -> JSON: inbox checkpoint, poll cursor
 //   matching       'l' 0x00 source 0x00 source_id  -> the record's match state JSON (store/match_models.hpp)
 //                  'u' 0x00 source 0x00 source_id  -> unmatched entry JSON: record, reason, candidates
 //                  'p' 0x00 source 0x00 source_id  -> a person's standing decision JSON (POST /links)
@@ -131,5 +134,35 @@ inline std::string source_records_key(std::string_view source) {
 }
 inline constexpr std::string_view kSourceRecordsPrefix{"source_records\0", 15};
 inline constexpr std::string_view kLastSequence = "last_sequence";
+
+// --- source runs, rejects and cursors (written by the source side) -----------------
+/// Every key of one source in source_runs, rejects or source_cursors: source 0x00
+inline std::string source_prefix(std::string_view source) {
+  std::string k(source);
+  k.push_back('\0');
+  return k;
+}
+/// source_runs: source 0x00 BE64(run id)
+inline std::string run_key(std::string_view source, std::uint64_t run) {
+  auto k = source_prefix(source);
+  put_be64(k, run);
+  return k;
+}
+/// The run id at the end of a source_runs key.
+inline std::uint64_t run_of(std::string_view key) { return version_of(key); }
+/// rejects: source 0x00 BE64(run id) BE64(n), n = 0, 1, ... in the order met
+inline std::string reject_key(std::string_view source, std::uint64_t run, std::uint64_t n) {
+  auto k = run_key(source, run);
+  put_be64(k, n);
+  return k;
+}
+/// The n at the end of a rejects key.
+inline std::uint64_t reject_index_of(std::string_view key) { return version_of(key); }
+/// source_cursors: source 0x00 name ("inbox" 0x00 file name, "poll")
+inline std::string cursor_key(std::string_view source, std::string_view name) {
+  auto k = source_prefix(source);
+  k.append(name);
+  return k;
+}
 
 }  // namespace moviec::store::keys
