@@ -6,11 +6,14 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <variant>
 
 #include <fmt/format.h>
 
 #include "events/text.hpp"
+#include "sources/file_report.hpp"
 #include "sources/normalize.hpp"
+#include "sources/sorted_tsv.hpp"
 
 namespace moviec::sources {
 
@@ -29,10 +32,11 @@ StatusOr<ImdbOptions> ImdbOptions::from_json(const nlohmann::json& options) {
   if (options.is_null()) return out;
   if (!options.is_object()) return Status::invalid("options: expected an object");
   for (auto& [key, value] : options.items()) {
-    if (key == "max_rejects_per_file") {
+    if (key == "max_rejects_per_file" || key == "max_unsorted_bytes") {
       if (!value.is_number_integer() || value.get<std::int64_t>() < 1)
-        return Status::invalid("options.max_rejects_per_file: expected a whole number >= 1");
-      out.max_rejects_per_file = value.get<std::size_t>();
+        return Status::invalid(fmt::format("options.{}: expected a whole number >= 1", key));
+      (key == "max_rejects_per_file" ? out.max_rejects_per_file : out.max_unsorted_bytes) =
+          value.get<std::uint64_t>();
     } else {
       return Status::invalid(fmt::format("options.{}: unknown option of format imdb_tsv", key));
     }
@@ -42,48 +46,7 @@ StatusOr<ImdbOptions> ImdbOptions::from_json(const nlohmann::json& options) {
 
 namespace {
 
-// --- rejects -----------------------------------------------------------------
-
-// Kinds of rejects, counted separately against max_rejects_per_file.
-enum class Kind { malformed, bad_value, unmatched, duplicate, io };
-
-const char* describe(Kind k) {
-  switch (k) {
-    case Kind::malformed: return "malformed rows";
-    case Kind::bad_value: return "rows with bad values";
-    case Kind::unmatched: return "rows without a title.basics row";
-    case Kind::duplicate: return "duplicate rows";
-    case Kind::io: return "read errors";
-  }
-  return "rows";
-}
-
-/// The rejects of one input file, listed up to a cap per kind and counted beyond.
-class FileReport {
- public:
-  FileReport(std::string name, std::size_t cap) : name_(std::move(name)), cap_(cap) {}
-
-  const std::string& name() const { return name_; }
-
-  void add(std::vector<Reject>& out, std::uint64_t line, Kind kind, std::string reason) {
-    if (++counts_[kind] <= cap_) out.push_back(Reject{name_, line, std::move(reason)});
-  }
-
-  /// Once, at the end of the file: one summary per kind that went over the cap.
-  void finish(std::vector<Reject>& out) {
-    for (auto& [kind, n] : counts_)
-      if (n > cap_)
-        out.push_back(Reject{name_, 0,
-                             fmt::format("{} more {} not listed ({} in all; "
-                                         "max_rejects_per_file is {})",
-                                         n - cap_, describe(kind), n, cap_)});
-  }
-
- private:
-  std::string name_;
-  std::size_t cap_;
-  std::map<Kind, std::uint64_t> counts_;
-};
+using Kind = RejectKind;
 
 // --- rows --------------------------------------------------------------------
 // Each row type names its header and parses the fields after the generic checks
@@ -190,13 +153,24 @@ struct AkaRow {
 
 // --- one input file ------------------------------------------------------------
 
+/// A file that is not read at all, and why (reported as one reject at line 0).
+struct Refused {
+  std::string reason;
+  std::uint64_t size = 0;
+};
+
+/// Where the lines of an input come from: the file itself when it is sorted by
+/// tconst, a sorted copy in memory when it is not, or nowhere.
+using Lines = std::variant<TsvReader, SortedTsv, Refused>;
+
 /// One TSV file as a stream of checked rows of type Row, in tconst order. Rows
 /// that fail a check are reported and skipped.
 template <class Row>
 class Input {
  public:
-  Input(TsvReader tsv, std::string name, std::size_t cap)
-      : tsv_(std::move(tsv)), report_(std::move(name), cap) {}
+  Input(Lines lines, std::string name, std::size_t cap)
+      : lines_(std::move(lines)),
+        report_(std::move(name), cap, "rows without a title.basics row") {}
 
   /// The current row, reading on as needed; nullptr at the end of the file.
   const Row* peek(std::vector<Reject>& rejects) {
@@ -204,15 +178,20 @@ class Input {
     if (done_) return nullptr;
     if (!header_checked_) {
       header_checked_ = true;
+      if (auto* refused = std::get_if<Refused>(&lines_)) {
+        unusable_ = true;
+        rejects.push_back(Reject{report_.name(), 0, refused->reason});
+        return finish(rejects);
+      }
       if (!check_header(rejects)) return finish(rejects);
     }
-    while (tsv_.next(line_)) {
+    while (next_line()) {
       if (accept(rejects)) {
         has_row_ = true;
         return &row_;
       }
     }
-    if (!tsv_.status().is_ok()) report_.add(rejects, 0, Kind::io, tsv_.status().message());
+    if (!status().is_ok()) report_.add(rejects, 0, Kind::io, status().message());
     return finish(rejects);
   }
 
@@ -227,10 +206,30 @@ class Input {
   bool done() const { return done_; }
 
   FileReport& report() { return report_; }
-  std::uint64_t offset() const { return tsv_.offset(); }
-  std::uint64_t size() const { return tsv_.size(); }
+  std::uint64_t offset() const {
+    if (auto* tsv = std::get_if<TsvReader>(&lines_)) return tsv->offset();
+    if (auto* sorted = std::get_if<SortedTsv>(&lines_)) return sorted->offset();
+    return done_ ? size() : 0;
+  }
+  std::uint64_t size() const {
+    if (auto* tsv = std::get_if<TsvReader>(&lines_)) return tsv->size();
+    if (auto* sorted = std::get_if<SortedTsv>(&lines_)) return sorted->size();
+    return std::get<Refused>(lines_).size;
+  }
 
  private:
+  bool next_line() {
+    if (auto* tsv = std::get_if<TsvReader>(&lines_)) return tsv->next(line_);
+    if (auto* sorted = std::get_if<SortedTsv>(&lines_)) return sorted->next(line_);
+    return false;
+  }
+
+  Status status() const {
+    if (auto* tsv = std::get_if<TsvReader>(&lines_)) return tsv->status();
+    if (auto* sorted = std::get_if<SortedTsv>(&lines_)) return sorted->status();
+    return Status::ok();
+  }
+
   const Row* finish(std::vector<Reject>& rejects) {
     done_ = true;
     report_.finish(rejects);
@@ -243,11 +242,11 @@ class Input {
       for (auto c : Row::kColumns) s += (s.empty() ? "" : ", ") + std::string(c);
       return s;
     };
-    if (!tsv_.next(line_)) {
+    if (!next_line()) {
       unusable_ = true;
       report_.add(rejects, 1, Kind::malformed,
-                  tsv_.status().is_ok() ? "empty file: no header line (expected " + expected() + ")"
-                                        : tsv_.status().message());
+                  status().is_ok() ? "empty file: no header line (expected " + expected() + ")"
+                                   : status().message());
       return false;
     }
     auto fields = line_.fields;
@@ -304,7 +303,7 @@ class Input {
   }
 
   // --- member variables ----------------------------------------------------
-  TsvReader tsv_;
+  Lines lines_;
   FileReport report_;
   TsvLine line_;
   Row row_;
@@ -430,6 +429,57 @@ std::string basename(const std::string& path) {
   return std::filesystem::path(path).filename().string();
 }
 
+// The sort key of a tconst, in imdb_id_less order: (digit count, number). 1 for a
+// field that is no IMDb id (such lines are rejected when read, ahead of the rest);
+// the maximum for ids too long to encode. 0 is the header's.
+std::uint64_t tconst_key(std::string_view id) {
+  if (!is_imdb_id(id)) return 1;
+  auto digits = id.substr(2);
+  if (digits.size() > 17) return std::numeric_limits<std::uint64_t>::max();
+  std::uint64_t n = 0;
+  for (char c : digits) n = n * 10 + static_cast<std::uint64_t>(c - '0');
+  return (static_cast<std::uint64_t>(digits.size()) << 57) | n;
+}
+
+// Whether the well-formed rows of a file (`columns` columns, an IMDb id first)
+// ascend by tconst. One pass over the file that stops at the first row out of order.
+StatusOr<bool> sorted_by_tconst(const std::string& path, std::size_t columns,
+                                const TsvOptions& options) {
+  auto tsv = TsvReader::open(path, options);
+  if (!tsv) return tsv.status();
+  TsvLine line;
+  std::uint64_t last = 0;
+  while (tsv->next(line)) {
+    if (line.number == 1 || line.too_long || line.fields.size() != columns) continue;
+    auto key = tconst_key(line.fields[0]);
+    if (key == 1) continue;
+    if (key < last) return false;
+    last = key;
+  }
+  return true;  // a read error is met again, and reported, when the file is read
+}
+
+// The lines of one input: the file itself when it is sorted by tconst, a sorted
+// copy in memory when it is not and fits max_unsorted_bytes, else none (refused).
+StatusOr<Lines> open_lines(const std::string& path, std::size_t columns,
+                           const ImdbOptions& options) {
+  auto tsv = TsvReader::open(path, options.tsv);
+  if (!tsv) return tsv.status();
+  auto sorted = sorted_by_tconst(path, columns, options.tsv);
+  if (!sorted) return sorted.status();
+  if (*sorted) return Lines(tsv.take());
+  if (tsv->size() > options.max_unsorted_bytes)
+    return Lines(Refused{
+        fmt::format("not sorted by tconst and larger than max_unsorted_bytes ({} bytes > {}); "
+                    "file not read: sort it by tconst first (keep the header line, then "
+                    "sort -t$'\\t' -k1,1V) or raise max_unsorted_bytes",
+                    tsv->size(), options.max_unsorted_bytes),
+        tsv->size()});
+  auto in_memory = SortedTsv::load(path, tconst_key, options.tsv);
+  if (!in_memory) return in_memory.status();
+  return Lines(in_memory.take());
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<RecordReader>> open_imdb_reader(const config::SourceConfig& source,
@@ -438,19 +488,19 @@ StatusOr<std::unique_ptr<RecordReader>> open_imdb_reader(const config::SourceCon
   if (files.basics.empty())
     return Status::invalid(fmt::format(
         "source \"{}\": an imdb_tsv input needs a title.basics.tsv file", source.name));
-  auto basics = TsvReader::open(files.basics, options.tsv);
+  auto basics = open_lines(files.basics, BasicsRow::kColumns.size(), options);
   if (!basics) return basics.status();
   std::optional<Input<RatingsRow>> ratings;
   if (!files.ratings.empty()) {
-    auto tsv = TsvReader::open(files.ratings, options.tsv);
-    if (!tsv) return tsv.status();
-    ratings.emplace(tsv.take(), basename(files.ratings), options.max_rejects_per_file);
+    auto lines = open_lines(files.ratings, RatingsRow::kColumns.size(), options);
+    if (!lines) return lines.status();
+    ratings.emplace(lines.take(), basename(files.ratings), options.max_rejects_per_file);
   }
   std::optional<Input<AkaRow>> akas;
   if (!files.akas.empty()) {
-    auto tsv = TsvReader::open(files.akas, options.tsv);
-    if (!tsv) return tsv.status();
-    akas.emplace(tsv.take(), basename(files.akas), options.max_rejects_per_file);
+    auto lines = open_lines(files.akas, AkaRow::kColumns.size(), options);
+    if (!lines) return lines.status();
+    akas.emplace(lines.take(), basename(files.akas), options.max_rejects_per_file);
   }
   Input<BasicsRow> basics_input(basics.take(), basename(files.basics),
                                 options.max_rejects_per_file);

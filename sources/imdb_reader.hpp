@@ -3,20 +3,25 @@
 // title.ratings.tsv and, when given, title.akas.tsv.
 //
 // Contract:
-// - One record per usable title.basics row, in file order; input is
-//   "title.basics.tsv:<line>".
-// - The files are expected sorted by tconst numerically (as IMDb ships them), and
-//   are merge-joined while streaming: memory is bounded by one line per file plus
-//   the akas of one title, whatever the file sizes.
+// - One record per usable title.basics row, in tconst order; input is
+//   "title.basics.tsv:<line>", the row's line in the file.
+// - The files are merge-joined by tconst. A file sorted by tconst numerically (as
+//   IMDb ships them) streams: memory is bounded by one line per file plus the
+//   akas of one title, whatever its size. Each file is checked first (one pass
+//   over its first column); one that is not sorted is read whole and sorted in
+//   memory when it is at most max_unsorted_bytes, so no row is lost, and is
+//   otherwise not read at all: one reject (line 0) says "not sorted by tconst and
+//   larger than max_unsorted_bytes ...; sort it first".
 // - Every unusable row becomes a Reject {basename, line, reason}; the rest goes
 //   through. A wrong header rejects the file at line 1 and nothing is read from
 //   it. A ratings or akas row whose tconst has no basics row is rejected ("no
-//   title.basics row for ttNNN in this input"). A file found out of order gets one
-//   "not sorted by tconst" reject; rows behind the highest tconst seen are skipped.
+//   title.basics row for ttNNN in this input"). A second row for one tconst in
+//   basics or ratings is a duplicate and rejected.
 // - At most max_rejects_per_file rejects of one kind are listed per file; the
 //   rest are counted in one summary reject (line 0) at the end of that file.
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -39,6 +44,7 @@ struct ImdbFiles {
 
 struct ImdbOptions {
   std::size_t max_rejects_per_file = 10000;  // listed rejects per file and kind
+  std::uint64_t max_unsorted_bytes = 256ull << 20;  // largest file sorted in memory
   TsvOptions tsv;
 
   /// Reads a source's "options" object (docs/config.md, format imdb_tsv).

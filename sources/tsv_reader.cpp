@@ -44,6 +44,20 @@ bool TsvReader::fill() {
   return n > 0;
 }
 
+void split_tsv_fields(std::string_view text, std::vector<std::string_view>& fields) {
+  fields.clear();
+  std::size_t start = 0;
+  for (;;) {
+    auto tab = text.find('\t', start);
+    if (tab == std::string_view::npos) {
+      fields.push_back(text.substr(start));
+      return;
+    }
+    fields.push_back(text.substr(start, tab - start));
+    start = tab + 1;
+  }
+}
+
 bool TsvReader::next(TsvLine& line) {
   line.fields.clear();
   line.text = {};
@@ -97,16 +111,7 @@ bool TsvReader::next(TsvLine& line) {
     if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
     line.number = ++line_number_;
     line.text = text;
-    std::size_t start = 0;
-    for (;;) {
-      auto tab = text.find('\t', start);
-      if (tab == std::string_view::npos) {
-        line.fields.push_back(text.substr(start));
-        break;
-      }
-      line.fields.push_back(text.substr(start, tab - start));
-      start = tab + 1;
-    }
+    split_tsv_fields(text, line.fields);
     offset_ += consumed;
     begin_ += consumed;
     return true;

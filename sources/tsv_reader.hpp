@@ -29,6 +29,9 @@ struct TsvLine {
   bool too_long = false;                 // over max_line_bytes: text and fields are empty
 };
 
+/// Splits `text` on '\t' into `fields` (cleared first); one empty field for "".
+void split_tsv_fields(std::string_view text, std::vector<std::string_view>& fields);
+
 class TsvReader {
  public:
   /// Opens `path` for reading; fails (io_error naming the file) when it cannot.

@@ -175,8 +175,8 @@ TEST_CASE("imdb katzi23 sample: tt0000001 maps every column", "[sources][imdb]")
   CHECK(jardin->input == "title.basics.tsv:201");
 }
 
-TEST_CASE("imdb artemchapaev sample: akas become names, unmatched and unsorted rows are "
-          "rejected",
+TEST_CASE("imdb artemchapaev sample: unsorted ratings and akas are sorted in memory, nothing "
+          "is lost, unmatched rows are rejected",
           "[sources][imdb]") {
   if (!moviec::test::have_shared_data()) {
     WARN("shared data not found; skipping");
@@ -188,29 +188,41 @@ TEST_CASE("imdb artemchapaev sample: akas become names, unmatched and unsorted r
   REQUIRE(r.items.size() == 15);
   CHECK(r.bytes_read == r.bytes_total);
 
-  // ratings: 3 tconsts without basics; tt16747572 comes after tt17592606.
+  // ratings is not sorted (tt16747572 at line 16 comes after tt17592606 at line
+  // 15): only the 3 tconsts without a basics row are rejected.
   auto ratings = r.rejects_of("title.ratings.tsv");
-  REQUIRE(ratings.size() == 4);
+  REQUIRE(ratings.size() == 3);
   CHECK(ratings[0].line == 7);
   CHECK(ratings[0].reason == "no title.basics row for tt0111161 in this input");
   CHECK(ratings[1].line == 9);
   CHECK(ratings[1].reason == "no title.basics row for tt0259534 in this input");
   CHECK(ratings[2].line == 15);
   CHECK(ratings[2].reason == "no title.basics row for tt17592606 in this input");
-  CHECK(ratings[3].line == 16);
-  CHECK_THAT(ratings[3].reason, Catch::StartsWith("not sorted by tconst: tt16747572 comes after "
-                                                  "tt17592606 (line 15)"));
 
-  // akas: the 9 rows of tt17592606 have no basics; tt21093976 is out of order.
+  // akas (tt21093976 at line 96 is out of order): the 9 rows of tt17592606 have no basics.
   auto akas = r.rejects_of("title.akas.tsv");
-  REQUIRE(akas.size() == 10);
+  REQUIRE(akas.size() == 9);
   for (std::size_t i = 0; i < 9; ++i) {
     CHECK(akas[i].line == 81 + i);
     CHECK(akas[i].reason == "no title.basics row for tt17592606 in this input");
   }
-  CHECK(akas[9].line == 96);
-  CHECK_THAT(akas[9].reason, Catch::StartsWith("not sorted by tconst"));
-  CHECK(r.rejects.size() == 14);
+  CHECK(r.rejects.size() == 12);
+
+  // Every basics row has its rating: 15 of the 18 ratings rows join.
+  for (auto& item : r.items) {
+    INFO(item.record.source_id);
+    CHECK(item.record.source_ratings.size() == 1);
+  }
+  // The rows that were out of order are joined, not skipped.
+  CHECK(r.find("tt16747572")->record.source_ratings.at(0) ==
+        moviec::events::Rating{"imdb", 9.6, 1, 10, 10349, 96});
+  CHECK(r.find("tt16747572")->record.names.size() == 7);
+  const auto& prima_facie = r.find("tt21093976")->record;
+  CHECK(prima_facie.source_ratings.at(0).value == 9.3);
+  CHECK(prima_facie.names.size() == 7);
+  CHECK(std::count(prima_facie.names.begin(), prima_facie.names.end(),
+                   LocalizedName{"NT Live: Prima Facie", "NL", "", false}) == 1);
+  CHECK(r.find("tt26744184")->record.names.size() == 2);
 
   auto* blacksmith = r.find("tt0000005");
   REQUIRE(blacksmith != nullptr);
@@ -233,12 +245,6 @@ TEST_CASE("imdb artemchapaev sample: akas become names, unmatched and unsorted r
   CHECK(gg->record.names.size() == 6);
   CHECK(gg->record.names[0] == LocalizedName{"GG - Gandhada Gudi", "", "", true});
 
-  // Skipped as out of order: no rating for tt16747572, no names for tt21093976.
-  CHECK(r.find("tt16747572")->record.source_ratings.empty());
-  CHECK(r.find("tt16747572")->record.names.size() == 7);
-  CHECK(r.find("tt21093976")->record.names.empty());
-  CHECK(r.find("tt21093976")->record.source_ratings.at(0).value == 9.3);
-  CHECK(r.find("tt26744184")->record.names.size() == 2);
 }
 
 TEST_CASE("imdb bundled examples read with zero rejects", "[sources][imdb]") {
@@ -409,23 +415,87 @@ TEST_CASE("imdb CRLF files and a missing final newline read like LF files", "[so
   CHECK(r.items[1].input == "title.basics.tsv:3");
 }
 
-TEST_CASE("imdb unsorted basics is reported once and rows behind are skipped",
+TEST_CASE("imdb an unsorted basics file is sorted in memory and joins every rating",
           "[sources][imdb]") {
   moviec::test::TempDir dir;
   auto basics = write(dir, "title.basics.tsv",
                       kBasicsHeader + basics_row("tt2") + basics_row("tt10") + basics_row("tt3") +
                           basics_row("tt4") + basics_row("tt11") + basics_row("tt11") +
                           basics_row("tt100"));
-  auto r = read_all({basics});
-  std::vector<std::string> ids;
-  for (auto& i : r.items) ids.push_back(i.record.source_id);
-  CHECK(ids == std::vector<std::string>{"tt2", "tt10", "tt11", "tt100"});
-  REQUIRE(r.rejects.size() == 2);
-  CHECK(r.rejects[0].line == 4);
+  auto ratings = write(dir, "title.ratings.tsv",
+                       kRatingsHeader + "tt2\t2\t1\ntt3\t3\t1\ntt4\t4\t1\ntt10\t5\t1\ntt11\t6\t1\n");
+  auto r = read_all({basics, ratings});
+  std::vector<std::string> ids, inputs;
+  for (auto& i : r.items) {
+    ids.push_back(i.record.source_id);
+    inputs.push_back(i.input);
+    CHECK(i.record.source_ratings.size() == (i.record.source_id == "tt100" ? 0 : 1));
+  }
+  CHECK(ids == std::vector<std::string>{"tt2", "tt3", "tt4", "tt10", "tt11", "tt100"});
+  // Each record still names its own line of the file.
+  CHECK(inputs == std::vector<std::string>{"title.basics.tsv:2", "title.basics.tsv:4",
+                                           "title.basics.tsv:5", "title.basics.tsv:3",
+                                           "title.basics.tsv:6", "title.basics.tsv:8"});
+  CHECK(r.find("tt4")->record.source_ratings.at(0).value == 4);
+  REQUIRE(r.rejects.size() == 1);
+  CHECK(r.rejects[0].line == 7);
+  CHECK(r.rejects[0].reason == "duplicate row for tt11 (first at line 6)");
+  CHECK(r.bytes_read == r.bytes_total);
+}
+
+TEST_CASE("imdb an unsorted ratings file joins both ways; malformed lines are still rejected",
+          "[sources][imdb]") {
+  moviec::test::TempDir dir;
+  auto basics = write(dir, "title.basics.tsv",
+                      kBasicsHeader + basics_row("tt1") + basics_row("tt5") + basics_row("tt9"));
+  auto ratings = write(dir, "title.ratings.tsv",
+                       kRatingsHeader + "tt9\t9\t90\nbroken line\ntt1\t1.5\t10\ntt7\t7\t70\n" +
+                           "tt5\t5\t50\ntt5\t5.5\t55\n");
+  auto r = read_all({basics, ratings});
+  REQUIRE(r.items.size() == 3);
+  CHECK(r.items[0].record.source_ratings.at(0).value == 1.5);
+  CHECK(r.items[1].record.source_ratings.at(0).value == 5);
+  CHECK(r.items[2].record.source_ratings.at(0).value == 9);
+  std::vector<std::pair<std::uint64_t, std::string>> got;
+  for (auto& x : r.rejects) got.emplace_back(x.line, x.reason);
+  CHECK(got == std::vector<std::pair<std::uint64_t, std::string>>{
+                   {3, "expected 3 columns, got 1"},
+                   {7, "duplicate row for tt5 (first at line 6)"},
+                   {5, "no title.basics row for tt7 in this input"}});
+}
+
+TEST_CASE("imdb an unsorted file over max_unsorted_bytes is refused with one reject",
+          "[sources][imdb]") {
+  moviec::test::TempDir dir;
+  auto basics = write(dir, "title.basics.tsv", kBasicsHeader + basics_row("tt1") + basics_row("tt2"));
+  auto ratings_text = kRatingsHeader + "tt2\t2\t1\ntt1\t1\t1\n";
+  auto ratings = write(dir, "title.ratings.tsv", ratings_text);
+  auto r = read_all({basics, ratings}, imdb_source({{"max_unsorted_bytes", 10}}));
+  REQUIRE(r.items.size() == 2);
+  CHECK(r.items[0].record.source_ratings.empty());
+  REQUIRE(r.rejects.size() == 1);
+  CHECK(r.rejects[0].file == "title.ratings.tsv");
+  CHECK(r.rejects[0].line == 0);
   CHECK(r.rejects[0].reason ==
-        "not sorted by tconst: tt3 comes after tt10 (line 3); rows out of order are skipped");
-  CHECK(r.rejects[1].line == 7);
-  CHECK(r.rejects[1].reason == "duplicate row for tt11 (first at line 6)");
+        "not sorted by tconst and larger than max_unsorted_bytes (" +
+            std::to_string(ratings_text.size()) +
+            " bytes > 10); file not read: sort it by tconst first (keep the header line, then "
+            "sort -t$'\\t' -k1,1V) or raise max_unsorted_bytes");
+  CHECK(r.bytes_read == r.bytes_total);
+
+  // The same bound on basics: nothing is read, and the other files say why.
+  auto unsorted_basics =
+      write(dir, "b2.basics.tsv", kBasicsHeader + basics_row("tt2") + basics_row("tt1"));
+  auto refused = read_all({unsorted_basics, ratings}, imdb_source({{"max_unsorted_bytes", 10}}));
+  CHECK(refused.items.empty());
+  REQUIRE(refused.rejects.size() == 2);
+  CHECK_THAT(refused.rejects[0].reason, Catch::StartsWith("not sorted by tconst and larger than"));
+  CHECK(refused.rejects[1].reason == "not read: b2.basics.tsv is unusable");
+
+  // A sorted file of any size streams whatever the bound.
+  auto sorted = read_all({basics}, imdb_source({{"max_unsorted_bytes", 1}}));
+  CHECK(sorted.items.size() == 2);
+  CHECK(sorted.rejects.empty());
 }
 
 TEST_CASE("imdb ratings rows without a basics row are rejected, before and after",
