@@ -17,6 +17,7 @@
 
 #include "common/status.hpp"
 #include "config/config.hpp"
+#include "http/ingest_hook.hpp"
 #include "store/db.hpp"
 #include "store/event_log.hpp"
 #include "store/read_models.hpp"
@@ -35,6 +36,7 @@ struct Context {
   const config::Config& config;
   std::atomic<bool> stopping{false};  // set by Server::stop(): long polls return at once
   std::atomic<int> waiting{0};        // requests in a long poll now (GET /events?wait=)
+  IngestHook ingest;                  // POST /ingest/{source}; empty: the server takes no pushes
 };
 
 struct Request {
@@ -43,12 +45,15 @@ struct Request {
   std::vector<std::string> captures;               // the route regex's groups, [0] = whole path
   std::multimap<std::string, std::string> params;  // query parameters, percent-decoded
   std::string body;
+  std::string authorization;                       // the Authorization header, "" when absent
+  std::string content_type;                        // the Content-Type header, "" when absent
 };
 
 struct Response {
   int status = 200;
   std::string content_type = kJsonType;
   std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers (WWW-Authenticate)
 };
 
 using Handler = StatusOr<Response> (*)(Context&, const Request&);
@@ -69,5 +74,8 @@ StatusOr<Response> get_page(Context& ctx, const Request& req);       // page.cpp
 StatusOr<Response> get_movie_history(Context& ctx, const Request& req);  // history.cpp
 StatusOr<Response> get_field_story(Context& ctx, const Request& req);    // history.cpp
 StatusOr<Response> get_events(Context& ctx, const Request& req);         // events.cpp
+StatusOr<Response> list_sources(Context& ctx, const Request& req);        // sources.cpp
+StatusOr<Response> get_source_rejects(Context& ctx, const Request& req);  // sources.cpp
+StatusOr<Response> post_ingest(Context& ctx, const Request& req);         // ingest.cpp
 
 }  // namespace moviec::http

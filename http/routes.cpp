@@ -30,6 +30,9 @@ const Route kRoutes[] = {
     {"GET",   R"(/movies/([^/]+)/fields/([^/]+))", "field_story", &get_field_story},
     {"GET",   R"(/events)",         "events",         &get_events},
     {"GET",   R"(/stats)",          "get_stats",      &get_stats},
+    {"GET",   R"(/sources)",        "list_sources",   &list_sources},
+    {"GET",   R"(/sources/([^/]+)/rejects)", "source_rejects", &get_source_rejects},
+    {"POST",  R"(/ingest/([^/]+))", "ingest",         &post_ingest},
 };
 
 /// The compiled patterns, in kRoutes order.
@@ -62,6 +65,8 @@ Request to_request(const httplib::Request& h) {
   for (auto& m : h.matches) r.captures.push_back(m.str());
   r.params.insert(h.params.begin(), h.params.end());
   r.body = h.body;
+  r.authorization = h.get_header_value("Authorization");
+  r.content_type = h.get_header_value("Content-Type");
   return r;
 }
 
@@ -83,6 +88,7 @@ Response invoke(const Route& route, Context& ctx, const httplib::Request& h) {
 void write(const Response& r, httplib::Response& out) {
   out.status = r.status;
   out.set_content(r.body, r.content_type);
+  for (auto& [name, value] : r.headers) out.set_header(name, value);
 }
 
 /// A short reason for a status httplib itself produced (bad request line, ...).

@@ -76,6 +76,7 @@ Server::Server(store::Db& db, store::EventLog& log, const config::Config& config
   svr.set_tcp_nodelay(true);  // otherwise Nagle costs ~40 ms per keep-alive request
   svr.new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
   svr.set_keep_alive_max_count(kKeepAliveMaxRequests);
+  svr.set_payload_max_length(kMaxBodyBytes);
   // httplib's default sets SO_REUSEPORT, which lets a second server bind the same
   // port and silently take half the connections. SO_REUSEADDR alone still allows a
   // quick restart while old connections sit in TIME_WAIT.
@@ -121,6 +122,8 @@ int Server::port() const {
 }
 
 bool Server::is_running() const { return impl_->svr.is_running(); }
+
+void Server::set_ingest_hook(IngestHook hook) { impl_->ctx.ingest = std::move(hook); }
 
 void Server::run() {
   {

@@ -12,6 +12,7 @@
 
 #include "common/status.hpp"
 #include "config/config.hpp"
+#include "http/ingest_hook.hpp"
 #include "store/db.hpp"
 #include "store/event_log.hpp"
 
@@ -31,6 +32,9 @@ class Server {
   /// Worker threads. httplib holds one per open connection for as long as it is
   /// kept alive, so this is how many clients are served at once; more wait.
   static constexpr std::size_t kWorkerThreads = 32;
+
+  /// Largest request body (POST /ingest): bigger ones are refused with 413.
+  static constexpr std::size_t kMaxBodyBytes = 256 * 1024 * 1024;
 
   /// db, log and config must outlive the server.
   Server(store::Db& db, store::EventLog& log, const config::Config& config);
@@ -66,6 +70,10 @@ class Server {
 
   /// True while connections are being accepted.
   bool is_running() const;
+
+  /// Lets POST /ingest/{source} reach the write side (see http/ingest_hook.hpp).
+  /// Without it the route answers 503. Call before run()/start().
+  void set_ingest_hook(IngestHook hook);
 
  private:
   struct Impl;

@@ -103,6 +103,8 @@ class HttpFixture {
     client_->set_read_timeout(10);
   }
 
+  /// The server's configuration; change it before serve().
+  config::Config& config() { return config_; }
   http::Server& server() { return *server_; }
   httplib::Client& client() { return *client_; }
 
