@@ -23,15 +23,21 @@ namespace {
 
 // Formats a reader exists for; sources::open_reader dispatches on the same names.
 const std::vector<std::string>& known_formats() {
-  static const std::vector<std::string> formats{"imdb_tsv", "vega_json", "layout", "http_changes"};
+  static const std::vector<std::string> formats{"imdb_tsv",  "movielens_csv", "rotten_tomatoes_csv",
+                                                "vega_json", "layout",        "http_changes"};
   return formats;
 }
 
 // Per format, the keys its "options" object may hold.
 const std::vector<std::string>& known_options(const std::string& format) {
-  static const std::vector<std::string> imdb{"max_rejects_per_file"};
+  static const std::vector<std::string> imdb{"max_rejects_per_file", "max_unsorted_bytes"};
+  static const std::vector<std::string> movielens{"max_rejects_per_file"};
+  static const std::vector<std::string> rotten_tomatoes{"max_rejects_per_file", "zero_means_missing"};
   static const std::vector<std::string> none;
-  return format == "imdb_tsv" ? imdb : none;
+  if (format == "imdb_tsv") return imdb;
+  if (format == "movielens_csv") return movielens;
+  if (format == "rotten_tomatoes_csv") return rotten_tomatoes;
+  return none;
 }
 
 std::string join_quoted(const std::vector<std::string>& names) {
@@ -167,11 +173,18 @@ Status parse_options(const json& j, const std::string& path, const std::string& 
                    allowed.empty()
                        ? fmt::format("unknown key (format \"{}\" takes no options)", format)
                        : fmt::format("unknown key (expected one of {})", join_quoted(allowed)));
-    if (key == "max_rejects_per_file") {
+    if (key == "max_rejects_per_file" || key == "max_unsorted_bytes") {
       std::uint64_t v = 0;
       if (auto s = get_positive(value, child(path, key),
                                 std::numeric_limits<std::int64_t>::max(), v);
           !s)
+        return s;
+    }
+    if (key == "zero_means_missing") {
+      // Column names; the reader checks that its format has them.
+      bool names = value.is_array() && std::all_of(value.begin(), value.end(),
+                                                   [](const json& v) { return v.is_string(); });
+      if (auto s = expect_type(value, child(path, key), names, "an array of column names"); !s)
         return s;
     }
   }
@@ -340,10 +353,13 @@ const SourceConfig* Config::find_source(const std::string& name) const {
 
 Config Config::defaults() {
   Config c;
-  SourceConfig imdb;
-  imdb.name = "imdb";
-  imdb.format = "imdb_tsv";
-  c.sources.push_back(std::move(imdb));
+  for (auto [name, format] : {std::pair{"imdb", "imdb_tsv"}, {"movielens", "movielens_csv"},
+                              {"rotten_tomatoes", "rotten_tomatoes_csv"}}) {
+    SourceConfig source;
+    source.name = name;
+    source.format = format;
+    c.sources.push_back(std::move(source));
+  }
   c.rules = events::FieldRules::defaults();
   return c;
 }

@@ -46,8 +46,9 @@ struct Config {
 
   const SourceConfig* find_source(const std::string& name) const;
 
-  /// The built-in configuration (an "imdb" source of format "imdb_tsv" and the
-  /// default field rules).
+  /// The built-in configuration (sources "imdb" of format "imdb_tsv", "movielens"
+  /// of format "movielens_csv" and "rotten_tomatoes" of format
+  /// "rotten_tomatoes_csv", and the default field rules).
   static Config defaults();
 };
 

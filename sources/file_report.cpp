@@ -8,8 +8,9 @@ FileReport::FileReport(std::string name, std::size_t cap, std::string unmatched)
     : name_(std::move(name)), cap_(cap), unmatched_(std::move(unmatched)) {}
 
 void FileReport::add(std::vector<Reject>& out, std::uint64_t line, RejectKind kind,
-                     std::string reason) {
-  if (++counts_[kind] <= cap_) out.push_back(Reject{name_, line, std::move(reason)});
+                     std::string reason, std::string source_id) {
+  if (++counts_[kind] <= cap_)
+    out.push_back(Reject{name_, line, std::move(reason), std::move(source_id)});
 }
 
 void FileReport::finish(std::vector<Reject>& out) {
@@ -18,7 +19,8 @@ void FileReport::finish(std::vector<Reject>& out) {
       out.push_back(Reject{name_, 0,
                            fmt::format("{} more {} not listed ({} in all; "
                                        "max_rejects_per_file is {})",
-                                       n - cap_, describe(kind), n, cap_)});
+                                       n - cap_, describe(kind), n, cap_),
+                           {}});
   counts_.clear();
 }
 

@@ -23,8 +23,10 @@ class FileReport {
 
   const std::string& name() const { return name_; }
 
-  /// Lists the reject in `out` while fewer than `cap` of its kind were listed.
-  void add(std::vector<Reject>& out, std::uint64_t line, RejectKind kind, std::string reason);
+  /// Lists the reject in `out` while fewer than `cap` of its kind were listed;
+  /// `source_id` is the row's id when it could be read.
+  void add(std::vector<Reject>& out, std::uint64_t line, RejectKind kind, std::string reason,
+           std::string source_id = {});
 
   /// Once, at the end of the file: one summary (line 0) per kind that went over the cap.
   void finish(std::vector<Reject>& out);

@@ -180,7 +180,7 @@ class Input {
       header_checked_ = true;
       if (auto* refused = std::get_if<Refused>(&lines_)) {
         unusable_ = true;
-        rejects.push_back(Reject{report_.name(), 0, refused->reason});
+        rejects.push_back(Reject{report_.name(), 0, refused->reason, {}});
         return finish(rejects);
       }
       if (!check_header(rejects)) return finish(rejects);
@@ -408,7 +408,7 @@ class ImdbReader final : public RecordReader {
     if (in.done()) return;
     if (basics_.unusable()) {
       rejects.push_back(Reject{in.report().name(), 0,
-                               "not read: " + basics_.report().name() + " is unusable"});
+                               "not read: " + basics_.report().name() + " is unusable", {}});
       in.close();
       return;
     }

@@ -8,6 +8,8 @@
 #include "config/layout.hpp"
 #include "sources/imdb_reader.hpp"
 #include "sources/layout_reader.hpp"
+#include "sources/movielens_reader.hpp"
+#include "sources/rotten_tomatoes_reader.hpp"
 #include "sources/vega.hpp"
 #include "sources/record_reader.hpp"
 
@@ -61,6 +63,26 @@ StatusOr<std::unique_ptr<RecordReader>> open_reader(const config::SourceConfig& 
     if (!reader) return Status::invalid(reader.status().message());
     return reader;
   }
+  if (source.format == "movielens_csv") {
+    auto options = MovieLensOptions::from_json(source.options);
+    if (!options)
+      return Status::invalid(
+          fmt::format("source \"{}\": {}", source.name, options.status().message()));
+    auto parts = classify_movielens(source.name, files);
+    if (!parts) return parts.status();
+    auto reader = open_movielens_reader(source, *parts, *options);
+    if (!reader) return Status::invalid(reader.status().message());
+    return reader;
+  }
+  if (source.format == "rotten_tomatoes_csv") {
+    auto options = RottenTomatoesOptions::from_json(source.options);
+    if (!options)
+      return Status::invalid(
+          fmt::format("source \"{}\": {}", source.name, options.status().message()));
+    auto reader = open_rotten_tomatoes_reader(source, files, *options);
+    if (!reader) return Status::invalid(reader.status().message());
+    return reader;
+  }
   if (source.format == "vega_json") return open_layout_reader(source, vega_layout(), files);
   if (source.format == "layout") {
     auto layout = config::parse_layout(source.options, "sources." + source.name + ".options");
@@ -72,7 +94,7 @@ StatusOr<std::unique_ptr<RecordReader>> open_reader(const config::SourceConfig& 
         "source \"{}\" is polled (format http_changes): it has no files; `moviec serve` polls it",
         source.name));
   return Status::invalid(fmt::format(
-      "source \"{}\": unknown format \"{}\" (known formats: \"imdb_tsv\", \"vega_json\", \"layout\")", source.name,
+      "source \"{}\": unknown format \"{}\" (known formats: \"imdb_tsv\", \"movielens_csv\", \"rotten_tomatoes_csv\", \"vega_json\", \"layout\")", source.name,
       source.format));
 }
 

@@ -35,7 +35,8 @@ void write_file(const std::filesystem::path& p, const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("defaults have one imdb source and the default field rules", "[config]") {
+TEST_CASE("defaults have the imdb, movielens and rotten_tomatoes sources and the default field rules",
+          "[config]") {
   auto c = Config::defaults();
   CHECK(c.data_dir == "data");
   CHECK(c.listen == "127.0.0.1:8080");
@@ -47,11 +48,17 @@ TEST_CASE("defaults have one imdb source and the default field rules", "[config]
   CHECK(c.snapshots_kept == 3);
   CHECK(c.journal_max_batch == 1024);
   CHECK(c.sync_writes);
-  REQUIRE(c.sources.size() == 1);
+  REQUIRE(c.sources.size() == 3);
   CHECK(c.sources[0].name == "imdb");
   CHECK(c.sources[0].format == "imdb_tsv");
-  CHECK_FALSE(c.sources[0].removals);
-  CHECK(c.sources[0].options == json::object());
+  CHECK(c.sources[1].name == "movielens");
+  CHECK(c.sources[1].format == "movielens_csv");
+  CHECK(c.sources[2].name == "rotten_tomatoes");
+  CHECK(c.sources[2].format == "rotten_tomatoes_csv");
+  for (auto& source : c.sources) {
+    CHECK_FALSE(source.removals);
+    CHECK(source.options == json::object());
+  }
   CHECK(c.rules.rules.size() == moviec::events::golden_fields().size());
   CHECK(c.rules.version == 1);
 }
@@ -60,7 +67,8 @@ TEST_CASE("find_source finds configured sources by name only", "[config]") {
   auto c = Config::defaults();
   REQUIRE(c.find_source("imdb") != nullptr);
   CHECK(c.find_source("imdb")->format == "imdb_tsv");
-  CHECK(c.find_source("movielens") == nullptr);
+  CHECK(c.find_source("movielens")->format == "movielens_csv");
+  CHECK(c.find_source("vega_old") == nullptr);
 }
 
 TEST_CASE("an empty object parses to the defaults", "[config]") {
@@ -96,7 +104,7 @@ TEST_CASE("keys present override the defaults and absent keys keep them", "[conf
   CHECK_FALSE(c->sync_writes);
   CHECK(c->max_live_movies == 10000);
   CHECK(c->snapshot_every == 50);
-  CHECK(c->sources.size() == 1);
+  CHECK(c->sources.size() == 3);
 }
 
 TEST_CASE("a sources list replaces the default sources", "[config]") {
@@ -269,6 +277,26 @@ TEST_CASE("an unknown source format lists the known formats", "[config]") {
              Catch::StartsWith("sources[0].format: unknown format \"xml_feed\" (expected one of \"imdb_tsv\", "));
 }
 
+TEST_CASE("the CSV formats and their options are validated", "[config]") {
+  auto c = parse(json::parse(R"({"sources": [
+      {"name": "imdb", "format": "imdb_tsv", "options": {"max_unsorted_bytes": 1048576}},
+      {"name": "ml", "format": "movielens_csv", "options": {"max_rejects_per_file": 5}},
+      {"name": "rt", "format": "rotten_tomatoes_csv",
+       "options": {"zero_means_missing": ["runtime", "audience_count"]}}]})"));
+  REQUIRE(c.is_ok());
+  CHECK(c->find_source("ml")->format == "movielens_csv");
+  CHECK(c->find_source("rt")->options["zero_means_missing"] == json{"runtime", "audience_count"});
+  CHECK(error_of(json::parse(R"({"sources": [{"name": "i", "format": "imdb_tsv",
+                                  "options": {"max_unsorted_bytes": 0}}]})")) ==
+        "sources[0].options.max_unsorted_bytes: must be at least 1, got 0");
+  CHECK(error_of(json::parse(R"({"sources": [{"name": "rt", "format": "rotten_tomatoes_csv",
+                                  "options": {"zero_means_missing": "runtime"}}]})")) ==
+        "sources[0].options.zero_means_missing: expected an array of column names, got string");
+  CHECK(error_of(json::parse(R"({"sources": [{"name": "ml", "format": "movielens_csv",
+                                  "options": {"zero_means_missing": []}}]})")) ==
+        "sources[0].options.zero_means_missing: unknown key (expected one of \"max_rejects_per_file\")");
+}
+
 TEST_CASE("on_empty must be keep or clear", "[config]") {
   CHECK(error_of(json::parse(R"({"rules": {"fields": {"names": {"strategy": "union",
                                   "on_empty": "drop"}}}})")) ==
@@ -318,5 +346,5 @@ TEST_CASE("load reads a partial config over the defaults", "[config]") {
   auto c = load(path.string());
   REQUIRE(c.is_ok());
   CHECK(c->listen == "127.0.0.1:9999");
-  CHECK(c->sources.size() == 1);
+  CHECK(c->sources.size() == Config::defaults().sources.size());
 }
