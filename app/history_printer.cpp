@@ -30,6 +30,20 @@ std::string readable_time(std::int64_t ms) {
   return t + " UTC";
 }
 
+/// A field's value for people: ratings as "imdb 6.1/10 (2150 votes)", else short JSON.
+std::string readable_value(const std::string& field, const nlohmann::json& v) {
+  if (field != "ratings" || !v.is_object()) return short_value(v);
+  std::string out;
+  for (auto& [name, r] : v.items()) {
+    if (!r.is_object()) return short_value(v);
+    out += (out.empty() ? "" : ", ") + name + " " + r.value("value", nlohmann::json()).dump();
+    if (auto max = r.value("scale_max", 0.0); max > 0) out += "/" + nlohmann::json(max).dump();
+    if (auto votes = r.value("votes", std::int64_t{0}); votes > 0)
+      out += fmt::format(" ({} votes)", votes);
+  }
+  return out;
+}
+
 void print_record_change(std::ostream& out, const events::Event& e) {
   auto& d = e.data;
   auto record = d.value("record", nlohmann::json::object());
@@ -54,10 +68,11 @@ void print_movie_change(std::ostream& out, const events::Event& e) {
                        change.rules_version);
   for (auto& f : change.fields) {
     if (f.old_value == f.new_value)
-      out << fmt::format("    {:<20} {} (value kept)\n", f.field, short_value(f.new_value));
+      out << fmt::format("    {:<20} {} (value kept)\n", f.field,
+                         readable_value(f.field, f.new_value));
     else
-      out << fmt::format("    {:<20} {} -> {}\n", f.field, short_value(f.old_value),
-                         short_value(f.new_value));
+      out << fmt::format("    {:<20} {} -> {}\n", f.field, readable_value(f.field, f.old_value),
+                         readable_value(f.field, f.new_value));
     if (f.new_value.is_null())
       out << fmt::format("    {:<20} cleared by {}\n", "", f.rule);
     else
