@@ -41,8 +41,11 @@ store::AppendRequest events_for(const events::MovieState& movie, const IngestIte
   changed.causation = item.input;
   changed.correlation = item.correlation;
   // Deterministic: re-sending the same change after a crash is recognised as a retry.
+  // The stream version makes a value that flips back and forth (5.7 -> 6.1 -> 5.7 ->
+  // 6.1) a new event each time, not a "retry".
   changed.id = events::hash_id(movie.movie_id + '\0' + item.record.source + '\0' +
-                               item.record.source_id + '\0' + previous + '\0' + item.fingerprint);
+                               item.record.source_id + '\0' + previous + '\0' + item.fingerprint +
+                               '\0' + std::to_string(movie.version));
   changed.data = events::to_data(events::SourceRecordChanged{item.record, item.fingerprint,
                                                              previous, item.match_method});
 
