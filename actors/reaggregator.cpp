@@ -1,6 +1,7 @@
 #include "actors/reaggregator.hpp"
 
 #include "actors/errors.hpp"
+#include "events/matching.hpp"
 #include "store/keys.hpp"
 
 namespace moviec::actors {
@@ -20,13 +21,14 @@ Status read_ids(self_ptr self) {
   for (; it->Valid() && st.next_ids.size() < kIdsPerRead; it->Next()) {
     std::string id = it->key().ToString();
     if (!st.last_read.empty() && id == st.last_read) continue;
-    st.next_ids.push_back(id);
+    st.last_read = id;
+    if (events::matching::is_source_stream(id)) continue;  // match decisions, not a movie
+    st.next_ids.push_back(std::move(id));
   }
   if (!it->Valid()) {
     if (auto s = store::from_rocksdb(it->status(), "reading stream heads"); !s) return s;
     st.all_read = true;
   }
-  if (!st.next_ids.empty()) st.last_read = st.next_ids.back();
   return Status::ok();
 }
 

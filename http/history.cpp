@@ -5,6 +5,7 @@
 
 #include "events/coding.hpp"
 #include "events/field_rules.hpp"
+#include "events/matching.hpp"
 #include "events/timestamp.hpp"
 #include "http/handlers.hpp"
 #include "http/params.hpp"
@@ -20,6 +21,8 @@ constexpr std::size_t kMaxLimit = 1000;
 
 /// The stream's head version; not_found for a movie with no events.
 StatusOr<std::uint64_t> movie_head(Context& ctx, const std::string& movie_id) {
+  if (events::matching::is_source_stream(movie_id))  // a source's match decisions
+    return Status::not_found("no movie with id " + movie_id);
   auto head = ctx.log.stream_version(movie_id);
   if (!head) return head.status();
   if (*head == 0) return Status::not_found("no movie with id " + movie_id);

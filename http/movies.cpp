@@ -1,6 +1,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "events/matching.hpp"
 #include "events/timestamp.hpp"
 #include "http/handlers.hpp"
 #include "http/params.hpp"
@@ -38,6 +39,8 @@ StatusOr<Response> movie_as_of(Context& ctx, const std::string& movie_id, const 
     throw std::invalid_argument("as_of must be an event sequence (e.g. 42) or an RFC 3339 time "
                                 "(e.g. 2026-11-24T10:00:00Z), got \"" + as_of + "\"");
   }
+  if (events::matching::is_source_stream(movie_id))  // a source's match decisions
+    return Status::not_found("no movie with id " + movie_id);
   auto head = ctx.log.stream_version(movie_id);
   if (!head) return head.status();
   if (*head == 0) return Status::not_found("no movie with id " + movie_id);

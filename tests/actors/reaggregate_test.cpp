@@ -82,6 +82,24 @@ TEST_CASE("reaggregate under unchanged rules appends nothing", "[actors][reaggre
   ingest(*rt, record("imdb", "tt1", "Heat"));
   ingest(*rt, record("movielens", "tt1", "Heat (1995)"));
   ingest(*rt, record("imdb", "tt2", "Casino"));
+  {
+    // A source stream (match decisions) is not a movie: the walk skips it.
+    events::SourceRecordUnmatched payload;
+    payload.record = record("movielens", "x", "Nowhere");
+    payload.fingerprint = payload.record.fingerprint();
+    payload.reason = "no_candidates";
+    payload.candidates = json::array();
+    events::Event e;
+    e.type = events::EventType::source_record_unmatched;
+    e.source = "movielens";
+    e.data = events::to_data(payload);
+    store::AppendRequest req;
+    req.stream = "source:movielens";
+    req.events.push_back(e);
+    caf::scoped_actor self{rt->system()};
+    self->request(rt->journal(), caf::duration(std::chrono::seconds(10)), actors::append_atom::value, req)
+        .receive([](store::AppendResult&) {}, [](caf::error& err) { FAIL(caf::to_string(err)); });
+  }
   auto before = rt->log().last_sequence();
   auto summary = reaggregate(*rt);
   CHECK(summary.movies == 2);

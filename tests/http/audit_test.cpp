@@ -385,3 +385,29 @@ TEST_CASE("stopping the server ends a waiting long poll promptly", "[http][audit
   CHECK(stopping < std::chrono::seconds(5));
   CHECK(status == 200);
 }
+
+TEST_CASE("a source's stream of match decisions is not a movie to the audit endpoints", "[http][audit]") {
+  AuditFixture f;
+  three_versions(f);
+  events::Event unmatched;
+  unmatched.type = events::EventType::source_record_unmatched;
+  unmatched.source = "movielens";
+  events::SourceRecordUnmatched payload;
+  payload.record.source = "movielens";
+  payload.record.source_id = "99";
+  payload.record.title = "Nowhere";
+  payload.fingerprint = payload.record.fingerprint();
+  payload.reason = "no_candidates";
+  payload.message = "no movie with this title within a year";
+  payload.candidates = json::array();
+  unmatched.data = events::to_data(payload);
+  store::AppendRequest req;
+  req.stream = "source:movielens";
+  req.events.push_back(unmatched);
+  REQUIRE(f.log().append(std::move(req), false));
+  f.serve();
+  require_error(f.get("/movies/source:movielens/history"), 404);
+  require_error(f.get("/movies/source:movielens/fields/title"), 404);
+  require_error(f.get("/movies/source:movielens?as_of=9"), 404);
+  CHECK(f.get("/events?after=8").body["events"][0]["stream"] == "source:movielens");
+}
