@@ -55,6 +55,7 @@ using CodePoints = std::vector<long>;
 
 std::optional<CodePoints> decode(std::string_view s) {
   CodePoints out;
+  out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
     long cp = utf8::next(s, i);
     if (cp < 0) return std::nullopt;

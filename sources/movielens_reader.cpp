@@ -103,14 +103,16 @@ std::string parse_digits(const char* column, std::string_view text, std::optiona
   return {};
 }
 
-/// One links.csv row.
+/// One links.csv row, in 32 bytes: ids are positive, so 0 means none.
 struct Link {
   std::uint64_t movie = 0;
-  std::optional<std::uint64_t> imdb;
-  std::optional<std::uint64_t> tmdb;
-  std::uint64_t line = 0;
-  bool used = false;
+  std::uint64_t imdb = 0;
+  std::uint64_t tmdb = 0;
+  std::uint64_t line : 63;
+  std::uint64_t used : 1;
+  Link() : line(0), used(0) {}
 };
+static_assert(sizeof(Link) == 32);
 
 /// The ratings of one movie so far.
 struct RatingSum {
@@ -171,32 +173,35 @@ class MovieLensReader final : public RecordReader {
     while (const CsvRecord* rec = in.next(rejects)) {
       Link link;
       link.line = rec->line;
+      std::optional<std::uint64_t> imdb, tmdb;
       std::string why = parse_movie_id(rec->fields[0], link.movie);
-      if (why.empty()) why = parse_digits("imdbId", rec->fields[1], link.imdb);
-      if (why.empty()) why = parse_digits("tmdbId", rec->fields[2], link.tmdb);
+      if (why.empty()) why = parse_digits("imdbId", rec->fields[1], imdb);
+      if (why.empty()) why = parse_digits("tmdbId", rec->fields[2], tmdb);
       if (!why.empty()) {
         in.reject(rejects, RejectKind::bad_value, why);
         continue;
       }
+      link.imdb = imdb.value_or(0);
+      link.tmdb = tmdb.value_or(0);
       links_table_.push_back(link);
     }
     std::stable_sort(links_table_.begin(), links_table_.end(),
                      [](const Link& a, const Link& b) { return a.movie < b.movie; });
-    // A second row for one movieId: the first in the file wins.
-    std::vector<Link> unique;
-    unique.reserve(links_table_.size());
-    for (auto& link : links_table_) {
-      if (!unique.empty() && unique.back().movie == link.movie) {
+    // A second row for one movieId: the first in the file wins (kept in place).
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < links_table_.size(); ++i) {
+      const Link& link = links_table_[i];
+      if (kept > 0 && links_table_[kept - 1].movie == link.movie) {
         in.report().add(rejects, link.line, RejectKind::duplicate,
                         fmt::format("duplicate links row for movieId {} (first at line {})",
-                                    link.movie, unique.back().line),
+                                    link.movie, static_cast<std::uint64_t>(links_table_[kept - 1].line)),
                         std::to_string(link.movie));
         continue;
       }
-      unique.push_back(link);
+      links_table_[kept++] = link;
     }
-    unique.shrink_to_fit();
-    links_table_ = std::move(unique);
+    links_table_.resize(kept);
+    links_table_.shrink_to_fit();
   }
 
   void load_ratings(std::vector<Reject>& rejects) {
@@ -277,12 +282,12 @@ class MovieLensReader final : public RecordReader {
     auto link = std::lower_bound(links_table_.begin(), links_table_.end(), movie,
                                  [](const Link& l, std::uint64_t m) { return l.movie < m; });
     if (link != links_table_.end() && link->movie == movie) {
-      link->used = true;
+      link->used = 1;
       if (link->imdb) {
-        r.movie_id = fmt::format("tt{:07}", *link->imdb);
+        r.movie_id = fmt::format("tt{:07}", link->imdb);
         r.external_ids["imdb"] = r.movie_id;
       }
-      if (link->tmdb) r.external_ids["tmdb"] = std::to_string(*link->tmdb);
+      if (link->tmdb) r.external_ids["tmdb"] = std::to_string(link->tmdb);
     }
     auto sum = ratings_by_movie_.find(movie);
     if (sum != ratings_by_movie_.end()) {
@@ -302,9 +307,11 @@ class MovieLensReader final : public RecordReader {
       for (auto& link : links_table_)
         if (!link.used) unused.push_back(&link);
       std::sort(unused.begin(), unused.end(),
-                [](const Link* a, const Link* b) { return a->line < b->line; });
+                [](const Link* a, const Link* b) {
+                  return static_cast<std::uint64_t>(a->line) < static_cast<std::uint64_t>(b->line);
+                });
       for (auto* link : unused)
-        links_->report().add(rejects, link->line, RejectKind::unmatched,
+        links_->report().add(rejects, static_cast<std::uint64_t>(link->line), RejectKind::unmatched,
                              fmt::format("no movies.csv row for movieId {} in this input", link->movie),
                              std::to_string(link->movie));
       links_->report().finish(rejects);

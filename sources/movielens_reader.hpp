@@ -18,7 +18,7 @@
 //   scale 0.5-5. The file is read once, before the first record, into one
 //   accumulator per rated movie (about 64 bytes each): memory grows with the
 //   number of movies, never with the number of ratings. links.csv is held as a
-//   table of 40 bytes a row.
+//   table of 32 bytes a row.
 // - Rejects carry file and line: malformed records (sources/csv_input.hpp), bad
 //   values (a movieId that is not a positive whole number, a rating off the half
 //   star scale, an imdbId that is not digits), duplicates (a second movies or

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "sources/normalize.hpp"
+#include "sources/utf8.hpp"
 
 namespace moviec::sources {
 
@@ -27,10 +28,6 @@ bool iequals(std::string_view a, std::string_view b) {
     if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
       return false;
   return true;
-}
-
-bool is_ascii(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -69,8 +66,18 @@ bool parse_year_group(std::string_view inner, std::optional<int>& year, std::opt
 
 }  // namespace
 
+// True when NFC leaves `utf8` as it is because every code point is below U+0300:
+// composition needs a combining mark, and the first ones are at U+0300.
+static bool below_combining_marks(std::string_view utf8) {
+  for (std::size_t i = 0; i < utf8.size();) {
+    long cp = utf8::next(utf8, i);
+    if (cp < 0 || cp >= 0x300) return false;
+  }
+  return true;
+}
+
 std::string nfc(std::string_view utf8) {
-  if (is_ascii(utf8) || !utf8_problem(utf8).empty()) return std::string(utf8);
+  if (below_combining_marks(utf8) || !utf8_problem(utf8).empty()) return std::string(utf8);
   std::string input(utf8);  // utf8proc wants a NUL-terminated string
   std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> out(
       utf8proc_NFC(reinterpret_cast<const utf8proc_uint8_t*>(input.c_str())), &std::free);
