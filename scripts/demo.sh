@@ -8,4 +8,6 @@ bash scripts/build.sh
 data=${MOVIEC_DATA:-demo-data}
 ./build/moviec ingest --data "$data" --source imdb \
   examples/imdb/title.basics.tsv examples/imdb/title.ratings.tsv examples/imdb/title.akas.tsv
+./build/moviec ingest --data "$data" --source movielens \
+  examples/movielens/movies.csv examples/movielens/links.csv examples/movielens/ratings.csv
 exec ./build/moviec serve --data "$data" --listen "${MOVIEC_LISTEN:-127.0.0.1:8080}"
