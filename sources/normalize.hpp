@@ -89,9 +89,10 @@ const std::vector<std::string>& default_date_formats();
 Status check_date_format(std::string_view format);
 
 /// Parses `text` (trimmed) with the first format that matches it whole. An
-/// impossible date is an error with the reason ("February 1999 has 28 days, not
-/// 29", "month 13 is not 1-12", "year 1700 is before 1800"); text no format
-/// matches is "not a date (expected one of ...)".
+/// impossible date is an error with the text and the reason ("\"1999-02-29\":
+/// February 1999 has 28 days, not 29", "... month 13 is not 1-12", "... year 1700
+/// is before 1800"); text no format matches is "\"12/06/1998\": not a date
+/// (expected one of %Y-%m-%d, ...)".
 StatusOr<Date> parse_date(std::string_view text,
                           const std::vector<std::string>& formats = default_date_formats());
 
