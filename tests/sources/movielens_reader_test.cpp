@@ -156,6 +156,11 @@ TEST_CASE("movielens ml-latest-small: every movie is a record with its link and 
   // An empty tmdbId: no tmdb id.
   CHECK(r.find("791")->record.external_ids.count("tmdb") == 0);
   CHECK(r.find("791")->record.movie_id == "tt0113610");
+
+  // tags.csv is not ingested: naming it is a usage error, not a silent skip.
+  auto with_tags = open_reader(movielens_source(), {(dir / "movies.csv").string(), (dir / "tags.csv").string()});
+  REQUIRE_FALSE(with_tags.is_ok());
+  CHECK_THAT(with_tags.status().message(), Catch::Contains("tags.csv is not ingested"));
 }
 
 TEST_CASE("movielens without links.csv: records have no movie id, ratings still join",
