@@ -2,7 +2,8 @@
 // Every actor protocol of moviec, in one place (CAF 0.17 typed actors).
 //
 // Write path of one record:
-//   source_actor --ingest--> registry_actor --delegate--> movie_actor --append--> journal_actor
+//   source_actor --ingest--> matcher_actor --ingest--> registry_actor --delegate--> movie_actor
+//   movie_actor --append--> journal_actor   (a record in no movie: matcher_actor --append--> journal_actor)
 //   journal_actor --committed--> projection_actor
 // Each movie stream has exactly one writer, its movie actor; the log has one, the
 // journal. Everything else sends them commands. Reads (HTTP) go to RocksDB directly.
@@ -10,6 +11,7 @@
 // Rule: every request has a finite timeout and an explicit error handler.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +34,9 @@ using stop_atom = caf::atom_constant<caf::atom("stop")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using wait_atom = caf::atom_constant<caf::atom("wait")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
+using link_atom = caf::atom_constant<caf::atom("link")>;
+using resolve_atom = caf::atom_constant<caf::atom("resolve")>;
+using remove_atom = caf::atom_constant<caf::atom("remove")>;
 using reaggregate_atom = caf::atom_constant<caf::atom("reaggr")>;
 
 // --- message types --------------------------------------------------------------
@@ -42,13 +47,55 @@ struct IngestItem {
   std::string fingerprint;   // record.fingerprint(), computed once by the source
   std::string input;         // "file:line" or request id: the event's causation
   std::string correlation;   // the ingest run or request
-  std::string match_method;  // how record.movie_id was found
+  std::string match_method;  // how the matcher found the movie (events/matching.hpp)
+  // -- set by the matcher (actors/matcher.hpp) ------------------------------------
+  std::string movie_id;      // the movie this item goes to; "" = record.movie_id
+  std::uint64_t causation_seq = 0;     // the event that caused it (a link, an unmatched record)
+  std::optional<double> match_confidence;  // title_year
+  nlohmann::json match_candidates;         // title_year: scored candidates, best first
+  std::uint64_t match_basis = 0;       // the earlier event whose decision it follows
+};
+
+/// Takes a source record out of a movie (it moves to another, or a person said no match).
+struct RemoveItem {
+  std::string movie_id;
+  std::string source;
+  std::string source_id;
+  std::string input;          // the event's causation
+  std::string correlation;
+  std::uint64_t causation_seq = 0;
+};
+
+/// A person's decision (POST /links): the record belongs to movie_id, or ("") to none.
+struct LinkRequest {
+  std::string source;
+  std::string source_id;
+  std::string movie_id;       // "" = no match
+  std::string by;             // who decides
+  std::string why;            // their reason
+  std::string correlation;    // the request
+};
+
+struct LinkOutcome {
+  std::uint64_t sequence = 0;  // the SourceRecordLinked event
+  bool record_known = false;   // moviec has the record (else the decision waits for it)
+  bool applied = false;        // the record is now where the person said
+  std::string previous_movie;  // the movie it was in before, if any
+};
+
+/// Counters of one pass over the unmatched records.
+struct ResolveSummary {
+  std::uint64_t examined = 0;  // unmatched records looked at
+  std::uint64_t resolved = 0;  // sent into a movie
+  std::uint64_t failed = 0;
+  std::string error;           // first failure, empty when none
 };
 
 /// What a movie did with an item.
 struct IngestOutcome {
   bool changed = false;       // false: the movie already had exactly this record
   std::uint32_t appended = 0; // events appended (0, 1 or 2)
+  bool unmatched = false;     // the record went to its source's unmatched log
 };
 
 /// Counters of one ingest run; `moviec ingest` prints them.
@@ -59,6 +106,8 @@ struct IngestSummary {
   std::uint64_t rejected = 0;   // input rows rejected (see rejects)
   std::uint64_t appended = 0;   // events appended
   std::uint64_t failed = 0;     // records whose append failed (the run reports an error)
+  std::uint64_t unmatched = 0;  // changed records that matched no movie (the unmatched log)
+  std::uint64_t resolved = 0;   // earlier unmatched records (any source) this run made matchable
   std::vector<sources::Reject> rejects;
   std::string error;            // first failure, empty when none
 };
@@ -109,6 +158,9 @@ using movie_actor = caf::typed_actor<
     // Applies one record: unchanged, or SourceRecordChanged (+ MovieChanged when the
     // golden record changed). Items are handled strictly one at a time.
     caf::replies_to<ingest_atom, IngestItem>::with<IngestOutcome>,
+    // Takes a source record out: SourceRecordRemoved (+ MovieChanged when the golden
+    // record changed); unchanged when the movie does not hold it.
+    caf::replies_to<remove_atom, RemoveItem>::with<IngestOutcome>,
     // Runs the field rules again over the movie's source records and appends a
     // MovieChanged with trigger "rules" for what they decide differently (values or
     // provenance); nothing when they agree. Serialized with ingest like any item.
@@ -120,8 +172,11 @@ using movie_actor = caf::typed_actor<
 /// Routes items to movie actors, spawning on demand, evicting idle ones and
 /// capping how many are live.
 using registry_actor = caf::typed_actor<
-    // Delegates to the movie actor of item.record.movie_id (spawned if needed).
+    // Delegates to the movie actor of item.movie_id, else item.record.movie_id
+    // (spawned if needed); an item with neither fails.
     caf::replies_to<ingest_atom, IngestItem>::with<IngestOutcome>,
+    // Delegates to the movie actor of item.movie_id.
+    caf::replies_to<remove_atom, RemoveItem>::with<IngestOutcome>,
     // Delegates to the movie actor of item.movie_id (spawned if needed).
     caf::replies_to<reaggregate_atom, ReaggregateItem>::with<ReaggregateOutcome>,
     // Periodic: evicts movie actors idle longer than the configured timeout.
@@ -135,7 +190,24 @@ using projection_actor = caf::typed_actor<
     // Answers (with the checkpoint) once the read models include this sequence.
     caf::replies_to<wait_atom, std::uint64_t>::with<std::uint64_t>>;
 
-/// Streams one reader's records into the registry with a bounded number in flight,
+/// Where a source sends its items: the matcher (or, for records that all carry
+/// their movie id, the registry directly).
+using ingest_sink = caf::typed_actor<caf::replies_to<ingest_atom, IngestItem>::with<IngestOutcome>>;
+
+/// Decides which movie each record belongs to and records every decision as an
+/// event (actors/matcher.hpp). The only writer of source streams ("source:NAME").
+using matcher_actor = caf::typed_actor<
+    // Matched: on to the movie (moved out of its old one first when it must move).
+    // Unmatched: SourceRecordUnmatched in the source stream. Answers the outcome.
+    caf::replies_to<ingest_atom, IngestItem>::with<IngestOutcome>,
+    // Records a person's link or "no match" (SourceRecordLinked) and applies it to
+    // the record when moviec has it. Fails (invalid_argument) on a missing field,
+    // (not_found) for an unknown movie.
+    caf::replies_to<link_atom, LinkRequest>::with<LinkOutcome>,
+    // A pass over every unmatched record: those now matchable go into their movie.
+    caf::replies_to<resolve_atom>::with<ResolveSummary>>;
+
+/// Streams one reader's records into the matcher with a bounded number in flight,
 /// skipping records whose fingerprint is unchanged.
 using source_actor = caf::typed_actor<
     // Runs to the end of the input; answers the summary. At most once.
@@ -152,6 +224,10 @@ using reaggregator_actor = caf::typed_actor<
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::IngestItem)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::IngestOutcome)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::IngestSummary)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::RemoveItem)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::LinkRequest)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::LinkOutcome)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::ResolveSummary)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::RegistryStats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::ReaggregateItem)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::ReaggregateOutcome)

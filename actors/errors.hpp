@@ -26,4 +26,8 @@ inline bool is_conflict(const caf::error& e) {
 /// The message of an error made by to_error, or CAF's rendering of any other.
 std::string message_of(const caf::error& e);
 
+/// Back to a Status: the code of an error made by to_error, io_error for any other
+/// (a timeout, an actor that went away).
+Status to_status(const caf::error& e);
+
 }  // namespace moviec::actors

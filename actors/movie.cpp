@@ -40,14 +40,19 @@ store::AppendRequest events_for(const events::MovieState& movie, const IngestIte
   changed.source = item.record.source;
   changed.causation = item.input;
   changed.correlation = item.correlation;
+  changed.causation_seq = item.causation_seq;
   // Deterministic: re-sending the same change after a crash is recognised as a retry.
   // The stream version makes a value that flips back and forth (5.7 -> 6.1 -> 5.7 ->
-  // 6.1) a new event each time, not a "retry".
+  // 6.1) a new event each time, not a "retry" (and a record that comes back after it
+  // moved to another movie).
   changed.id = events::hash_id(movie.movie_id + '\0' + item.record.source + '\0' +
                                item.record.source_id + '\0' + previous + '\0' + item.fingerprint +
                                '\0' + std::to_string(movie.version));
-  changed.data = events::to_data(events::SourceRecordChanged{item.record, item.fingerprint,
-                                                             previous, item.match_method});
+  events::SourceRecordChanged payload{item.record, item.fingerprint, previous, item.match_method};
+  payload.match_confidence = item.match_confidence;
+  payload.match_candidates = item.match_candidates;
+  payload.match_basis = item.match_basis;
+  changed.data = events::to_data(payload);
 
   events::MovieState next = movie;
   next.sources[key] = events::SourceEntry{item.record, item.fingerprint, 0};
@@ -68,6 +73,50 @@ store::AppendRequest events_for(const events::MovieState& movie, const IngestIte
   req.side_writes.push_back({store::ColumnFamily::fingerprints,
                              store::keys::fingerprint_key(item.record.source, item.record.source_id),
                              item.fingerprint});
+  return req;
+}
+
+/// The events that take a source record out of the movie, or an empty request
+/// when the movie does not hold it.
+store::AppendRequest removal_for(const events::MovieState& movie, const RemoveItem& item,
+                                 const events::FieldRules& rules) {
+  store::AppendRequest req;
+  req.stream = movie.movie_id;
+  req.expected_version = movie.version;
+  events::SourceKey key{item.source, item.source_id};
+  auto current = movie.sources.find(key);
+  if (current == movie.sources.end()) return req;
+
+  Event removed;
+  removed.type = EventType::source_record_removed;
+  removed.time_ms = now_ms();
+  removed.source = item.source;
+  removed.causation = item.input;
+  removed.correlation = item.correlation;
+  removed.causation_seq = item.causation_seq;
+  // The version makes a second removal (after the record came back) a new event;
+  // a retry finds the record gone and appends nothing.
+  removed.id = events::hash_id(movie.movie_id + '\0' + "removed" + '\0' + item.source + '\0' + item.source_id +
+                               '\0' + current->second.fingerprint + '\0' +
+                               std::to_string(movie.version));
+  removed.data = events::to_data(
+      events::SourceRecordRemoved{item.source, item.source_id, current->second.fingerprint});
+
+  events::MovieState next = movie;
+  next.sources.erase(key);
+  auto fields = events::aggregate(next, rules);
+  req.events.push_back(std::move(removed));
+  if (!fields.empty()) {
+    Event golden;
+    golden.type = EventType::movie_changed;
+    golden.time_ms = req.events.front().time_ms;
+    golden.source = item.source;
+    golden.causation = item.input;
+    golden.correlation = item.correlation;
+    golden.id = events::hash_id(req.events.front().id + "/golden");
+    golden.data = events::to_data(events::MovieChanged{rules.version, std::move(fields)});
+    req.events.push_back(std::move(golden));
+  }
   return req;
 }
 
@@ -118,6 +167,35 @@ void process(movie_actor::stateful_pointer<movie_state> self, IngestItem item,
             if (is_conflict(err) && attempt < kMaxConflictRetries) {
               reload(self);
               process(self, std::move(item), rp, attempt + 1);
+              return;
+            }
+            rp.deliver(std::move(err));
+          });
+}
+
+void remove(movie_actor::stateful_pointer<movie_state> self, RemoveItem item,
+            caf::typed_response_promise<IngestOutcome> rp, int attempt) {
+  auto& st = self->state;
+  auto req = removal_for(st.movie, item, *st.deps.rules);
+  if (req.events.empty()) {
+    rp.deliver(IngestOutcome{false, 0});
+    return;
+  }
+  self->request(st.deps.journal, st.deps.append_timeout, append_atom::value, req)
+      .await(
+          [=](store::AppendResult& result) mutable {
+            if (result.duplicate) {
+              reload(self);
+              rp.deliver(IngestOutcome{false, 0});
+              return;
+            }
+            fold_committed(self, req, result);
+            rp.deliver(IngestOutcome{true, static_cast<std::uint32_t>(req.events.size())});
+          },
+          [=](caf::error& err) mutable {
+            if (is_conflict(err) && attempt < kMaxConflictRetries) {
+              reload(self);
+              remove(self, std::move(item), rp, attempt + 1);
               return;
             }
             rp.deliver(std::move(err));
@@ -211,6 +289,11 @@ movie_actor::behavior_type movie(movie_actor::stateful_pointer<movie_state> self
       [=](reaggregate_atom, ReaggregateItem& item) {
         auto rp = self->make_response_promise<ReaggregateOutcome>();
         reaggregate(self, std::move(item), rp, 0);
+        return rp;
+      },
+      [=](remove_atom, RemoveItem& item) {
+        auto rp = self->make_response_promise<IngestOutcome>();
+        remove(self, std::move(item), rp, 0);
         return rp;
       },
       [=](stop_atom) { self->quit(); },

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "actors/errors.hpp"
+
 namespace moviec::actors {
 
 namespace {
@@ -52,9 +54,18 @@ registry_actor::behavior_type registry(registry_actor::stateful_pointer<registry
     self->quit(msg.reason);
   });
   return {
-      [=](ingest_atom, IngestItem& item) {
-        auto actor = actor_for(self, item.record.movie_id);
+      [=](ingest_atom, IngestItem& item) -> caf::result<IngestOutcome> {
+        // The matcher names the movie; a record that carries its id may come straight here.
+        std::string movie_id = item.movie_id.empty() ? item.record.movie_id : item.movie_id;
+        if (movie_id.empty())
+          return to_error(Status::invalid("no movie for " + item.record.source + " record " +
+                                          item.record.source_id + " (it must pass the matcher)"));
+        auto actor = actor_for(self, movie_id);
         return self->delegate(actor, ingest_atom::value, std::move(item));
+      },
+      [=](remove_atom, RemoveItem& item) {
+        auto actor = actor_for(self, item.movie_id);
+        return self->delegate(actor, remove_atom::value, std::move(item));
       },
       [=](reaggregate_atom, ReaggregateItem& item) {
         auto actor = actor_for(self, item.movie_id);

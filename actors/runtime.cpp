@@ -7,6 +7,7 @@
 
 #include "actors/errors.hpp"
 #include "actors/journal.hpp"
+#include "actors/matcher.hpp"
 #include "actors/movie.hpp"
 #include "actors/projection.hpp"
 #include "actors/registry.hpp"
@@ -54,6 +55,16 @@ StatusOr<std::unique_ptr<Runtime>> Runtime::open(const config::Config& config) {
   deps.snapshot_every = config.snapshot_every;
   rt->registry_ = sys.spawn(actors::registry, deps, RegistryOptions{config.max_live_movies,
                                                             config.movie_idle_timeout});
+  MatcherDeps matcher_deps;
+  matcher_deps.db = rt->db_.get();
+  matcher_deps.log = rt->log_.get();
+  matcher_deps.journal = rt->journal_;
+  matcher_deps.registry = rt->registry_;
+  matcher_deps.settings.min_confidence = config.matching.min_confidence;
+  matcher_deps.settings.min_margin = config.matching.min_margin;
+  matcher_deps.settings.max_candidates = config.matching.max_candidates;
+  matcher_deps.resolve_in_flight = config.max_in_flight;
+  rt->matcher_ = sys.spawn(actors::matcher, matcher_deps);
   // Catch up on whatever an earlier run committed but did not project.
   caf::anon_send(rt->projection_, committed_atom::value, rt->log_->last_sequence());
   return rt;
@@ -61,9 +72,11 @@ StatusOr<std::unique_ptr<Runtime>> Runtime::open(const config::Config& config) {
 
 Runtime::~Runtime() {
   if (system_) {
+    caf::anon_send_exit(matcher_, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(registry_, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(journal_, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(projection_, caf::exit_reason::user_shutdown);
+    matcher_ = nullptr;
     registry_ = nullptr;
     journal_ = nullptr;
     projection_ = nullptr;
@@ -88,12 +101,44 @@ StatusOr<IngestSummary> Runtime::ingest(const std::string& source_name,
   so.rejects_path = options.rejects_path;
   so.progress = options.progress;
   auto src = system_->spawn<caf::detached>(source, std::shared_ptr<sources::RecordReader>(reader.take()),
-                                           registry_, db_.get(), so);
+                                           matcher_, db_.get(), so);
   StatusOr<IngestSummary> result = Status::io_error("ingest did not answer");
+  {
+    caf::scoped_actor self{*system_};
+    self->request(src, std::chrono::seconds(24 * 3600), run_atom::value)
+        .receive([&](IngestSummary& summary) { result = std::move(summary); },
+                 [&](caf::error& err) { result = Status::io_error("ingest failed: " + message_of(err)); });
+  }
+  if (!result) return result;
+  // What this run added (movies, crosswalks) may place records left unmatched
+  // before, of any source: once the read models show the run, try them again.
+  if (auto st = wait_for_read_models(); !st) return st;
+  auto resolved = resolve_unmatched();
+  if (!resolved) return resolved.status();
+  result->resolved = resolved->resolved;
+  if (resolved->failed) {
+    result->failed += resolved->failed;
+    if (result->error.empty()) result->error = "resolving unmatched records: " + resolved->error;
+  }
+  return result;
+}
+
+StatusOr<LinkOutcome> Runtime::link(LinkRequest request) {
+  if (request.correlation.empty()) request.correlation = new_correlation_id("link");
+  StatusOr<LinkOutcome> result = Status::io_error("link did not answer");
   caf::scoped_actor self{*system_};
-  self->request(src, std::chrono::seconds(24 * 3600), run_atom::value)
-      .receive([&](IngestSummary& summary) { result = std::move(summary); },
-               [&](caf::error& err) { result = Status::io_error("ingest failed: " + message_of(err)); });
+  self->request(matcher_, std::chrono::seconds(300), link_atom::value, std::move(request))
+      .receive([&](LinkOutcome& outcome) { result = std::move(outcome); },
+               [&](caf::error& err) { result = to_status(err); });
+  return result;
+}
+
+StatusOr<ResolveSummary> Runtime::resolve_unmatched() {
+  StatusOr<ResolveSummary> result = Status::io_error("resolve did not answer");
+  caf::scoped_actor self{*system_};
+  self->request(matcher_, std::chrono::seconds(24 * 3600), resolve_atom::value)
+      .receive([&](ResolveSummary& summary) { result = std::move(summary); },
+               [&](caf::error& err) { result = Status::io_error("resolve failed: " + message_of(err)); });
   return result;
 }
 

@@ -37,8 +37,11 @@ class Runtime {
     std::string correlation;           // "" = a fresh id for this run
   };
 
-  /// Ingests `files` as the configured source `source_name`; returns when every
-  /// record is acknowledged (durable) or failed. Does not wait for read models.
+  /// Ingests `files` as the configured source `source_name` through the matcher;
+  /// returns when every record is acknowledged (durable) or failed. Then, once the
+  /// read models show the run, one resolve pass (resolve_unmatched) gives earlier
+  /// unmatched records of every source their chance; summary.resolved counts them.
+  /// Does not wait for the read models to show the resolved records.
   StatusOr<IngestSummary> ingest(const std::string& source_name,
                                  const std::vector<std::string>& files, IngestOptions options);
 
@@ -53,6 +56,13 @@ class Runtime {
   /// for read models.
   StatusOr<ReaggregateSummary> reaggregate(ReaggregateOptions options);
 
+  /// A person's link or "no match" for one record (POST /links), through the matcher.
+  StatusOr<LinkOutcome> link(LinkRequest request);
+
+  /// One pass over every unmatched record, sending those now matchable into their
+  /// movies (matcher_actor). Reads the read models as they stand.
+  StatusOr<ResolveSummary> resolve_unmatched();
+
   /// Blocks until the read models include `sequence` (default: the whole log).
   Status wait_for_read_models(std::uint64_t sequence = UINT64_MAX,
                               std::chrono::seconds timeout = std::chrono::seconds(3600));
@@ -62,6 +72,7 @@ class Runtime {
   const config::Config& config() const { return config_; }
   caf::actor_system& system() { return *system_; }
   registry_actor registry() const { return registry_; }
+  matcher_actor matcher() const { return matcher_; }
   journal_actor journal() const { return journal_; }
 
  private:
@@ -76,6 +87,7 @@ class Runtime {
   projection_actor projection_;
   journal_actor journal_;
   registry_actor registry_;
+  matcher_actor matcher_;
 };
 
 /// A fresh correlation id for one ingest run or request: "<prefix>-<unix ms>-<pid>".

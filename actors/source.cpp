@@ -48,26 +48,23 @@ void pump(self_ptr self) {
     }
     ++st.summary.read;
     if (st.options.progress) ++st.options.progress->read;
-    if (item.record.movie_id.empty()) {
-      reject(self, {item.input, 0, "no movie id for " + item.record.source + " record " +
-                                      item.record.source_id + " (matching by title and year is not available yet)"});
-      continue;
-    }
-    IngestItem msg{std::move(item.record), "", std::move(item.input), st.options.correlation,
-                   "source_movie_id"};
+    // Which movie it belongs to is the matcher's decision (a record without a
+    // movie id is matched or goes to the unmatched log, never rejected).
+    IngestItem msg{std::move(item.record), "", std::move(item.input), st.options.correlation, ""};
     msg.fingerprint = msg.record.fingerprint();
     if (unchanged_at_source(self, msg.record, msg.fingerprint)) {
       ++st.summary.unchanged;
       continue;
     }
     ++st.in_flight;
-    self->request(st.registry, st.options.item_timeout, ingest_atom::value, std::move(msg))
+    self->request(st.sink, st.options.item_timeout, ingest_atom::value, std::move(msg))
         .then(
             [=](const IngestOutcome& outcome) {
               auto& st = self->state;
               --st.in_flight;
               if (outcome.changed) ++st.summary.changed;
               else ++st.summary.unchanged;
+              if (outcome.unmatched) ++st.summary.unmatched;
               st.summary.appended += outcome.appended;
               pump(self);
             },
@@ -86,10 +83,10 @@ void pump(self_ptr self) {
 
 source_actor::behavior_type source(source_actor::stateful_pointer<source_state> self,
                                    std::shared_ptr<sources::RecordReader> reader,
-                                   registry_actor registry, store::Db* db, SourceOptions options) {
+                                   ingest_sink sink, store::Db* db, SourceOptions options) {
   auto& st = self->state;
   st.reader = std::move(reader);
-  st.registry = std::move(registry);
+  st.sink = std::move(sink);
   st.db = db;
   st.options = std::move(options);
   if (st.options.max_in_flight == 0) st.options.max_in_flight = 1;

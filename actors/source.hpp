@@ -1,6 +1,6 @@
 #pragma once
 // The source actor: pulls records from a RecordReader and sends them to the
-// registry with at most max_in_flight unacknowledged, so a file of any size
+// matcher with at most max_in_flight unacknowledged, so a file of any size
 // streams through bounded memory. A record whose fingerprint equals the one
 // stored for its (source, source id) is counted unchanged and never sent.
 // Runs detached: reading files blocks its own thread, not the scheduler.
@@ -36,7 +36,7 @@ struct SourceOptions {
 
 struct source_state {
   std::shared_ptr<sources::RecordReader> reader;
-  registry_actor registry;
+  ingest_sink sink;  // the matcher (or the registry, for records that carry their movie id)
   store::Db* db = nullptr;
   SourceOptions options;
   IngestSummary summary;
@@ -49,6 +49,6 @@ struct source_state {
 
 source_actor::behavior_type source(source_actor::stateful_pointer<source_state> self,
                                    std::shared_ptr<sources::RecordReader> reader,
-                                   registry_actor registry, store::Db* db, SourceOptions options);
+                                   ingest_sink sink, store::Db* db, SourceOptions options);
 
 }  // namespace moviec::actors

@@ -87,7 +87,8 @@ int run_ingest(const CommonOptions& common, const std::string& source,
     nlohmann::json out{{"read", summary->read},         {"changed", summary->changed},
                        {"unchanged", summary->unchanged}, {"rejected", summary->rejected},
                        {"appended", summary->appended}, {"seconds", seconds},
-                       {"failed", summary->failed},     {"rejects_file", rejects_path}};
+                       {"failed", summary->failed},     {"rejects_file", rejects_path},
+                       {"unmatched", summary->unmatched}, {"resolved", summary->resolved}};
     if (!summary->error.empty()) out["error"] = summary->error;
     std::cout << out.dump() << std::endl;
   } else {
@@ -95,6 +96,9 @@ int run_ingest(const CommonOptions& common, const std::string& source,
                              summary->read, summary->changed, summary->unchanged, summary->rejected,
                              summary->appended, seconds);
     if (summary->rejected) std::cout << " (rejects: " << rejects_path << ")";
+    if (summary->unmatched || summary->resolved)
+      std::cout << fmt::format("; {} matched no movie (GET /sources/{}/unmatched), {} earlier unmatched resolved",
+                               summary->unmatched, source, summary->resolved);
     std::cout << std::endl;
   }
   if (summary->failed) {
@@ -126,6 +130,18 @@ int run_serve(const CommonOptions& common, const std::string& listen) {
   auto rt = open_runtime(cfg);
   if (auto st = rt->wait_for_read_models(); !st) std::cerr << "moviec: " << st.message() << "\n";
   moviec::http::Server server(rt->db(), rt->log(), rt->config());
+  // POST /links: a person's link or "no match" goes to the matcher as an event.
+  server.set_link_hook([&rt](const moviec::http::LinkCommand& cmd)
+                           -> moviec::StatusOr<nlohmann::json> {
+    auto outcome = rt->link({cmd.source, cmd.source_id, cmd.movie_id, cmd.by, cmd.why, cmd.request_id});
+    if (!outcome) return outcome.status();
+    return nlohmann::json{{"sequence", outcome->sequence},
+                          {"record_known", outcome->record_known},
+                          {"applied", outcome->applied},
+                          {"previous_movie", outcome->previous_movie.empty()
+                                                 ? nlohmann::json()
+                                                 : nlohmann::json(outcome->previous_movie)}};
+  });
   if (auto st = server.bind(address->host, address->port); !st) {
     std::cerr << "moviec: " << st.message() << "\n";
     return 1;

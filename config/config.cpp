@@ -343,6 +343,28 @@ Status parse_rules(const json& j, const std::string& path, events::FieldRules& o
   return Status::ok();
 }
 
+// A number from 0 to 1 (confidences).
+Status get_fraction(const json& j, const std::string& path, double& out) {
+  if (auto s = expect_type(j, path, j.is_number(), "a number"); !s) return s;
+  out = j.get<double>();
+  if (out < 0 || out > 1) return error(path, fmt::format("must be from 0 to 1, got {}", out));
+  return Status::ok();
+}
+
+Status parse_matching(const json& j, const std::string& path, MatchingConfig& out) {
+  if (auto s = expect_type(j, path, j.is_object(), "an object"); !s) return s;
+  if (auto s = check_keys(j, path, {"min_confidence", "min_margin", "max_candidates"}); !s) return s;
+  if (j.contains("min_confidence"))
+    if (auto s = get_fraction(j["min_confidence"], child(path, "min_confidence"), out.min_confidence); !s)
+      return s;
+  if (j.contains("min_margin"))
+    if (auto s = get_fraction(j["min_margin"], child(path, "min_margin"), out.min_margin); !s) return s;
+  if (j.contains("max_candidates"))
+    if (auto s = get_size(j["max_candidates"], child(path, "max_candidates"), out.max_candidates); !s)
+      return s;
+  return Status::ok();
+}
+
 }  // namespace
 
 const SourceConfig* Config::find_source(const std::string& name) const {
@@ -370,7 +392,8 @@ StatusOr<Config> parse(const json& j) {
   if (auto s = check_keys(j, "",
                           {"data_dir", "listen", "token", "max_in_flight", "max_live_movies",
                            "movie_idle_timeout_ms", "snapshot_every", "snapshots_kept",
-                           "journal_max_batch", "sync_writes", "inbox_scan_ms", "sources", "rules"});
+                           "journal_max_batch", "sync_writes", "inbox_scan_ms", "sources", "matching",
+                           "rules"});
       !s)
     return s;
   if (j.contains("data_dir")) {
@@ -408,6 +431,8 @@ StatusOr<Config> parse(const json& j) {
   }
   if (j.contains("sources"))
     if (auto s = parse_sources(j["sources"], "sources", c.sources); !s) return s;
+  if (j.contains("matching"))
+    if (auto s = parse_matching(j["matching"], "matching", c.matching); !s) return s;
   if (j.contains("rules"))
     if (auto s = parse_rules(j["rules"], "rules", c.rules); !s) return s;
   return c;
@@ -467,6 +492,9 @@ json to_json(const Config& c) {
           {"sync_writes", c.sync_writes},
           {"inbox_scan_ms", c.inbox_scan.count()},
           {"sources", sources},
+          {"matching", {{"min_confidence", c.matching.min_confidence},
+                        {"min_margin", c.matching.min_margin},
+                        {"max_candidates", c.matching.max_candidates}}},
           {"rules", {{"version", c.rules.version}, {"trust", trust}, {"fields", fields}}}};
 }
 

@@ -26,6 +26,13 @@ struct SourceConfig {
   bool inbox_marker = false;   // true: only files with a "<name>.ready" marker are complete
 };
 
+/// How sure title + year matching must be (actors/match_decider.hpp).
+struct MatchingConfig {
+  double min_confidence = 0.8;     // a winner scores at least this (0..1)
+  double min_margin = 0.1;         // ... and this much more than the runner-up (0..1)
+  std::size_t max_candidates = 50; // movies scored per record at most
+};
+
 struct Config {
   std::string data_dir = "data";
   std::string listen = "127.0.0.1:8080";  // host:port for `serve`
@@ -42,6 +49,7 @@ struct Config {
   std::chrono::milliseconds inbox_scan{1000};  // how often `serve` looks into the inboxes
 
   std::vector<SourceConfig> sources;
+  MatchingConfig matching;
   events::FieldRules rules = events::FieldRules::defaults();
 
   const SourceConfig* find_source(const std::string& name) const;

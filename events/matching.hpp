@@ -27,8 +27,8 @@ inline std::string_view source_of_stream(std::string_view stream) {
 
 // --- how a record found its movie (SourceRecordChanged.match_method), in the order tried
 inline constexpr std::string_view kManual = "manual";                 // a person linked it (POST /links)
-inline constexpr std::string_view kSourceMovieId = "source_movie_id"; // the record carries the movie id
-inline constexpr std::string_view kExternalId = "external_id";        // it carries an IMDb id (external_ids.imdb)
+inline constexpr std::string_view kSourceMovieId = "source_movie_id"; // the record's own id is the movie id (IMDb)
+inline constexpr std::string_view kExternalId = "external_id";        // it carries an IMDb id its source crosswalked (MovieLens links)
 inline constexpr std::string_view kCrosswalk = "crosswalk";           // an id another source tied to a movie
 inline constexpr std::string_view kTitleYear = "title_year";          // normalized title + year (+-1), scored
 

@@ -18,6 +18,7 @@
 #include "common/status.hpp"
 #include "config/config.hpp"
 #include "http/ingest_hook.hpp"
+#include "http/link_hook.hpp"
 #include "store/db.hpp"
 #include "store/event_log.hpp"
 #include "store/read_models.hpp"
@@ -37,6 +38,7 @@ struct Context {
   std::atomic<bool> stopping{false};  // set by Server::stop(): long polls return at once
   std::atomic<int> waiting{0};        // requests in a long poll now (GET /events?wait=)
   IngestHook ingest;                  // POST /ingest/{source}; empty: the server takes no pushes
+  LinkHook link;                      // POST /links; empty: the server takes no links
 };
 
 struct Request {
@@ -77,5 +79,8 @@ StatusOr<Response> get_events(Context& ctx, const Request& req);         // even
 StatusOr<Response> list_sources(Context& ctx, const Request& req);        // sources.cpp
 StatusOr<Response> get_source_rejects(Context& ctx, const Request& req);  // sources.cpp
 StatusOr<Response> post_ingest(Context& ctx, const Request& req);         // ingest.cpp
+StatusOr<Response> get_match_report(Context& ctx, const Request& req);    // matching.cpp
+StatusOr<Response> get_unmatched(Context& ctx, const Request& req);       // matching.cpp
+StatusOr<Response> post_link(Context& ctx, const Request& req);           // links.cpp
 
 }  // namespace moviec::http

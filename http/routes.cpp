@@ -32,6 +32,9 @@ const Route kRoutes[] = {
     {"GET",   R"(/stats)",          "get_stats",      &get_stats},
     {"GET",   R"(/sources)",        "list_sources",   &list_sources},
     {"GET",   R"(/sources/([^/]+)/rejects)", "source_rejects", &get_source_rejects},
+    {"GET",   R"(/sources/([^/]+)/match-report)", "match_report", &get_match_report},
+    {"GET",   R"(/sources/([^/]+)/unmatched)", "unmatched",  &get_unmatched},
+    {"POST",  R"(/links)",          "links",          &post_link},
     {"POST",  R"(/ingest/([^/]+))", "ingest",         &post_ingest},
 };
 

@@ -125,6 +125,8 @@ bool Server::is_running() const { return impl_->svr.is_running(); }
 
 void Server::set_ingest_hook(IngestHook hook) { impl_->ctx.ingest = std::move(hook); }
 
+void Server::set_link_hook(LinkHook hook) { impl_->ctx.link = std::move(hook); }
+
 void Server::run() {
   {
     std::lock_guard<std::mutex> lock(impl_->mu);

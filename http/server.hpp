@@ -13,6 +13,7 @@
 #include "common/status.hpp"
 #include "config/config.hpp"
 #include "http/ingest_hook.hpp"
+#include "http/link_hook.hpp"
 #include "store/db.hpp"
 #include "store/event_log.hpp"
 
@@ -74,6 +75,10 @@ class Server {
   /// Lets POST /ingest/{source} reach the write side (see http/ingest_hook.hpp).
   /// Without it the route answers 503. Call before run()/start().
   void set_ingest_hook(IngestHook hook);
+
+  /// Lets POST /links reach the matcher (see http/link_hook.hpp). Without it the
+  /// route answers 503. Call before run()/start().
+  void set_link_hook(LinkHook hook);
 
  private:
   struct Impl;

@@ -1,0 +1,387 @@
+#include "actors/matcher.hpp"
+
+#include <functional>
+
+#include "actors/errors.hpp"
+#include "actors/runtime.hpp"
+#include "events/event.hpp"
+#include "events/matching.hpp"
+#include "store/keys.hpp"
+#include "store/read_models.hpp"
+
+namespace moviec::actors {
+
+namespace {
+
+using self_ptr = matcher_actor::stateful_pointer<matcher_state>;
+using nlohmann::json;
+using OutcomeFn = std::function<void(IngestOutcome)>;
+using ErrorFn = std::function<void(caf::error)>;
+namespace matching = events::matching;
+
+constexpr int kMaxConflictRetries = 3;
+constexpr std::size_t kResolveBatch = 64;
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string recent_key(const std::string& source, const std::string& source_id) {
+  return source + '\0' + source_id;
+}
+
+void remember(self_ptr self, const std::string& source, const std::string& id, const std::string& movie) {
+  auto& st = self->state;
+  if (st.recent.size() >= st.deps.recent_kept) st.recent.clear();  // the read models have caught up long since
+  st.recent[recent_key(source, id)] = movie;
+}
+
+/// Appends one event to a source stream, tracking the stream's head here: the
+/// matcher is that stream's only writer. A conflict (the head moved under a
+/// failed append) re-reads the head and tries again.
+void append_to_source_stream(self_ptr self, events::Event e, std::vector<store::SideWrite> side,
+                             std::function<void(store::AppendResult)> ok, ErrorFn fail,
+                             int attempt = 0) {
+  auto& st = self->state;
+  const std::string stream = e.stream;
+  std::uint64_t head = 0;
+  if (auto it = st.heads.find(stream); it != st.heads.end()) {
+    head = it->second;
+  } else {
+    auto stored = st.deps.log->stream_version(stream);
+    if (!stored) return fail(to_error(stored.status()));
+    head = *stored;
+  }
+  st.heads[stream] = head + 1;
+  store::AppendRequest req;
+  req.stream = stream;
+  req.expected_version = head;
+  req.events.push_back(e);
+  req.side_writes = side;
+  self->request(st.deps.journal, st.deps.timeout, append_atom::value, std::move(req))
+      .then(
+          [=](store::AppendResult& result) {
+            if (result.duplicate) self->state.heads.erase(stream);
+            ok(result);
+          },
+          [=](caf::error& err) {
+            self->state.heads.erase(stream);
+            if (is_conflict(err) && attempt < kMaxConflictRetries)
+              return append_to_source_stream(self, e, side, ok, fail, attempt + 1);
+            fail(err);
+          });
+}
+
+/// Takes the record out of `movie` (SourceRecordRemoved there), then runs `next`.
+void remove_from_movie(self_ptr self, RemoveItem item, std::function<void()> next, ErrorFn fail) {
+  auto& st = self->state;
+  self->request(st.deps.registry, st.deps.timeout, remove_atom::value, std::move(item))
+      .then([=](IngestOutcome&) { next(); }, [=](caf::error& err) { fail(err); });
+}
+
+/// Sends a matched item to its movie, moving it out of its old movie first.
+void route(self_ptr self, IngestItem item, const MatchDecision& d, OutcomeFn ok, ErrorFn fail) {
+  auto& st = self->state;
+  item.movie_id = d.movie_id;
+  item.match_method = d.method;
+  item.match_confidence = d.confidence;
+  item.match_candidates = d.method == matching::kTitleYear ? d.candidates : json();
+  item.match_basis = d.basis;
+  remember(self, item.record.source, item.record.source_id, d.movie_id);
+  auto send = [=] {
+    self->request(self->state.deps.registry, self->state.deps.timeout, ingest_atom::value, item)
+        .then([=](IngestOutcome& outcome) { ok(outcome); }, [=](caf::error& err) { fail(err); });
+  };
+  if (d.current_movie.empty()) return send();
+  remove_from_movie(self,
+                    RemoveItem{d.current_movie, item.record.source, item.record.source_id, item.input,
+                               item.correlation, item.causation_seq},
+                    send, fail);
+  (void)st;
+}
+
+/// Records that `item` is in no movie: SourceRecordUnmatched in its source stream.
+void record_unmatched(self_ptr self, IngestItem item, const MatchDecision& d, OutcomeFn ok,
+                      ErrorFn fail) {
+  auto& st = self->state;
+  const auto& r = item.record;
+  std::string previous;
+  if (auto entry = st.decider->matches().unmatched(r.source, r.source_id); entry && *entry)
+    previous = (**entry).value("fingerprint", "");
+  events::Event e;
+  e.type = events::EventType::source_record_unmatched;
+  e.stream = matching::source_stream(r.source);
+  e.time_ms = now_ms();
+  e.source = r.source;
+  e.causation = item.input;
+  e.correlation = item.correlation;
+  e.causation_seq = item.causation_seq != 0 ? item.causation_seq : d.basis;
+  e.data = events::to_data(
+      events::SourceRecordUnmatched{r, item.fingerprint, previous, d.reason, d.message, d.candidates});
+  std::vector<store::SideWrite> side{{store::ColumnFamily::fingerprints,
+                                      store::keys::fingerprint_key(r.source, r.source_id),
+                                      item.fingerprint}};
+  st.recent.erase(recent_key(r.source, r.source_id));
+  auto append = [=] {
+    append_to_source_stream(
+        self, e, side,
+        [=](store::AppendResult result) {
+          IngestOutcome outcome;
+          outcome.changed = !result.duplicate;
+          outcome.appended = result.duplicate ? 0 : 1;
+          outcome.unmatched = true;
+          ok(outcome);
+        },
+        fail);
+  };
+  if (d.current_movie.empty()) return append();
+  remove_from_movie(self,
+                    RemoveItem{d.current_movie, r.source, r.source_id, item.input, item.correlation,
+                               e.causation_seq},
+                    append, fail);
+}
+
+void handle_ingest(self_ptr self, IngestItem item, OutcomeFn ok, ErrorFn fail) {
+  auto& st = self->state;
+  std::string known;
+  if (auto it = st.recent.find(recent_key(item.record.source, item.record.source_id));
+      it != st.recent.end())
+    known = it->second;
+  auto decision = st.decider->decide(item.record, known);
+  if (!decision) return fail(to_error(decision.status()));
+  if (decision->matched) return route(self, std::move(item), *decision, ok, fail);
+  record_unmatched(self, std::move(item), *decision, ok, fail);
+}
+
+// --- POST /links -------------------------------------------------------------------
+
+void handle_link(self_ptr self, LinkRequest req, caf::typed_response_promise<LinkOutcome> rp) {
+  auto& st = self->state;
+  auto fail = [=](caf::error err) mutable { rp.deliver(std::move(err)); };
+  auto invalid = [&](const std::string& m) { rp.deliver(to_error(Status::invalid(m))); };
+  if (req.source.empty()) return invalid("source is required");
+  if (req.source_id.empty()) return invalid("source_id is required");
+  if (req.by.empty()) return invalid("by (who decides) is required");
+  if (req.why.empty()) return invalid("why (the reason) is required");
+  if (!req.movie_id.empty()) {
+    if (!is_valid_movie_id(req.movie_id)) return invalid("\"" + req.movie_id + "\" is not a movie id");
+    auto movie = store::ReadModels(*st.deps.db).movie(req.movie_id);
+    if (!movie) { rp.deliver(to_error(movie.status())); return; }
+  }
+
+  // What moviec has of the record: its unmatched entry, or its version in a movie.
+  auto& models = st.decider->matches();
+  std::optional<events::SourceRecord> record;
+  std::string fingerprint;
+  std::string current;
+  auto entry = models.unmatched(req.source, req.source_id);
+  if (!entry) { rp.deliver(to_error(entry.status())); return; }
+  if (*entry) {
+    try {
+      record = (**entry).at("record").get<events::SourceRecord>();
+      fingerprint = (**entry).value("fingerprint", "");
+    } catch (const json::exception& ex) {
+      { rp.deliver(to_error(Status::corruption(std::string("unmatched entry: ") + ex.what()))); return; }
+    }
+  }
+  auto state = models.state(req.source, req.source_id);
+  if (!state) { rp.deliver(to_error(state.status())); return; }
+  if (*state && (**state).value("state", "") == "matched") {
+    current = (**state).value("movie_id", "");
+    if (!record) {
+      auto event = st.deps.log->read((**state).value("sequence", std::uint64_t{0}));
+      if (!event) { rp.deliver(to_error(event.status())); return; }
+      auto changed = events::source_record_changed(*event);
+      record = changed.record;
+      fingerprint = changed.fingerprint;
+    }
+  }
+
+  events::Event e;
+  e.type = events::EventType::source_record_linked;
+  e.stream = matching::source_stream(req.source);
+  e.time_ms = now_ms();
+  e.source = req.source;
+  e.causation = "POST /links";
+  e.correlation = req.correlation;
+  e.data = events::to_data(events::SourceRecordLinked{req.source, req.source_id, req.movie_id, req.by,
+                                                      req.why, record, fingerprint});
+  append_to_source_stream(
+      self, e, {},
+      [=](store::AppendResult result) mutable {
+        LinkOutcome out;
+        out.sequence = result.first_sequence;
+        out.record_known = record.has_value();
+        out.previous_movie = current;
+        if (!req.movie_id.empty()) {
+          if (!record || current == req.movie_id) {
+            out.applied = record.has_value();  // already there, or it follows when it arrives
+            { rp.deliver(out); return; }
+          }
+          IngestItem item;
+          item.record = *record;
+          item.fingerprint = fingerprint;
+          item.input = "POST /links";
+          item.correlation = req.correlation;
+          item.causation_seq = result.first_sequence;
+          MatchDecision d;
+          d.matched = true;
+          d.movie_id = req.movie_id;
+          d.method = std::string(matching::kManual);
+          d.basis = result.first_sequence;
+          d.current_movie = current;
+          out.applied = true;
+          return route(self, std::move(item), d, [=](IngestOutcome) mutable { rp.deliver(out); }, fail);
+        }
+        // No match: out of its movie, if it is in one; the projection lists it unmatched.
+        self->state.recent.erase(recent_key(req.source, req.source_id));
+        out.applied = record.has_value();
+        if (current.empty()) { rp.deliver(out); return; }
+        remove_from_movie(self,
+                          RemoveItem{current, req.source, req.source_id, "POST /links",
+                                     req.correlation, result.first_sequence},
+                          [=]() mutable { rp.deliver(out); }, fail);
+      },
+      fail);
+}
+
+// --- resolve pass ---------------------------------------------------------------------
+
+void resolve_step(self_ptr self);
+
+void finish_resolve(self_ptr self) {
+  auto& st = self->state;
+  auto waiters = std::move(st.resolve_waiters);
+  st.resolve_waiters.clear();
+  for (auto& w : waiters) w.deliver(st.resolve_summary);
+  st.resolving = false;
+}
+
+void start_resolve(self_ptr self) {
+  auto& st = self->state;
+  st.resolving = true;
+  st.resolve_cursor.clear();
+  st.resolve_exhausted = false;
+  st.resolve_in_flight = 0;
+  st.resolve_summary = ResolveSummary{};
+  st.resolve_correlation = new_correlation_id("resolve");
+  resolve_step(self);
+}
+
+void resolve_one(self_ptr self, const json& entry) {
+  auto& st = self->state;
+  ++st.resolve_summary.examined;
+  if (entry.value("reason", "") == matching::kNoMatch) return;  // a person's word stands
+  events::SourceRecord record;
+  try {
+    record = entry.at("record").get<events::SourceRecord>();
+  } catch (const json::exception& ex) {
+    ++st.resolve_summary.failed;
+    if (st.resolve_summary.error.empty()) st.resolve_summary.error = std::string("unmatched entry: ") + ex.what();
+    return;
+  }
+  auto fingerprint = entry.value("fingerprint", "");
+  // Decided in this process since, or a newer version exists: that one decides.
+  if (st.recent.count(recent_key(record.source, record.source_id))) return;
+  auto stored = st.deps.db->get(store::ColumnFamily::fingerprints,
+                                store::keys::fingerprint_key(record.source, record.source_id));
+  if (stored && *stored != fingerprint) return;
+
+  auto decision = st.decider->decide(record);
+  if (!decision) {
+    ++st.resolve_summary.failed;
+    if (st.resolve_summary.error.empty()) st.resolve_summary.error = decision.status().message();
+    return;
+  }
+  if (!decision->matched) return;
+  ++st.resolve_summary.resolved;
+  ++st.resolve_in_flight;
+  IngestItem item;
+  item.record = std::move(record);
+  item.fingerprint = fingerprint;
+  item.input = "resolve";
+  item.correlation = st.resolve_correlation;
+  item.causation_seq = entry.value("sequence", std::uint64_t{0});
+  route(
+      self, std::move(item), *decision,
+      [=](IngestOutcome) {
+        --self->state.resolve_in_flight;
+        resolve_step(self);
+      },
+      [=](caf::error err) {
+        auto& st = self->state;
+        --st.resolve_in_flight;
+        --st.resolve_summary.resolved;
+        ++st.resolve_summary.failed;
+        if (st.resolve_summary.error.empty()) st.resolve_summary.error = message_of(err);
+        resolve_step(self);
+      });
+}
+
+void resolve_step(self_ptr self) {
+  auto& st = self->state;
+  const std::string prefix{store::keys::kMatchUnmatched, '\0'};
+  while (!st.resolve_exhausted && st.resolve_in_flight < st.deps.resolve_in_flight) {
+    std::vector<std::pair<std::string, json>> batch;
+    auto it = st.deps.db->iterator(store::ColumnFamily::matching);
+    it->Seek(st.resolve_cursor.empty() ? prefix : st.resolve_cursor);
+    if (it->Valid() && !st.resolve_cursor.empty() && it->key() == st.resolve_cursor) it->Next();
+    for (; it->Valid() && it->key().starts_with(prefix) && batch.size() < kResolveBatch; it->Next())
+      batch.emplace_back(it->key().ToString(), json::parse(it->value().ToStringView(), nullptr, false));
+    if (auto s = store::from_rocksdb(it->status(), "resolve"); !s) {
+      ++st.resolve_summary.failed;
+      if (st.resolve_summary.error.empty()) st.resolve_summary.error = s.message();
+      st.resolve_exhausted = true;
+      break;
+    }
+    if (batch.size() < kResolveBatch) st.resolve_exhausted = true;
+    if (!batch.empty()) st.resolve_cursor = batch.back().first;
+    for (auto& [key, entry] : batch)
+      if (!entry.is_discarded()) resolve_one(self, entry);
+  }
+  if (st.resolve_exhausted && st.resolve_in_flight == 0 && st.resolving) {
+    finish_resolve(self);
+    if (!st.resolve_next_waiters.empty()) {  // asked again while this pass ran: new data may be behind its cursor
+      st.resolve_waiters = std::move(st.resolve_next_waiters);
+      st.resolve_next_waiters.clear();
+      start_resolve(self);
+    }
+  }
+}
+
+}  // namespace
+
+matcher_actor::behavior_type matcher(matcher_actor::stateful_pointer<matcher_state> self,
+                                     MatcherDeps deps) {
+  self->state.deps = std::move(deps);
+  self->state.decider = std::make_unique<MatchDecider>(*self->state.deps.db, self->state.deps.settings);
+  return {
+      [=](ingest_atom, IngestItem& item) {
+        auto rp = self->make_response_promise<IngestOutcome>();
+        handle_ingest(
+            self, std::move(item), [=](IngestOutcome o) mutable { rp.deliver(o); },
+            [=](caf::error e) mutable { rp.deliver(std::move(e)); });
+        return rp;
+      },
+      [=](link_atom, LinkRequest& request) {
+        auto rp = self->make_response_promise<LinkOutcome>();
+        handle_link(self, std::move(request), rp);
+        return rp;
+      },
+      [=](resolve_atom) {
+        auto& st = self->state;
+        auto rp = self->make_response_promise<ResolveSummary>();
+        if (st.resolving) {
+          st.resolve_next_waiters.push_back(rp);
+        } else {
+          st.resolve_waiters.push_back(rp);
+          start_resolve(self);
+        }
+        return rp;
+      },
+  };
+}
+
+}  // namespace moviec::actors

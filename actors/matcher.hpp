@@ -1,0 +1,73 @@
+#pragma once
+// The matcher actor: between the sources and the registry, it decides which movie
+// each record belongs to (actors/match_decider.hpp) and records the decision as
+// events, so that every decision is in the log:
+//
+//  - matched:   the item goes on to its movie actor, which appends the
+//               SourceRecordChanged carrying match_method (+ confidence and
+//               candidates for title_year, match_basis when it follows an earlier
+//               decision). A record that must move (a person relinked it, or it
+//               now carries another movie's id) is first removed from its old movie.
+//  - unmatched: SourceRecordUnmatched in the source's stream "source:NAME", with
+//               the record's fingerprint in the same batch. The matcher is the only
+//               writer of source streams; it tracks their heads itself.
+//  - link:      SourceRecordLinked (who, why) in the source stream, then the record
+//               (when moviec has it) flows into the linked movie with method
+//               "manual", or out of its movie for "no match".
+//  - resolve:   a pass over every unmatched record (except a person's "no match")
+//               that sends the ones now matchable (a new movie, a new crosswalk)
+//               into their movies. Runtime::ingest runs one after every ingest.
+//
+// Decisions read the read models, which trail the log by a little; decisions this
+// process made and the projection has not shown yet are remembered in memory
+// (bounded), so a record seen twice in quick succession goes to the same movie.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "actors/actors.hpp"
+#include "actors/match_decider.hpp"
+#include "store/db.hpp"
+#include "store/event_log.hpp"
+
+namespace moviec::actors {
+
+struct MatcherDeps {
+  store::Db* db = nullptr;           // read models; outlives the actor system
+  store::EventLog* log = nullptr;    // source stream heads and recorded events
+  journal_actor journal;             // appends to source streams
+  registry_actor registry;           // movie actors
+  MatchSettings settings;
+  std::chrono::seconds timeout{300};  // per request to the journal or a movie
+  std::size_t resolve_in_flight = 256;
+  std::size_t recent_kept = 200000;   // in-memory decisions remembered at most
+};
+
+struct matcher_state {
+  MatcherDeps deps;
+  std::unique_ptr<MatchDecider> decider;
+  std::unordered_map<std::string, std::uint64_t> heads;    // source stream -> its head, as appended
+  std::unordered_map<std::string, std::string> recent;     // "source\0id" -> movie routed to
+
+  // -- the resolve pass in progress -----------------------------------------------
+  bool resolving = false;
+  std::string resolve_cursor;        // the last unmatched key looked at
+  bool resolve_exhausted = false;
+  std::size_t resolve_in_flight = 0;
+  ResolveSummary resolve_summary;
+  std::string resolve_correlation;
+  std::vector<caf::typed_response_promise<ResolveSummary>> resolve_waiters;       // answered by this pass
+  std::vector<caf::typed_response_promise<ResolveSummary>> resolve_next_waiters;  // asked during it: another pass
+
+  static inline const char* name = "matcher";
+};
+
+matcher_actor::behavior_type matcher(matcher_actor::stateful_pointer<matcher_state> self,
+                                     MatcherDeps deps);
+
+}  // namespace moviec::actors
