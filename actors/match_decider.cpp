@@ -207,7 +207,8 @@ StatusOr<MatchDecision> MatchDecider::by_title_year(const events::SourceRecord& 
                      fmt::format("best candidate {} is below {:.2f}: {}", describe(best),
                                  settings_.min_confidence, best.value("why", "")),
                      kept);
-  if (top - second < settings_.min_margin)
+  // (An epsilon, so that 1.0 against 0.9 is the margin of 0.1 it looks like.)
+  if (top - second < settings_.min_margin - 1e-9)
     return unmatched(matching::kAmbiguous,
                      fmt::format("{} and {} are too close to call (margin {:.2f} needed)",
                                  describe(best), describe((*all)[1]), settings_.min_margin),

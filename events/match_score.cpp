@@ -92,8 +92,8 @@ MatchScore score_match(const MatchFacts& record, const MatchFacts& movie) {
     int gap = std::abs(*record.runtime_minutes - *movie.runtime_minutes);
     if (gap <= 3) confidence += 0.10;
     else if (gap <= 10) confidence += 0;
-    else if (gap <= 20) confidence -= 0.15;
-    else confidence -= 0.35;
+    else if (gap <= 20) confidence -= 0.10;
+    else confidence -= 0.20;
     why += fmt::format(", runtime {} min apart", gap);
   }
   if (!record.genre_words.empty() && !movie.genre_words.empty()) {

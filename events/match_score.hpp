@@ -9,7 +9,8 @@
 //           "Alien: Resurrection" is not "Alien: Covenant")
 //   year    equal x1.0, one apart x0.85, further apart: not a candidate
 //   runtime when both know it: within 3 min +0.10, within 10 min 0, within 20 min
-//           -0.15, further -0.35
+//           -0.10, further -0.20 (a mild penalty: some sources' runtimes are plainly
+//           wrong, e.g. vega's "Running Time min" is 20-100 min off for many films)
 //   genres  when both have some: a shared genre word +0.05, none -0.05
 //
 // Exact title and year alone is 1.0; exact title one year apart 0.85; an

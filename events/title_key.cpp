@@ -158,9 +158,18 @@ TitleParts split_title(std::string_view title) {
 std::string title_key(std::string_view title) {
   std::string text;
   text.reserve(title.size() + 8);
-  for (char c : title) {
-    if (c == '&') text += " and ";
-    else text.push_back(c);
+  for (std::size_t i = 0; i < title.size(); ++i) {
+    char c = title[i];
+    if (c == '&') {
+      text += " and ";
+    } else if (c == '\xc2' && i + 1 < title.size() && (title[i + 1] == '\xbd' || title[i + 1] == '\xbc' ||
+                                                       title[i + 1] == '\xbe')) {
+      // Vulgar fractions as digits: "2½" and "2 1/2" agree ("The Naked Gun 2½").
+      text += title[i + 1] == '\xbd' ? " 1/2" : title[i + 1] == '\xbc' ? " 1/4" : " 3/4";
+      ++i;
+    } else {
+      text.push_back(c);
+    }
   }
   auto w = words(text);
   if (w.size() > 1 &&

@@ -1,6 +1,7 @@
 #pragma once
 // Title keys: the normalized forms of a film's titles that matching compares.
-// A key ignores case, accents, punctuation and spacing, reads "&" as "and",
+// A key ignores case, accents, punctuation and spacing, reads "&" as "and" and
+// "½" as "1/2",
 // drops a leading article and writes Roman numerals II..IX as digits, so that
 // "Usual Suspects, The (1995)", "The Usual Suspects" and "USUAL SUSPECTS" agree.
 // Pure functions, no I/O.

@@ -69,9 +69,10 @@ TEST_CASE("runtime and genres move the score when both sides have them", "[match
   auto r = movielens("Hamlet", 1990, {"Drama"});
   r.runtime_minutes = 134;
   CHECK(score(r, movie("Hamlet", 1990, 135, {"Drama"})) == 1.0);  // capped
-  CHECK(score(r, movie("Hamlet", 1990, 60, {"Drama"})) == Approx(0.70));
+  CHECK(score(r, movie("Hamlet", 1990, 60, {"Drama"})) == Approx(0.85));
   CHECK(score(r, movie("Hamlet", 1991, 135, {"Drama"})) == Approx(1.0));
-  CHECK(score(r, movie("Hamlet", 1991, 115, {"Comedy"})) == Approx(0.65));
+  CHECK(score(r, movie("Hamlet", 1991, 115, {"Comedy"})) == Approx(0.70));
+  CHECK(score(r, movie("Hamlet", 1991, 60, {"Comedy"})) == Approx(0.60));
   // Genre vocabularies differ between sources; words are compared, not labels.
   auto rt = movielens("Hamlet", 1991, {"Art House & International", "Drama"});
   CHECK(score(rt, movie("Hamlet", 1990, std::nullopt, {"Drama", "History"})) == Approx(0.90));

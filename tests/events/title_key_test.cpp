@@ -58,6 +58,7 @@ TEST_CASE("a title key ignores case, accents, punctuation, spacing and a leading
   CHECK(title_key("Schindler's List") == title_key("Schindlers List"));
   CHECK(title_key("Beauty & the Beast") == title_key("Beauty and the Beast"));
   CHECK(title_key("Rocky II") == title_key("Rocky 2"));
+  CHECK(title_key("The Naked Gun 2½: The Smell of Fear") == title_key("Naked Gun 2 1/2: The Smell of Fear"));
   // "Die" is not dropped: Die Hard is not "Hard".
   CHECK(title_key("Die Hard") == "diehard");
   // A one-word title keeps its only word.

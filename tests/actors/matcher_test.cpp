@@ -1,0 +1,412 @@
+// The matcher between sources and movies (actors/matcher.hpp): each decision an
+// event, unmatched records kept and resolved later, crosswalks, a person's link
+// and "no match", and the matching read model that the match report reads.
+
+#include <catch2/catch.hpp>
+
+#include "actors/matcher.hpp"
+#include "actors/runtime.hpp"
+#include "actors/source.hpp"
+#include "events/matching.hpp"
+#include "store/match_models.hpp"
+#include "store/verify.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace moviec;
+using moviec::test::TempDir;
+using nlohmann::json;
+namespace matching = events::matching;
+
+namespace {
+
+class VectorReader : public sources::RecordReader {
+ public:
+  explicit VectorReader(std::vector<events::SourceRecord> records) : records_(std::move(records)) {}
+  bool next(sources::Item& out, std::vector<sources::Reject>&) override {
+    if (next_ == records_.size()) return false;
+    out.record = records_[next_];
+    out.input = "memory:" + std::to_string(++next_);
+    return true;
+  }
+  std::uint64_t bytes_read() const override { return next_; }
+  std::uint64_t bytes_total() const override { return records_.size(); }
+
+ private:
+  std::vector<events::SourceRecord> records_;
+  std::size_t next_ = 0;
+};
+
+config::Config test_config(const TempDir& dir) {
+  auto cfg = config::Config::defaults();
+  cfg.data_dir = dir.str();
+  cfg.sync_writes = false;
+  return cfg;
+}
+
+/// What Runtime::ingest does, for records made here: through the matcher, then the
+/// read models, then a resolve pass; returns when the read models show it all.
+actors::IngestSummary ingest(actors::Runtime& rt, std::vector<events::SourceRecord> records) {
+  actors::SourceOptions options;
+  options.correlation = "test";
+  options.max_in_flight = 8;
+  auto src = rt.system().spawn<caf::detached>(
+      actors::source, std::make_shared<VectorReader>(std::move(records)), rt.matcher(), &rt.db(), options);
+  actors::IngestSummary result;
+  {
+    caf::scoped_actor self{rt.system()};
+    self->request(src, caf::duration(std::chrono::seconds(60)), actors::run_atom::value)
+        .receive([&](actors::IngestSummary& s) { result = std::move(s); },
+                 [&](caf::error& e) { FAIL("ingest failed: " << caf::to_string(e)); });
+  }
+  REQUIRE(rt.wait_for_read_models());
+  auto resolved = rt.resolve_unmatched();
+  REQUIRE(resolved);
+  result.resolved = resolved->resolved;
+  REQUIRE(rt.wait_for_read_models());
+  return result;
+}
+
+events::SourceRecord imdb(const std::string& tt, const std::string& title, int year,
+                          std::optional<int> runtime = std::nullopt) {
+  events::SourceRecord r;
+  r.source = "imdb";
+  r.source_id = tt;
+  r.movie_id = tt;
+  r.title = title;
+  r.year = year;
+  r.runtime_minutes = runtime;
+  r.external_ids["imdb"] = tt;
+  return r;
+}
+
+events::SourceRecord titled(const std::string& source, const std::string& id, const std::string& title,
+                            std::optional<int> year) {
+  events::SourceRecord r;
+  r.source = source;
+  r.source_id = id;
+  r.title = title;
+  r.year = year;
+  return r;
+}
+
+json state_of(actors::Runtime& rt, const std::string& source, const std::string& id) {
+  auto s = store::MatchModels(rt.db()).state(source, id);
+  REQUIRE(s);
+  return s->value_or(json());
+}
+
+json report_of(actors::Runtime& rt, const std::string& source) {
+  auto r = store::MatchModels(rt.db()).report(source);
+  REQUIRE(r);
+  return *r;
+}
+
+/// The events of a stream, oldest first.
+std::vector<events::Event> stream(actors::Runtime& rt, const std::string& name) {
+  std::vector<events::Event> out;
+  REQUIRE(rt.log().read_stream(name, 1, [&](const events::Event& e) {
+    out.push_back(e);
+    return true;
+  }));
+  return out;
+}
+
+bool movie_holds(actors::Runtime& rt, const std::string& movie, const std::string& source,
+                 const std::string& id) {
+  auto doc = store::ReadModels(rt.db()).movie(movie);
+  if (!doc) return false;
+  for (auto& ref : (*doc)["sources"])
+    if (ref["source"] == source && ref["source_id"] == id) return true;
+  return false;
+}
+
+void check_verified(actors::Runtime& rt, const TempDir& dir) {
+  REQUIRE(rt.wait_for_read_models());
+  auto report = store::verify(rt.db(), rt.log(), (dir / "verify").string());
+  INFO((report.problems.empty() ? "" : report.problems.front()));
+  CHECK(report.ok());
+}
+
+}  // namespace
+
+TEST_CASE("a record without a movie id joins the one movie with its title and year", "[matcher]") {
+  TempDir dir;
+  auto rt = actors::Runtime::open(test_config(dir)).take();
+  ingest(*rt, {imdb("tt0114814", "The Usual Suspects", 1995, 106),
+               imdb("tt0064505", "The Italian Job", 1969, 99), imdb("tt0317740", "The Italian Job", 2003, 111)});
+  auto summary = ingest(*rt, {titled("movielens", "50", "Usual Suspects, The", 1995),
+                              titled("movielens", "2", "Italian Job, The", 2003)});
+  CHECK(summary.unmatched == 0);
+  CHECK(movie_holds(*rt, "tt0114814", "movielens", "50"));
+  CHECK(movie_holds(*rt, "tt0317740", "movielens", "2"));  // the remake, by its year
+  CHECK_FALSE(movie_holds(*rt, "tt0064505", "movielens", "2"));
+
+  events::SourceRecordChanged changed;
+  for (auto& e : stream(*rt, "tt0114814"))
+    if (e.type == events::EventType::source_record_changed && e.source == "movielens")
+      changed = events::source_record_changed(e);
+  CHECK(changed.record.source_id == "50");
+  CHECK(changed.match_method == matching::kTitleYear);
+  CHECK(changed.match_confidence == 1.0);
+  REQUIRE(changed.match_candidates.is_array());
+  CHECK(changed.match_candidates[0]["movie_id"] == "tt0114814");
+
+  auto state = state_of(*rt, "movielens", "50");
+  CHECK(state["state"] == "matched");
+  CHECK(state["method"] == "title_year");
+  auto report = report_of(*rt, "movielens");
+  CHECK(report["records"] == 2);
+  CHECK(report["by_method"]["title_year"] == 2);
+  CHECK(report["match_rate"] == 100.0);
+  CHECK(report_of(*rt, "imdb")["by_method"]["source_movie_id"] == 3);
+  check_verified(*rt, dir);
+}
+
+TEST_CASE("a year off by one still matches a single candidate, with less confidence", "[matcher]") {
+  TempDir dir;
+  auto rt = actors::Runtime::open(test_config(dir)).take();
+  ingest(*rt, {imdb("tt0110413", "Léon: The Professional", 1994)});
+  ingest(*rt, {titled("vega", "leon", "L\xc3\x88on: The Professional", 1995)});  // vega mojibake, a year later
+  auto state = state_of(*rt, "vega", "leon");
+  CHECK(state["movie_id"] == "tt0110413");
+  CHECK(state["confidence"] == Approx(0.85));
+}
+
+TEST_CASE("two movies with the same title and year leave the record unmatched as ambiguous", "[matcher]") {
+  TempDir dir;
+  auto rt = actors::Runtime::open(test_config(dir)).take();
+  ingest(*rt, {imdb("tt1", "Hamlet", 1990), imdb("tt2", "Hamlet", 1990)});
+  auto summary = ingest(*rt, {titled("rotten_tomatoes", "m/hamlet", "Hamlet", 1990)});
+  CHECK(summary.unmatched == 1);
+  auto entry = store::MatchModels(rt->db()).unmatched("rotten_tomatoes", "m/hamlet");
+  REQUIRE(entry);
+  REQUIRE(entry->has_value());
+  CHECK((**entry)["reason"] == "ambiguous");
+  CHECK((**entry)["candidates"].size() == 2);
+  CHECK((**entry)["record"]["title"] == "Hamlet");  // the record is kept whole
+  CHECK(report_of(*rt, "rotten_tomatoes")["ambiguous"] == 1);
+
+  // The unmatched record is an event in the source's stream, with its reason.
+  auto events = stream(*rt, matching::source_stream("rotten_tomatoes"));
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].type == events::EventType::source_record_unmatched);
+  CHECK(events::source_record_unmatched(events[0]).reason == "ambiguous");
+
+  // A runtime tells them apart.
+  auto with_runtime = titled("rotten_tomatoes", "m/hamlet", "Hamlet", 1990);
+  with_runtime.runtime_minutes = 134;
+  ingest(*rt, {imdb("tt1", "Hamlet", 1990, 134), imdb("tt2", "Hamlet", 1990, 60)});
+  ingest(*rt, {with_runtime});
+  CHECK(state_of(*rt, "rotten_tomatoes", "m/hamlet")["movie_id"] == "tt1");
+  CHECK(report_of(*rt, "rotten_tomatoes")["ambiguous"] == 0);
+  check_verified(*rt, dir);
+}
+
+TEST_CASE("a record with no candidate or no year is kept unmatched with its reason", "[matcher]") {
+  TempDir dir;
+  auto rt = actors::Runtime::open(test_config(dir)).take();
+  ingest(*rt, {imdb("tt1", "Heat", 1995)});
+  auto summary = ingest(*rt, {titled("vega", "a", "Nothing Like It", 2001), titled("vega", "b", "Heat", std::nullopt),
+                              titled("vega", "c", "Heat", 1999)});
+  CHECK(summary.unmatched == 3);
+  store::MatchModels models(rt->db());
+  CHECK((**models.unmatched("vega", "a"))["reason"] == "no_candidates");
+  CHECK((**models.unmatched("vega", "b"))["reason"] == "no_year");
+  CHECK((**models.unmatched("vega", "c"))["reason"] == "no_candidates");  // 4 years apart
+  auto report = report_of(*rt, "vega");
+  CHECK(report["records"] == 3);
+  CHECK(report["unmatched"] == 3);
+  CHECK(report["match_rate"] == 0.0);
+
+  // The same records again: nothing new is appended.
+  auto last = rt->log().last_sequence();
+  auto again = ingest(*rt, {titled("vega", "a", "Nothing Like It", 2001)});
+  CHECK(again.unchanged == 1);
+  CHECK(rt->log().last_sequence() == last);
+
+  auto page = models.unmatched_page("vega", 2, "", "");
+  REQUIRE(page);
+  CHECK(page->records.size() == 2);
+  CHECK(page->next_cursor == "b");
+  auto rest = models.unmatched_page("vega", 2, page->next_cursor, "");
+  REQUIRE(rest);
+  CHECK(rest->records.size() == 1);
+  CHECK(rest->next_cursor.empty());
+}
+
+TEST_CASE("a movie that arrives later resolves an earlier unmatched record", "[matcher]") {
+  TempDir dir;
+  auto rt = actors::Runtime::open(test_config(dir)).take();
+  ingest(*rt, {titled("rotten_tomatoes", "m/toy_story", "Toy Story", 1995)});
+  CHECK(report_of(*rt, "rotten_tomatoes")["unmatched"] == 1);
+  auto unmatched_seq = rt->log().last_sequence();
+
+  auto summary = ingest(*rt, {imdb("tt0114709", "Toy Story", 1995)});
+  CHECK(summary.resolved == 1);
+  CHECK(movie_holds(*rt, "tt0114709", "rotten_tomatoes", "m/toy_story"));
+  auto report = report_of(*rt, "rotten_tomatoes");
+  CHECK(report["unmatched"] == 0);
+  CHECK(report["by_method"]["title_year"] == 1);
+  auto entry = store::MatchModels(rt->db()).unmatched("rotten_tomatoes", "m/toy_story");
+  REQUIRE(entry);
+  CHECK_FALSE(entry->has_value());
+
+  // The resolution is an event caused by the unmatched record's event.
+  bool found = false;
+  for (auto& e : stream(*rt, "tt0114709"))
+    if (e.type == events::EventType::source_record_changed && e.source == "rotten_tomatoes") {
+      found = true;
+      CHECK(e.causation_seq == unmatched_seq);
+      CHECK(e.causation == "resolve");
+    }
+  CHECK(found);
+  check_verified(*rt, dir);
+}
+
+TEST_CASE("ids a record carries or another record taught place it (crosswalks)", "[matcher]") {
+  TempDir dir;
+  auto rt = actors::Runtime::open(test_config(dir)).take();
+  // A TMDB record first: nothing knows tmdb 862 yet, and it has no year.
+  auto tmdb = titled("tmdb", "862", "Toy Story", std::nullopt);
+  ingest(*rt, {tmdb});
+  CHECK(report_of(*rt, "tmdb")["unmatched"] == 1);
+
+  // A MovieLens record with its links row: movie id and tmdb id (a crosswalk).
+  auto ml = titled("movielens", "1", "Toy Story", 1995);
+  ml.movie_id = "tt0114709";
+  ml.external_ids = {{"imdb", "tt0114709"}, {"tmdb", "862"}, {"movielens", "1"}};
+  auto summary = ingest(*rt, {ml});
+  CHECK(summary.resolved == 1);  // the TMDB record, by the id MovieLens taught
+  CHECK(state_of(*rt, "movielens", "1")["method"] == "external_id");
+  CHECK(state_of(*rt, "tmdb", "862")["method"] == "crosswalk");
+  CHECK(movie_holds(*rt, "tt0114709", "tmdb", "862"));
+
+  // Another source naming the tmdb id, and a record carrying only an IMDb id.
+  auto other = titled("justwatch", "jw-1", "Toy Story (1995)", std::nullopt);
+  other.external_ids["tmdb"] = "862";
+  auto with_imdb = titled("vega", "v-1", "Something Else Entirely", 1990);
+  with_imdb.external_ids["imdb"] = "tt0114709";
+  ingest(*rt, {other, with_imdb});
+  CHECK(state_of(*rt, "justwatch", "jw-1")["method"] == "crosswalk");
+  CHECK(state_of(*rt, "vega", "v-1")["method"] == "external_id");
+  CHECK(state_of(*rt, "vega", "v-1")["movie_id"] == "tt0114709");
+  check_verified(*rt, dir);
+}
+
+TEST_CASE("a changed record stays in the movie it was matched to", "[matcher]") {
+  TempDir dir;
+  auto rt = actors::Runtime::open(test_config(dir)).take();
+  ingest(*rt, {imdb("tt1", "Heat", 1995), imdb("tt2", "Heat and Dust", 1983)});
+  ingest(*rt, {titled("vega", "h", "Heat", 1995)});
+  REQUIRE(state_of(*rt, "vega", "h")["movie_id"] == "tt1");
+  auto decided = state_of(*rt, "vega", "h")["decided"];
+  // The source now spells the title differently: the earlier match stands.
+  ingest(*rt, {titled("vega", "h", "Heat and Dust", 1983)});
+  auto state = state_of(*rt, "vega", "h");
+  CHECK(state["movie_id"] == "tt1");
+  CHECK(state["method"] == "title_year");
+  CHECK(state["decided"] == decided);
+  CHECK_FALSE(movie_holds(*rt, "tt2", "vega", "h"));
+}
+
+TEST_CASE("a person links an unmatched record, and says no match for a matched one", "[matcher]") {
+  TempDir dir;
+  auto rt = actors::Runtime::open(test_config(dir)).take();
+  ingest(*rt, {imdb("tt1", "Hamlet", 1990), imdb("tt2", "Hamlet", 1990), imdb("tt3", "Heat", 1995)});
+  ingest(*rt, {titled("vega", "hamlet", "Hamlet", 1990), titled("vega", "heat", "Heat", 1995)});
+  REQUIRE(report_of(*rt, "vega")["ambiguous"] == 1);
+
+  // Link the ambiguous one.
+  auto linked = rt->link({"vega", "hamlet", "tt2", "alice", "same director", "req-1"});
+  REQUIRE(linked);
+  CHECK(linked->record_known);
+  CHECK(linked->applied);
+  REQUIRE(rt->wait_for_read_models());
+  CHECK(movie_holds(*rt, "tt2", "vega", "hamlet"));
+  CHECK(state_of(*rt, "vega", "hamlet")["method"] == "manual");
+  auto link_event = rt->log().read(linked->sequence);
+  REQUIRE(link_event);
+  auto payload = events::source_record_linked(*link_event);
+  CHECK(payload.by == "alice");
+  CHECK(payload.why == "same director");
+  CHECK(link_event->correlation == "req-1");
+
+  // "No match" for the one matched by title: it leaves its movie and stays out.
+  auto no_match = rt->link({"vega", "heat", "", "bob", "a TV special", "req-2"});
+  REQUIRE(no_match);
+  CHECK(no_match->previous_movie == "tt3");
+  REQUIRE(rt->wait_for_read_models());
+  CHECK_FALSE(movie_holds(*rt, "tt3", "vega", "heat"));
+  auto entry = store::MatchModels(rt->db()).unmatched("vega", "heat");
+  REQUIRE(entry);
+  REQUIRE(entry->has_value());
+  CHECK((**entry)["reason"] == "no_match");
+  CHECK((**entry)["message"] == "a person said no match: bob: a TV special");
+  auto removed = stream(*rt, "tt3");
+  CHECK(std::any_of(removed.begin(), removed.end(), [&](auto& e) {
+    return e.type == events::EventType::source_record_removed && e.causation_seq == no_match->sequence;
+  }));
+
+  // Neither a resolve pass nor a changed version brings it back.
+  auto resolved = rt->resolve_unmatched();
+  REQUIRE(resolved);
+  CHECK(resolved->resolved == 0);
+  auto changed = titled("vega", "heat", "Heat", 1995);
+  changed.runtime_minutes = 170;
+  ingest(*rt, {changed});
+  CHECK_FALSE(movie_holds(*rt, "tt3", "vega", "heat"));
+  auto report = report_of(*rt, "vega");
+  CHECK(report["no_match"] == 1);
+  CHECK(report["by_method"]["manual"] == 1);
+  CHECK(report["records"] == 2);
+
+  // A link moves a matched record from one movie to another.
+  auto moved = rt->link({"vega", "hamlet", "tt1", "carol", "alice was wrong", "req-3"});
+  REQUIRE(moved);
+  CHECK(moved->previous_movie == "tt2");
+  REQUIRE(rt->wait_for_read_models());
+  CHECK(movie_holds(*rt, "tt1", "vega", "hamlet"));
+  CHECK_FALSE(movie_holds(*rt, "tt2", "vega", "hamlet"));
+  check_verified(*rt, dir);
+}
+
+TEST_CASE("a link is refused for an unknown movie or without who and why", "[matcher]") {
+  TempDir dir;
+  auto rt = actors::Runtime::open(test_config(dir)).take();
+  ingest(*rt, {imdb("tt1", "Heat", 1995)});
+  auto unknown = rt->link({"vega", "x", "tt999", "alice", "because", ""});
+  REQUIRE_FALSE(unknown);
+  CHECK(unknown.status().code() == Status::Code::not_found);
+  auto nobody = rt->link({"vega", "x", "tt1", "", "because", ""});
+  REQUIRE_FALSE(nobody);
+  CHECK(nobody.status().code() == Status::Code::invalid_argument);
+  auto no_reason = rt->link({"vega", "x", "tt1", "alice", "", ""});
+  REQUIRE_FALSE(no_reason);
+  CHECK(no_reason.status().code() == Status::Code::invalid_argument);
+}
+
+TEST_CASE("a link made before the record arrives places it when it comes", "[matcher]") {
+  TempDir dir;
+  auto rt = actors::Runtime::open(test_config(dir)).take();
+  ingest(*rt, {imdb("tt1", "Heat", 1995)});
+  auto early = rt->link({"vega", "later", "tt1", "alice", "known in advance", ""});
+  REQUIRE(early);
+  CHECK_FALSE(early->record_known);
+  ingest(*rt, {titled("vega", "later", "A Title Nobody Matches", 2020)});
+  CHECK(movie_holds(*rt, "tt1", "vega", "later"));
+  CHECK(state_of(*rt, "vega", "later")["method"] == "manual");
+}
+
+TEST_CASE("the same year beats the same title one year apart by the margin", "[matcher]") {
+  TempDir dir;
+  auto rt = actors::Runtime::open(test_config(dir)).take();
+  // The real case from the IMDb samples: the 1903 film and its 1904 remake.
+  ingest(*rt, {imdb("tt0000439", "The Great Train Robbery", 1903), imdb("tt0000487", "The Great Train Robbery", 1904)});
+  ingest(*rt, {titled("movielens", "49389", "The Great Train Robbery", 1903)});
+  auto state = state_of(*rt, "movielens", "49389");
+  CHECK(state["movie_id"] == "tt0000439");
+  CHECK(state["confidence"] == 1.0);
+  // One year before the first: only the first is within a year.
+  ingest(*rt, {titled("rotten_tomatoes", "m/gtr", "Great Train Robbery", 1902)});
+  CHECK(state_of(*rt, "rotten_tomatoes", "m/gtr")["movie_id"] == "tt0000439");  // 1904 is two years off
+}
