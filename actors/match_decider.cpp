@@ -169,7 +169,12 @@ StatusOr<json> MatchDecider::score_candidates(const events::SourceRecord& r) {
     }
     auto s = events::score_match(facts, events::facts_of_movie(*doc));
     if (s.confidence <= 0) continue;
-    if (auto other = same_source_holder(*doc, r); !other.empty()) {
+    auto other = same_source_holder(*doc, r);
+    if (other.empty() && pending_holders_) {
+      auto it = pending_holders_->find(id + '\0' + r.source);
+      if (it != pending_holders_->end() && it->second != r.source_id) other = it->second;
+    }
+    if (!other.empty()) {
       s.confidence = std::max(0.0, s.confidence - kSameSourcePenalty);
       s.why += ", already holds " + r.source + " record " + other;
     }

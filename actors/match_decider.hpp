@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -64,6 +65,14 @@ class MatchDecider {
   /// Step 6 alone: the scored candidates of `record`, best first (all of them).
   StatusOr<nlohmann::json> score_candidates(const events::SourceRecord& record);
 
+  /// Records routed into movies that the read models may not show yet:
+  /// "movie_id\0source" -> source_id. They count as holders for the same-source
+  /// doubt (two records of one source in one run must not both land in a movie).
+  /// The map must outlive the decider; nullptr = none.
+  void set_pending_holders(const std::unordered_map<std::string, std::string>* holders) {
+    pending_holders_ = holders;
+  }
+
   const MatchSettings& settings() const { return settings_; }
   store::MatchModels& matches() { return matches_; }
 
@@ -73,6 +82,7 @@ class MatchDecider {
   store::MatchModels matches_;
   store::ReadModels movies_;
   MatchSettings settings_;
+  const std::unordered_map<std::string, std::string>* pending_holders_ = nullptr;
 };
 
 /// True for a usable movie id: not empty, no ':' (source streams use it), no NUL.

@@ -34,8 +34,12 @@ std::string recent_key(const std::string& source, const std::string& source_id) 
 
 void remember(self_ptr self, const std::string& source, const std::string& id, const std::string& movie) {
   auto& st = self->state;
-  if (st.recent.size() >= st.deps.recent_kept) st.recent.clear();  // the read models have caught up long since
+  if (st.recent.size() >= st.deps.recent_kept) {  // the read models have caught up long since
+    st.recent.clear();
+    st.holders.clear();
+  }
   st.recent[recent_key(source, id)] = movie;
+  st.holders[movie + '\0' + source] = id;
 }
 
 /// Appends one event to a source stream, tracking the stream's head here: the
@@ -89,6 +93,10 @@ void route(self_ptr self, IngestItem item, const MatchDecision& d, OutcomeFn ok,
   item.match_confidence = d.confidence;
   item.match_candidates = d.method == matching::kTitleYear ? d.candidates : json();
   item.match_basis = d.basis;
+  if (!d.current_movie.empty()) {  // it leaves its old movie
+    auto old = st.holders.find(d.current_movie + '\0' + item.record.source);
+    if (old != st.holders.end() && old->second == item.record.source_id) st.holders.erase(old);
+  }
   remember(self, item.record.source, item.record.source_id, d.movie_id);
   auto send = [=] {
     self->request(self->state.deps.registry, self->state.deps.timeout, ingest_atom::value, item)
@@ -237,6 +245,9 @@ void handle_link(self_ptr self, LinkRequest req, caf::typed_response_promise<Lin
         }
         // No match: out of its movie, if it is in one; the projection lists it unmatched.
         self->state.recent.erase(recent_key(req.source, req.source_id));
+        if (auto held = self->state.holders.find(current + '\0' + req.source);
+            held != self->state.holders.end() && held->second == req.source_id)
+          self->state.holders.erase(held);
         out.applied = record.has_value();
         if (current.empty()) { rp.deliver(out); return; }
         remove_from_movie(self,
@@ -357,6 +368,7 @@ matcher_actor::behavior_type matcher(matcher_actor::stateful_pointer<matcher_sta
                                      MatcherDeps deps) {
   self->state.deps = std::move(deps);
   self->state.decider = std::make_unique<MatchDecider>(*self->state.deps.db, self->state.deps.settings);
+  self->state.decider->set_pending_holders(&self->state.holders);
   return {
       [=](ingest_atom, IngestItem& item) {
         auto rp = self->make_response_promise<IngestOutcome>();

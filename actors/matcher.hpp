@@ -53,6 +53,7 @@ struct matcher_state {
   std::unique_ptr<MatchDecider> decider;
   std::unordered_map<std::string, std::uint64_t> heads;    // source stream -> its head, as appended
   std::unordered_map<std::string, std::string> recent;     // "source\0id" -> movie routed to
+  std::unordered_map<std::string, std::string> holders;    // "movie\0source" -> source id routed there
 
   // -- the resolve pass in progress -----------------------------------------------
   bool resolving = false;

@@ -88,6 +88,22 @@ MatchScore score_match(const MatchFacts& record, const MatchFacts& movie) {
   double confidence = title * (year_gap == 0 ? 1.0 : 0.85);
   std::string why = fmt::format("{}, {}", title_label(title),
                                 year_gap == 0 ? "same year" : "year one apart");
+  // A year apart, and the record names another title (in brackets, an a.k.a.)
+  // that this movie does not know: "Pulse (Kairo)" released 2005 in the US is not
+  // the 2006 remake "Pulse".
+  if (year_gap == 1) {
+    bool has_other = false, shares_other = false;
+    for (auto& a : record.titles) {
+      if (a.kind != TitleKind::alternate) continue;
+      has_other = true;
+      for (auto& b : movie.titles)
+        if (a.key == b.key) shares_other = true;
+    }
+    if (has_other && !shares_other) {
+      confidence -= 0.15;
+      why += ", its other title unknown here";
+    }
+  }
   if (record.runtime_minutes && movie.runtime_minutes) {
     int gap = std::abs(*record.runtime_minutes - *movie.runtime_minutes);
     if (gap <= 3) confidence += 0.10;

@@ -7,7 +7,9 @@
 //           primary = primary 1.0; primary or alternate = alternate 0.92;
 //           a partial key on one side 0.65 (partial = partial never counts:
 //           "Alien: Resurrection" is not "Alien: Covenant")
-//   year    equal x1.0, one apart x0.85, further apart: not a candidate
+//   year    equal x1.0, one apart x0.85, further apart: not a candidate; one apart
+//           and the record names another title (brackets, a.k.a.) that the movie
+//           does not know: -0.15
 //   runtime when both know it: within 3 min +0.10, within 10 min 0, within 20 min
 //           -0.10, further -0.20 (a mild penalty: some sources' runtimes are plainly
 //           wrong, e.g. vega's "Running Time min" is 20-100 min off for many films)

@@ -7,6 +7,7 @@
 #include "events/timestamp.hpp"
 #include "http/handlers.hpp"
 #include "http/params.hpp"
+#include "store/match_models.hpp"
 #include "store/source_cursors.hpp"
 #include "store/source_runs.hpp"
 
@@ -54,6 +55,12 @@ StatusOr<Response> list_sources(Context& ctx, const Request& req) {
            {"rejects", latest->has_value() ? (**latest).summary.value("rejected", 0) : 0},
            {"runs", *count},
            {"last_run", latest->has_value() ? run_json(**latest) : json()}};
+    // How its records found their movies (GET /sources/{name}/match-report has it all).
+    auto match = store::MatchModels(ctx.db).report(source.name);
+    if (!match) return match.status();
+    s["match"] = json{{"records", (*match)["records"]},     {"matched", (*match)["matched"]},
+                      {"unmatched", (*match)["unmatched"]}, {"ambiguous", (*match)["ambiguous"]},
+                      {"no_match", (*match)["no_match"]},   {"match_rate", (*match)["match_rate"]}};
     if (source.format == "http_changes") {
       auto cursor = cursors.get(source.name, "poll");
       if (!cursor) return cursor.status();

@@ -49,8 +49,11 @@ actors::IngestSummary ingest(actors::Runtime& rt, std::vector<events::SourceReco
   actors::SourceOptions options;
   options.correlation = "test";
   options.max_in_flight = 8;
+  auto deps = rt.source_deps();
+  deps.sink = rt.matcher();
+  options.source_name = "imdb";
   auto src = rt.system().spawn<caf::detached>(
-      actors::source, std::make_shared<VectorReader>(std::move(records)), rt.matcher(), &rt.db(), options);
+      actors::source, std::make_shared<VectorReader>(std::move(records)), deps, options);
   actors::IngestSummary result;
   {
     caf::scoped_actor self{rt.system()};
@@ -409,4 +412,21 @@ TEST_CASE("the same year beats the same title one year apart by the margin", "[m
   // One year before the first: only the first is within a year.
   ingest(*rt, {titled("rotten_tomatoes", "m/gtr", "Great Train Robbery", 1902)});
   CHECK(state_of(*rt, "rotten_tomatoes", "m/gtr")["movie_id"] == "tt0000439");  // 1904 is two years off
+}
+
+TEST_CASE("a second record of the same source is doubted for a movie that has one, within a run too",
+          "[matcher]") {
+  TempDir dir;
+  auto rt = actors::Runtime::open(test_config(dir)).take();
+  ingest(*rt, {imdb("tt1", "Heat", 1995)});
+  // One run: the second record sees the first's decision before the read models do.
+  auto summary = ingest(*rt, {titled("vega", "a", "Heat", 1995), titled("vega", "b", "Heat", 1995)});
+  CHECK(summary.unmatched == 1);
+  CHECK(state_of(*rt, "vega", "a")["movie_id"] == "tt1");
+  auto entry = store::MatchModels(rt->db()).unmatched("vega", "b");
+  REQUIRE(entry);
+  REQUIRE(entry->has_value());
+  CHECK((**entry)["reason"] == "weak");
+  CHECK((**entry)["candidates"][0]["why"].get<std::string>().find("already holds vega record a") !=
+        std::string::npos);
 }

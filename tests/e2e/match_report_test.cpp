@@ -189,6 +189,13 @@ TEST_CASE("two sources are matched and the match report, unmatched log and links
   CHECK(report["matched"] == 7);
   CHECK(report["no_match"] == 1);
   CHECK(report["unmatched"] == 2);
+  // GET /sources carries the same counts per source.
+  for (auto& s : get_json(client, "/sources")["sources"])
+    if (s["name"] == "rotten_tomatoes") {
+      CHECK(s["match"]["matched"] == 7);
+      CHECK(s["match"]["no_match"] == 1);
+      CHECK(s["match"]["match_rate"] == 70.0);
+    }
   auto les_mis = get_json(client, "/movies/tt0119683");
   CHECK(les_mis["sources"].size() == 2);
   auto kept_out = get_json(client, "/sources/rotten_tomatoes/unmatched?reason=no_match");

@@ -78,6 +78,18 @@ TEST_CASE("runtime and genres move the score when both sides have them", "[match
   CHECK(score(rt, movie("Hamlet", 1990, std::nullopt, {"Drama", "History"})) == Approx(0.90));
 }
 
+TEST_CASE("a year apart, another title the movie does not know is doubted", "[match_score]") {
+  // Rotten Tomatoes lists the 2001 Japanese film by its 2005 US release.
+  auto kairo = movielens("Pulse (Kairo)", 2005, {"Horror"});
+  CHECK(score(kairo, movie("Pulse", 2006, std::nullopt, {"Horror"})) == Approx(0.75));
+  CHECK(score(kairo, movie("Pulse (Kairo)", 2001)) == 0);
+  // The same year, or an alternate the movie knows, is not doubted.
+  CHECK(score(kairo, movie("Pulse", 2005, std::nullopt, {"Horror"})) == 1.0);
+  json known = movie("Pulse", 2006, std::nullopt, {"Horror"});
+  known["names"] = json::array({json{{"title", "Kairo"}}});
+  CHECK(score(kairo, known) == Approx(0.90));
+}
+
 TEST_CASE("a main title alone matches weakly, and two subtitles never match each other", "[match_score]") {
   CHECK(score(movielens("Star Wars", 1977), movie("Star Wars: Episode IV - A New Hope", 1977)) ==
         Approx(0.65));
