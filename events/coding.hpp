@@ -8,7 +8,8 @@
 //   "seq"      u64     global sequence, gap-free from 1
 //   "stream"   string  movie id
 //   "ver"      u64     version within the stream, gap-free from 1
-//   "type"     string  "SourceRecordChanged" | "SourceRecordRemoved" | "MovieChanged"
+//   "type"     string  "SourceRecordChanged" | "SourceRecordRemoved" | "MovieChanged" |
+//                      "SourceRecordUnmatched" | "SourceRecordLinked"
 //   "schema"   u32     schema version of this event's payload and envelope
 //   "time"     i64     Unix milliseconds at creation
 //   "source"   string  source name
