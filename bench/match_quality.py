@@ -25,6 +25,7 @@ import argparse
 import csv
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -317,10 +318,14 @@ def experiment_b(a, work, config, show):
             for s in missed[:show]:
                 u = unmatched.get(s)
                 print(f"    silver missed: {source} {s!r} -> {u['reason'] + ': ' + u['message'] if u else '?'}")
-            beyond = [s for s in matched if s not in silver][:show]
-            for s in beyond:
+            # Beyond the silver standard (alternate titles, a year apart): a seeded
+            # random sample, for a person to audit.
+            beyond = sorted(s for s in matched if s not in silver)
+            random.Random(4).shuffle(beyond)
+            print(f"    matched beyond silver: {len(beyond)}; a random sample of {min(show, len(beyond))}:")
+            for s in beyond[:show]:
                 m = matched[s]
-                print(f"    matched beyond silver: {source} {m[3].get('title')!r} {m[3].get('year')} -> {m[0]}"
+                print(f"      {source} {m[3].get('title')!r} {m[3].get('year')} -> {m[0]}"
                       f" {ml_title_of.get(m[0])!r} ({m[2]})")
 
     # Cross-source consistency: vega and RT records that landed in the same movie.
