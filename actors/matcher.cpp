@@ -163,6 +163,43 @@ void handle_ingest(self_ptr self, IngestItem item, OutcomeFn ok, ErrorFn fail) {
   record_unmatched(self, std::move(item), *decision, ok, fail);
 }
 
+/// What moviec has of a record: its latest version (from its unmatched entry, or
+/// from the event that put it in its movie) and the movie it is in ("" = none).
+struct KnownRecord {
+  std::optional<events::SourceRecord> record;
+  std::string fingerprint;
+  std::string current;
+};
+
+StatusOr<KnownRecord> known_record(self_ptr self, const std::string& source, const std::string& id) {
+  auto& st = self->state;
+  auto& models = st.decider->matches();
+  KnownRecord out;
+  auto entry = models.unmatched(source, id);
+  if (!entry) return entry.status();
+  if (*entry) {
+    try {
+      out.record = (**entry).at("record").get<events::SourceRecord>();
+      out.fingerprint = (**entry).value("fingerprint", "");
+    } catch (const json::exception& ex) {
+      return Status::corruption(std::string("unmatched entry of ") + source + " " + id + ": " + ex.what());
+    }
+  }
+  auto state = models.state(source, id);
+  if (!state) return state.status();
+  if (*state && (**state).value("state", "") == "matched") {
+    out.current = (**state).value("movie_id", "");
+    if (!out.record) {
+      auto event = st.deps.log->read((**state).value("sequence", std::uint64_t{0}));
+      if (!event) return event.status();
+      auto changed = events::source_record_changed(*event);
+      out.record = std::move(changed.record);
+      out.fingerprint = std::move(changed.fingerprint);
+    }
+  }
+  return out;
+}
+
 // --- POST /links -------------------------------------------------------------------
 
 void handle_link(self_ptr self, LinkRequest req, caf::typed_response_promise<LinkOutcome> rp) {
@@ -180,32 +217,14 @@ void handle_link(self_ptr self, LinkRequest req, caf::typed_response_promise<Lin
   }
 
   // What moviec has of the record: its unmatched entry, or its version in a movie.
-  auto& models = st.decider->matches();
-  std::optional<events::SourceRecord> record;
-  std::string fingerprint;
-  std::string current;
-  auto entry = models.unmatched(req.source, req.source_id);
-  if (!entry) { rp.deliver(to_error(entry.status())); return; }
-  if (*entry) {
-    try {
-      record = (**entry).at("record").get<events::SourceRecord>();
-      fingerprint = (**entry).value("fingerprint", "");
-    } catch (const json::exception& ex) {
-      { rp.deliver(to_error(Status::corruption(std::string("unmatched entry: ") + ex.what()))); return; }
-    }
+  auto known = known_record(self, req.source, req.source_id);
+  if (!known) {
+    rp.deliver(to_error(known.status()));
+    return;
   }
-  auto state = models.state(req.source, req.source_id);
-  if (!state) { rp.deliver(to_error(state.status())); return; }
-  if (*state && (**state).value("state", "") == "matched") {
-    current = (**state).value("movie_id", "");
-    if (!record) {
-      auto event = st.deps.log->read((**state).value("sequence", std::uint64_t{0}));
-      if (!event) { rp.deliver(to_error(event.status())); return; }
-      auto changed = events::source_record_changed(*event);
-      record = changed.record;
-      fingerprint = changed.fingerprint;
-    }
-  }
+  std::optional<events::SourceRecord> record = known->record;
+  std::string fingerprint = known->fingerprint;
+  std::string current = known->current;
 
   events::Event e;
   e.type = events::EventType::source_record_linked;
@@ -261,6 +280,8 @@ void handle_link(self_ptr self, LinkRequest req, caf::typed_response_promise<Lin
 // --- resolve pass ---------------------------------------------------------------------
 
 void resolve_step(self_ptr self);
+OutcomeFn resolve_done(self_ptr self);
+ErrorFn resolve_failed(self_ptr self);
 
 void finish_resolve(self_ptr self) {
   auto& st = self->state;
@@ -273,6 +294,7 @@ void finish_resolve(self_ptr self) {
 void start_resolve(self_ptr self) {
   auto& st = self->state;
   st.resolving = true;
+  st.resolve_phase = 0;
   st.resolve_cursor.clear();
   st.resolve_exhausted = false;
   st.resolve_in_flight = 0;
@@ -315,25 +337,83 @@ void resolve_one(self_ptr self, const json& entry) {
   item.input = "resolve";
   item.correlation = st.resolve_correlation;
   item.causation_seq = entry.value("sequence", std::uint64_t{0});
-  route(
-      self, std::move(item), *decision,
-      [=](IngestOutcome) {
-        --self->state.resolve_in_flight;
-        resolve_step(self);
-      },
-      [=](caf::error err) {
-        auto& st = self->state;
-        --st.resolve_in_flight;
-        --st.resolve_summary.resolved;
-        ++st.resolve_summary.failed;
-        if (st.resolve_summary.error.empty()) st.resolve_summary.error = message_of(err);
-        resolve_step(self);
-      });
+  route(self, std::move(item), *decision, resolve_done(self), resolve_failed(self));
+}
+
+/// The resolve pass's callbacks: one routed or removed record is done.
+OutcomeFn resolve_done(self_ptr self) {
+  return [=](IngestOutcome) {
+    --self->state.resolve_in_flight;
+    resolve_step(self);
+  };
+}
+ErrorFn resolve_failed(self_ptr self) {
+  return [=](caf::error err) {
+    auto& st = self->state;
+    --st.resolve_in_flight;
+    --st.resolve_summary.resolved;
+    ++st.resolve_summary.failed;
+    if (st.resolve_summary.error.empty()) st.resolve_summary.error = message_of(err);
+    resolve_step(self);
+  };
+}
+
+/// Phase 1 of a pass: a person's decision that its record does not show yet (the
+/// process stopped between the SourceRecordLinked event and applying it) is
+/// applied now.
+void enforce_decision(self_ptr self, const std::string& key, const json& decision) {
+  auto& st = self->state;
+  ++st.resolve_summary.examined;
+  auto rest = key.substr(2);  // 'p' 0x00 source 0x00 source_id
+  auto nul = rest.find('\0');
+  if (nul == std::string::npos) return;
+  std::string source = rest.substr(0, nul), id = rest.substr(nul + 1);
+  auto known = known_record(self, source, id);
+  if (!known) {
+    ++st.resolve_summary.failed;
+    if (st.resolve_summary.error.empty()) st.resolve_summary.error = known.status().message();
+    return;
+  }
+  // Routed in this process to a movie the read models do not show yet: they are
+  // behind, and the next pass sees it right.
+  if (auto r = st.recent.find(recent_key(source, id)); r != st.recent.end() && r->second != known->current)
+    return;
+  auto movie = decision.value("movie_id", "");
+  auto seq = decision.value("sequence", std::uint64_t{0});
+  if (movie == known->current || !known->record) return;  // as decided, or not seen yet
+  IngestItem item;
+  item.record = std::move(*known->record);
+  item.fingerprint = known->fingerprint;
+  item.input = "resolve";
+  item.correlation = st.resolve_correlation;
+  item.causation_seq = seq;
+  if (movie.empty()) {  // "no match", yet still in a movie: out, into the unmatched log
+    MatchDecision d;
+    d.reason = std::string(matching::kNoMatch);
+    d.message = "a person said no match: " + decision.value("by", "") + ": " + decision.value("why", "");
+    d.basis = seq;
+    d.current_movie = known->current;
+    ++st.resolve_summary.resolved;
+    ++st.resolve_in_flight;
+    record_unmatched(self, std::move(item), d, resolve_done(self), resolve_failed(self));
+    return;
+  }
+  MatchDecision d;
+  d.matched = true;
+  d.movie_id = movie;
+  d.method = std::string(matching::kManual);
+  d.basis = seq;
+  d.current_movie = known->current;
+  ++st.resolve_summary.resolved;
+  ++st.resolve_in_flight;
+  route(self, std::move(item), d, resolve_done(self), resolve_failed(self));
 }
 
 void resolve_step(self_ptr self) {
   auto& st = self->state;
-  const std::string prefix{store::keys::kMatchUnmatched, '\0'};
+  // Phase 0: people's decisions ('p'); phase 1: the unmatched records ('u').
+  const std::string prefix{st.resolve_phase == 0 ? store::keys::kMatchDecision : store::keys::kMatchUnmatched,
+                           '\0'};
   while (!st.resolve_exhausted && st.resolve_in_flight < st.deps.resolve_in_flight) {
     std::vector<std::pair<std::string, json>> batch;
     auto it = st.deps.db->iterator(store::ColumnFamily::matching);
@@ -349,10 +429,21 @@ void resolve_step(self_ptr self) {
     }
     if (batch.size() < kResolveBatch) st.resolve_exhausted = true;
     if (!batch.empty()) st.resolve_cursor = batch.back().first;
-    for (auto& [key, entry] : batch)
-      if (!entry.is_discarded()) resolve_one(self, entry);
+    for (auto& [key, entry] : batch) {
+      if (entry.is_discarded()) continue;
+      if (st.resolve_phase == 0) enforce_decision(self, key, entry);
+      else resolve_one(self, entry);
+    }
   }
-  if (st.resolve_exhausted && st.resolve_in_flight == 0 && st.resolving) {
+  // The decisions first, all applied, then the unmatched records: a record a person
+  // placed is not also placed by title.
+  if (st.resolve_phase == 0 && st.resolve_exhausted && st.resolve_in_flight == 0) {
+    st.resolve_phase = 1;
+    st.resolve_cursor.clear();
+    st.resolve_exhausted = false;
+    return resolve_step(self);
+  }
+  if (st.resolve_phase == 1 && st.resolve_exhausted && st.resolve_in_flight == 0 && st.resolving) {
     finish_resolve(self);
     if (!st.resolve_next_waiters.empty()) {  // asked again while this pass ran: new data may be behind its cursor
       st.resolve_waiters = std::move(st.resolve_next_waiters);

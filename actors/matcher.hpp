@@ -14,9 +14,11 @@
 //  - link:      SourceRecordLinked (who, why) in the source stream, then the record
 //               (when moviec has it) flows into the linked movie with method
 //               "manual", or out of its movie for "no match".
-//  - resolve:   a pass over every unmatched record (except a person's "no match")
-//               that sends the ones now matchable (a new movie, a new crosswalk)
-//               into their movies. Runtime::ingest runs one after every ingest.
+//  - resolve:   a pass that first applies every person's decision its record does
+//               not show yet (a stop between the link event and its application),
+//               then sends every unmatched record now matchable (a new movie, a new
+//               crosswalk) into its movie; a person's "no match" stays. Runtime runs
+//               one after every ingest.
 //
 // Decisions read the read models, which trail the log by a little; decisions this
 // process made and the projection has not shown yet are remembered in memory
@@ -57,6 +59,7 @@ struct matcher_state {
 
   // -- the resolve pass in progress -----------------------------------------------
   bool resolving = false;
+  int resolve_phase = 0;             // 0: people's decisions, 1: unmatched records
   std::string resolve_cursor;        // the last unmatched key looked at
   bool resolve_exhausted = false;
   std::size_t resolve_in_flight = 0;

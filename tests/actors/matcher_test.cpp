@@ -430,3 +430,49 @@ TEST_CASE("a second record of the same source is doubted for a movie that has on
   CHECK((**entry)["candidates"][0]["why"].get<std::string>().find("already holds vega record a") !=
         std::string::npos);
 }
+
+TEST_CASE("a person's decision stored but never applied (a stop in between) is applied by the next pass",
+          "[matcher]") {
+  TempDir dir;
+  auto rt = actors::Runtime::open(test_config(dir)).take();
+  ingest(*rt, {imdb("tt1", "Heat", 1995), imdb("tt2", "Heat", 1986)});
+  ingest(*rt, {titled("vega", "h", "Heat", 1995), titled("vega", "x", "Heat", 1986)});
+  REQUIRE(state_of(*rt, "vega", "h")["movie_id"] == "tt1");
+  REQUIRE(state_of(*rt, "vega", "x")["movie_id"] == "tt2");
+
+  // What the log holds when the process stopped right after recording two links:
+  // "h" belongs to tt2, "x" to no movie; neither was applied.
+  auto append_link = [&](const std::string& id, const std::string& movie) {
+    events::Event e;
+    e.type = events::EventType::source_record_linked;
+    e.time_ms = 1;
+    e.source = "vega";
+    e.data = events::to_data(events::SourceRecordLinked{"vega", id, movie, "alice", "checked", {}, ""});
+    store::AppendRequest req;
+    req.stream = matching::source_stream("vega");
+    req.expected_version = *rt->log().stream_version(req.stream);
+    req.events.push_back(std::move(e));
+    caf::scoped_actor self{rt->system()};
+    self->request(rt->journal(), caf::duration(std::chrono::seconds(10)), actors::append_atom::value, req)
+        .receive([](store::AppendResult&) {}, [](caf::error& err) { FAIL(caf::to_string(err)); });
+  };
+  append_link("h", "tt2");
+  append_link("x", "");
+  REQUIRE(rt->wait_for_read_models());
+  CHECK(movie_holds(*rt, "tt1", "vega", "h"));  // not applied yet
+
+  auto pass = rt->resolve_unmatched();
+  REQUIRE(pass);
+  CHECK(pass->resolved == 2);
+  REQUIRE(rt->wait_for_read_models());
+  CHECK(movie_holds(*rt, "tt2", "vega", "h"));
+  CHECK_FALSE(movie_holds(*rt, "tt1", "vega", "h"));
+  CHECK(state_of(*rt, "vega", "h")["method"] == "manual");
+  CHECK_FALSE(movie_holds(*rt, "tt2", "vega", "x"));
+  CHECK(report_of(*rt, "vega")["no_match"] == 1);
+  // Nothing left to do: a second pass changes nothing.
+  auto again = rt->resolve_unmatched();
+  REQUIRE(again);
+  CHECK(again->resolved == 0);
+  check_verified(*rt, dir);
+}
