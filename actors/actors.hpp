@@ -64,6 +64,7 @@ struct RemoveItem {
   std::string input;          // the event's causation
   std::string correlation;
   std::uint64_t causation_seq = 0;
+  bool vanished = false;      // gone from its source: the source's fingerprint is cleared too
 };
 
 /// A person's decision (POST /links): the record belongs to movie_id, or ("") to none.
@@ -108,6 +109,8 @@ struct IngestSummary {
   std::uint64_t failed = 0;     // records whose append failed (the run reports an error)
   std::uint64_t unmatched = 0;  // changed records that matched no movie (the unmatched log)
   std::uint64_t resolved = 0;   // earlier unmatched records (any source) this run made matchable
+  std::uint64_t removed = 0;    // records removed from their movies: gone from a full snapshot
+  std::uint64_t resumed_from = 0;  // records a checkpoint covered when this run resumed (inbox)
   std::vector<sources::Reject> rejects;
   std::string error;            // first failure, empty when none
 };
@@ -218,6 +221,18 @@ using source_actor = caf::typed_actor<
 using reaggregator_actor = caf::typed_actor<
     // Runs over every movie; answers the summary. At most once.
     caf::replies_to<run_atom>::with<ReaggregateSummary>>;
+
+/// Watches one source's inbox directory (`moviec serve`; actors/inbox.hpp).
+using inbox_actor = caf::typed_actor<
+    // Looks into the directory and ingests the next complete file, if any and if
+    // no file is being ingested; sends itself the next tick (inbox_scan_ms).
+    caf::reacts_to<tick_atom>>;
+
+/// Polls one http_changes source (`moviec serve`; actors/poller.hpp).
+using poller_actor = caf::typed_actor<
+    // One poll: list the changes since the cursor, ingest them, store the next
+    // cursor once committed; sends itself the next tick (interval or backoff).
+    caf::reacts_to<tick_atom>>;
 
 }  // namespace moviec::actors
 

@@ -102,6 +102,11 @@ store::AppendRequest removal_for(const events::MovieState& movie, const RemoveIt
   removed.data = events::to_data(
       events::SourceRecordRemoved{item.source, item.source_id, current->second.fingerprint});
 
+  // Vanished from its source: the fingerprint goes with it, so that the record
+  // is taken as new if the source has it again.
+  if (item.vanished)
+    req.side_writes.push_back({store::ColumnFamily::fingerprints,
+                               store::keys::fingerprint_key(item.source, item.source_id), ""});
   events::MovieState next = movie;
   next.sources.erase(key);
   auto fields = events::aggregate(next, rules);

@@ -6,9 +6,11 @@
 #include <unistd.h>
 
 #include "actors/errors.hpp"
+#include "actors/inbox.hpp"
 #include "actors/journal.hpp"
 #include "actors/matcher.hpp"
 #include "actors/movie.hpp"
+#include "actors/poller.hpp"
 #include "actors/projection.hpp"
 #include "actors/registry.hpp"
 #include "sources/record_reader.hpp"
@@ -72,6 +74,12 @@ StatusOr<std::unique_ptr<Runtime>> Runtime::open(const config::Config& config) {
 
 Runtime::~Runtime() {
   if (system_) {
+    // Watchers first, so that no new run starts; runs under way end early.
+    *stopping_ = true;
+    for (auto& a : inboxes_) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    for (auto& a : pollers_) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    inboxes_.clear();
+    pollers_.clear();
     caf::anon_send_exit(matcher_, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(registry_, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(journal_, caf::exit_reason::user_shutdown);
@@ -94,14 +102,49 @@ StatusOr<IngestSummary> Runtime::ingest(const std::string& source_name,
   if (!source_config) return Status::invalid("no source named \"" + source_name + "\" in the config");
   auto reader = sources::open_reader(*source_config, files);
   if (!reader) return reader.status();
+  if (options.input.empty())
+    for (auto& f : files)
+      options.input += (options.input.empty() ? "" : ", ") + std::filesystem::path(f).filename().string();
+  return ingest_reader(source_name, reader.take(), std::move(options));
+}
 
+SourceDeps Runtime::source_deps() const {
+  SourceDeps deps;
+  deps.sink = matcher_;
+  deps.registry = registry_;
+  deps.projection = projection_;
+  deps.db = db_.get();
+  deps.log = log_.get();
+  deps.config = &config_;
+  deps.stopping = stopping_;
+  return deps;
+}
+
+void Runtime::start_watchers() {
+  if (!inboxes_.empty() || !pollers_.empty()) return;
+  for (auto& source : config_.sources) {
+    if (!source.inbox.empty())
+      inboxes_.push_back(system_->spawn<caf::detached>(inbox, source_deps(), source, config_.inbox_scan));
+    if (source.format == "http_changes")
+      pollers_.push_back(system_->spawn<caf::detached>(poller, source_deps(), source));
+  }
+}
+
+StatusOr<IngestSummary> Runtime::ingest_reader(const std::string& source_name,
+                                               std::unique_ptr<sources::RecordReader> reader,
+                                               IngestOptions options) {
+  if (!config_.find_source(source_name))
+    return Status::invalid("no source named \"" + source_name + "\" in the config");
   SourceOptions so;
-  so.correlation = options.correlation.empty() ? new_correlation_id("ingest") : options.correlation;
-  so.max_in_flight = config_.max_in_flight;
+  so.correlation = options.correlation.empty() ? new_correlation_id(options.way) : options.correlation;
   so.rejects_path = options.rejects_path;
   so.progress = options.progress;
-  auto src = system_->spawn<caf::detached>(source, std::shared_ptr<sources::RecordReader>(reader.take()),
-                                           matcher_, db_.get(), so);
+  so.source_name = source_name;
+  so.way = options.way;
+  so.input = options.input;
+  so.full_snapshot = options.full_snapshot;
+  auto src = spawn_source(*system_, std::shared_ptr<sources::RecordReader>(std::move(reader)),
+                          source_deps(), std::move(so));
   StatusOr<IngestSummary> result = Status::io_error("ingest did not answer");
   {
     caf::scoped_actor self{*system_};

@@ -3,6 +3,7 @@
 // actors (journal, projection, registry). `moviec ingest` and `moviec serve` each
 // own one. Destruction stops the actors before the store closes.
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -32,9 +33,13 @@ class Runtime {
   Runtime& operator=(const Runtime&) = delete;
 
   struct IngestOptions {
-    std::string rejects_path;          // "" = no rejects file
+    std::string rejects_path;          // "" = DATA/rejects/SOURCE.tsv
     IngestProgress* progress = nullptr;
     std::string correlation;           // "" = a fresh id for this run
+    std::string way = "cli";           // how the input came in: "cli", "push" (GET /sources)
+    std::string input;                 // what it is, for the run record; "" = the file names
+    bool full_snapshot = true;         // the whole source: vanished records are removed
+                                       // (when the source has removals)
   };
 
   /// Ingests `files` as the configured source `source_name` through the matcher;
@@ -44,6 +49,18 @@ class Runtime {
   /// Does not wait for the read models to show the resolved records.
   StatusOr<IngestSummary> ingest(const std::string& source_name,
                                  const std::vector<std::string>& files, IngestOptions options);
+
+  /// The same for a reader made elsewhere (POST /ingest builds one from the body).
+  StatusOr<IngestSummary> ingest_reader(const std::string& source_name,
+                                        std::unique_ptr<sources::RecordReader> reader,
+                                        IngestOptions options);
+
+  /// `moviec serve`: starts an inbox actor for every source with an inbox and a
+  /// poller for every http_changes source. They stop with the runtime. Once.
+  void start_watchers();
+
+  /// What a source run needs (actors/source.hpp).
+  SourceDeps source_deps() const;
 
   struct ReaggregateOptions {
     std::string causation;             // names the rule change; "" = "rules vN"
@@ -88,6 +105,9 @@ class Runtime {
   journal_actor journal_;
   registry_actor registry_;
   matcher_actor matcher_;
+  std::vector<inbox_actor> inboxes_;
+  std::vector<poller_actor> pollers_;
+  std::shared_ptr<std::atomic<bool>> stopping_ = std::make_shared<std::atomic<bool>>(false);
 };
 
 /// A fresh correlation id for one ingest run or request: "<prefix>-<unix ms>-<pid>".

@@ -1,105 +1,304 @@
 #include "actors/source.hpp"
 
+#include <filesystem>
+
+#include <unistd.h>
+
 #include "actors/errors.hpp"
 #include "store/keys.hpp"
+#include "store/source_cursors.hpp"
 
 namespace moviec::actors {
 
 namespace {
 
 using self_ptr = source_actor::stateful_pointer<source_state>;
+using nlohmann::json;
+
+constexpr std::chrono::seconds kReadModelWait{3600};
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+/// A report write that failed is a failure of the run: the run is not on record.
+void note(self_ptr self, const Status& s) {
+  if (s) return;
+  auto& st = self->state;
+  ++st.summary.failed;
+  if (st.summary.error.empty()) st.summary.error = "recording the run: " + s.message();
+}
 
 void reject(self_ptr self, sources::Reject r) {
   auto& st = self->state;
   ++st.summary.rejected;
+  if (st.removals && !r.source_id.empty()) st.seen.add(r.source_id);  // rejected is not vanished
   if (st.rejects.is_open()) st.rejects << r.file << '\t' << r.line << '\t' << r.reason << '\n';
+  note(self, st.recorder->reject(r));
   if (st.summary.rejects.size() < st.options.rejects_kept) st.summary.rejects.push_back(std::move(r));
 }
 
-void finish_if_done(self_ptr self) {
+// --- checkpoints -------------------------------------------------------------------
+
+json counters(const IngestSummary& s) {
+  return json{{"read", s.read},           {"changed", s.changed},   {"unchanged", s.unchanged},
+              {"rejected", s.rejected},   {"appended", s.appended}, {"unmatched", s.unmatched}};
+}
+
+/// Stores where the reader stands. Invariant: nothing is in flight, so every
+/// record read so far is committed (or was unchanged, or rejected).
+void write_checkpoint(self_ptr self) {
   auto& st = self->state;
-  if (!st.end_of_input || st.in_flight > 0 || !st.done.pending()) return;
+  if (st.summary.failed > 0 || !st.reader->status().is_ok()) return;  // not a safe place to resume
+  note(self, st.recorder->flush());
+  json cp{{"run", st.recorder->run()},
+          {"started_ms", st.recorder->started_ms()},
+          {"records", st.summary.read},
+          {"rejects", st.recorder->rejects_seen()},
+          {"summary", counters(st.summary)},
+          {"reader", st.reader->position()},
+          {"guard", st.options.checkpoint_guard}};
+  note(self, store::SourceCursors(*st.deps.db).put(st.options.source_name, st.options.checkpoint_name, cp,
+                                                  /*sync=*/false));
+}
+
+/// Continues the run of checkpoint `cp`: its run id, counters and reject numbers,
+/// and the reader past the records it covers (a seek, or records to skip).
+void resume_from(self_ptr self, const json& cp) {
+  auto& st = self->state;
+  auto c = cp.value("summary", json::object());
+  st.summary.read = c.value("read", std::uint64_t{0});
+  st.summary.changed = c.value("changed", std::uint64_t{0});
+  st.summary.unchanged = c.value("unchanged", std::uint64_t{0});
+  st.summary.rejected = c.value("rejected", std::uint64_t{0});
+  st.summary.appended = c.value("appended", std::uint64_t{0});
+  st.summary.unmatched = c.value("unmatched", std::uint64_t{0});
+  st.summary.resumed_from = cp.value("records", std::uint64_t{0});
+  st.recorder = std::make_unique<RunRecorder>(*st.deps.db, st.options.source_name, st.options.way,
+                                              st.options.input, cp.value("run", std::uint64_t{0}),
+                                              cp.value("rejects", std::uint64_t{0}),
+                                              cp.value("started_ms", std::int64_t{0}));
+  // Removals need every id of the input: skip forward, reading, instead of seeking.
+  auto position = cp.value("reader", json());
+  if (!st.removals && !position.is_null() && st.reader->resume(position).is_ok()) return;
+  st.skip = st.summary.resumed_from;
+}
+
+// --- removals ------------------------------------------------------------------------
+
+void finish(self_ptr self);
+
+void send_removals(self_ptr self) {
+  auto& st = self->state;
+  while (st.next_removal < st.to_remove.size() && st.in_flight < st.options.max_in_flight) {
+    ++st.in_flight;
+    self->request(st.deps.registry, st.options.item_timeout, remove_atom::value,
+                  st.to_remove[st.next_removal++])
+        .then(
+            [=](const IngestOutcome& outcome) {
+              auto& st = self->state;
+              --st.in_flight;
+              if (outcome.changed) ++st.summary.removed;
+              st.summary.appended += outcome.appended;
+              send_removals(self);
+            },
+            [=](const caf::error& err) {
+              auto& st = self->state;
+              --st.in_flight;
+              ++st.summary.failed;
+              if (st.summary.error.empty()) st.summary.error = "removing: " + message_of(err);
+              send_removals(self);
+            });
+  }
+  if (st.next_removal == st.to_remove.size() && st.in_flight == 0) finish(self);
+}
+
+/// After a full run: once the read models show everything committed, the records
+/// of the source that this run did not see are removed from their movies.
+void start_removals(self_ptr self) {
+  auto& st = self->state;
+  st.removing = true;
+  st.seen.seal();
+  self->request(st.deps.projection, kReadModelWait, wait_atom::value, st.deps.log->last_sequence())
+      .then(
+          [=](std::uint64_t) {
+            auto& st = self->state;
+            auto vanished = vanished_records(*st.deps.db, st.options.source_name, st.seen,
+                                             "vanished from " + st.options.input, st.options.correlation);
+            if (!vanished) {
+              ++st.summary.failed;
+              if (st.summary.error.empty()) st.summary.error = "removals: " + vanished.status().message();
+              return finish(self);
+            }
+            st.to_remove = std::move(vanished->removals);
+            send_removals(self);
+          },
+          [=](const caf::error& err) {
+            auto& st = self->state;
+            ++st.summary.failed;
+            if (st.summary.error.empty()) st.summary.error = "removals: " + message_of(err);
+            finish(self);
+          });
+}
+
+// --- the run -------------------------------------------------------------------------
+
+void finish(self_ptr self) {
+  auto& st = self->state;
+  if (!st.done.pending()) return;
   if (st.rejects.is_open()) st.rejects.flush();
+  note(self, st.recorder->finish(st.summary, seconds_since(st.started)));
   st.done.deliver(st.summary);
   self->quit();
 }
 
+void finish_if_done(self_ptr self) {
+  auto& st = self->state;
+  if (!st.end_of_input || st.in_flight > 0 || !st.done.pending() || st.removing) return;
+  if (auto s = st.reader->status(); !s) {
+    ++st.summary.failed;
+    if (st.summary.error.empty()) st.summary.error = s.message();
+  }
+  if (st.interrupted) {
+    ++st.summary.failed;
+    if (st.summary.error.empty()) st.summary.error = "stopped before the end of the input (shutdown)";
+  }
+  if (st.removals && st.summary.failed == 0) return start_removals(self);
+  finish(self);
+}
+
 bool unchanged_at_source(self_ptr self, const events::SourceRecord& r, const std::string& fp) {
-  auto stored = self->state.db->get(store::ColumnFamily::fingerprints,
-                                    store::keys::fingerprint_key(r.source, r.source_id));
+  auto stored = self->state.deps.db->get(store::ColumnFamily::fingerprints,
+                                         store::keys::fingerprint_key(r.source, r.source_id));
   return stored && *stored == fp;
 }
 
 void pump(self_ptr self) {
   auto& st = self->state;
   std::vector<sources::Reject> rejects;
-  while (!st.end_of_input && st.in_flight < st.options.max_in_flight) {
-    sources::Item item;
-    rejects.clear();
-    bool more = st.reader->next(item, rejects);
-    for (auto& r : rejects) reject(self, std::move(r));
-    if (st.options.progress) {
-      st.options.progress->bytes_read = st.reader->bytes_read();
-      st.options.progress->bytes_total = st.reader->bytes_total();
+  for (;;) {
+    while (!st.end_of_input && !st.draining && st.in_flight < st.options.max_in_flight) {
+      if (st.deps.stopping && *st.deps.stopping) {
+        st.end_of_input = st.interrupted = true;
+        break;
+      }
+      sources::Item item;
+      rejects.clear();
+      bool more = st.reader->next(item, rejects);
+      if (st.skip > 0 && more) {
+        // Covered by the checkpoint: counted and committed before the restart.
+        --st.skip;
+        if (st.removals) {
+          st.seen.add(item.record.source_id);
+          for (auto& r : rejects)
+            if (!r.source_id.empty()) st.seen.add(r.source_id);
+        }
+        continue;
+      }
+      for (auto& r : rejects) reject(self, std::move(r));
+      if (st.options.progress) {
+        st.options.progress->bytes_read = st.reader->bytes_read();
+        st.options.progress->bytes_total = st.reader->bytes_total();
+      }
+      if (!more) {
+        st.end_of_input = true;
+        break;
+      }
+      ++st.summary.read;
+      if (st.options.progress) ++st.options.progress->read;
+      if (st.removals) st.seen.add(item.record.source_id);
+      if (!st.options.checkpoint_name.empty() && ++st.since_checkpoint >= st.options.checkpoint_every)
+        st.draining = true;
+      // Which movie it belongs to is the matcher's decision (a record without a
+      // movie id is matched or goes to the unmatched log, never rejected).
+      IngestItem msg{std::move(item.record), "", std::move(item.input), st.options.correlation, ""};
+      msg.fingerprint = msg.record.fingerprint();
+      if (unchanged_at_source(self, msg.record, msg.fingerprint)) {
+        ++st.summary.unchanged;
+        continue;
+      }
+      ++st.in_flight;
+      self->request(st.deps.sink, st.options.item_timeout, ingest_atom::value, std::move(msg))
+          .then(
+              [=](const IngestOutcome& outcome) {
+                auto& st = self->state;
+                --st.in_flight;
+                if (outcome.changed) ++st.summary.changed;
+                else ++st.summary.unchanged;
+                if (outcome.unmatched) ++st.summary.unmatched;
+                st.summary.appended += outcome.appended;
+                pump(self);
+              },
+              [=](const caf::error& err) {
+                auto& st = self->state;
+                --st.in_flight;
+                ++st.summary.failed;
+                if (st.summary.error.empty()) st.summary.error = message_of(err);
+                pump(self);
+              });
     }
-    if (!more) {
-      st.end_of_input = true;
-      break;
-    }
-    ++st.summary.read;
-    if (st.options.progress) ++st.options.progress->read;
-    // Which movie it belongs to is the matcher's decision (a record without a
-    // movie id is matched or goes to the unmatched log, never rejected).
-    IngestItem msg{std::move(item.record), "", std::move(item.input), st.options.correlation, ""};
-    msg.fingerprint = msg.record.fingerprint();
-    if (unchanged_at_source(self, msg.record, msg.fingerprint)) {
-      ++st.summary.unchanged;
-      continue;
-    }
-    ++st.in_flight;
-    self->request(st.sink, st.options.item_timeout, ingest_atom::value, std::move(msg))
-        .then(
-            [=](const IngestOutcome& outcome) {
-              auto& st = self->state;
-              --st.in_flight;
-              if (outcome.changed) ++st.summary.changed;
-              else ++st.summary.unchanged;
-              if (outcome.unmatched) ++st.summary.unmatched;
-              st.summary.appended += outcome.appended;
-              pump(self);
-            },
-            [=](const caf::error& err) {
-              auto& st = self->state;
-              --st.in_flight;
-              ++st.summary.failed;
-              if (st.summary.error.empty()) st.summary.error = message_of(err);
-              pump(self);
-            });
+    if (!st.draining || st.in_flight > 0) break;
+    write_checkpoint(self);
+    st.draining = false;
+    st.since_checkpoint = 0;
   }
   finish_if_done(self);
+}
+
+void start(self_ptr self) {
+  auto& st = self->state;
+  st.started = std::chrono::steady_clock::now();
+  if (st.options.resume.is_object()) resume_from(self, st.options.resume);
+  else
+    st.recorder = std::make_unique<RunRecorder>(*st.deps.db, st.options.source_name, st.options.way,
+                                                st.options.input);
+  note(self, st.recorder->start());
+  pump(self);
 }
 
 }  // namespace
 
 source_actor::behavior_type source(source_actor::stateful_pointer<source_state> self,
-                                   std::shared_ptr<sources::RecordReader> reader,
-                                   ingest_sink sink, store::Db* db, SourceOptions options) {
+                                   std::shared_ptr<sources::RecordReader> reader, SourceDeps deps,
+                                   SourceOptions options) {
   auto& st = self->state;
   st.reader = std::move(reader);
-  st.sink = std::move(sink);
-  st.db = db;
+  st.deps = std::move(deps);
   st.options = std::move(options);
   if (st.options.max_in_flight == 0) st.options.max_in_flight = 1;
+  if (st.options.checkpoint_every == 0) st.options.checkpoint_every = 1;
+  const auto* config = st.deps.config ? st.deps.config->find_source(st.options.source_name) : nullptr;
+  st.removals = st.options.full_snapshot && config && config->removals;
   if (!st.options.rejects_path.empty())
     st.rejects.open(st.options.rejects_path, std::ios::out | std::ios::app);
   return {
       [=](run_atom) {
         auto rp = self->make_response_promise<IngestSummary>();
         self->state.done = rp;
-        pump(self);
+        start(self);
         return rp;
       },
   };
+}
+
+source_actor spawn_source(caf::actor_system& system, std::shared_ptr<sources::RecordReader> reader,
+                          const SourceDeps& deps, SourceOptions options) {
+  if (options.correlation.empty()) {
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::system_clock::now().time_since_epoch())
+                  .count();
+    options.correlation = options.way + "-" + std::to_string(ms) + "-" + std::to_string(::getpid());
+  }
+  if (deps.config) {
+    options.max_in_flight = deps.config->max_in_flight;
+    if (options.rejects_path.empty()) {
+      auto dir = std::filesystem::path(deps.config->data_dir) / "rejects";
+      std::error_code ec;
+      std::filesystem::create_directories(dir, ec);
+      options.rejects_path = (dir / (options.source_name + ".tsv")).string();
+    }
+  }
+  return system.spawn<caf::detached>(source, std::move(reader), deps, std::move(options));
 }
 
 }  // namespace moviec::actors

@@ -18,6 +18,7 @@
 #include "actors/runtime.hpp"
 #include "app/history_printer.hpp"
 #include "app/progress.hpp"
+#include "app/push.hpp"
 #include "config/config.hpp"
 #include "http/server.hpp"
 #include "events/coding.hpp"
@@ -88,7 +89,8 @@ int run_ingest(const CommonOptions& common, const std::string& source,
                        {"unchanged", summary->unchanged}, {"rejected", summary->rejected},
                        {"appended", summary->appended}, {"seconds", seconds},
                        {"failed", summary->failed},     {"rejects_file", rejects_path},
-                       {"unmatched", summary->unmatched}, {"resolved", summary->resolved}};
+                       {"unmatched", summary->unmatched}, {"resolved", summary->resolved},
+                       {"removed", summary->removed}};
     if (!summary->error.empty()) out["error"] = summary->error;
     std::cout << out.dump() << std::endl;
   } else {
@@ -130,6 +132,11 @@ int run_serve(const CommonOptions& common, const std::string& listen) {
   auto rt = open_runtime(cfg);
   if (auto st = rt->wait_for_read_models(); !st) std::cerr << "moviec: " << st.message() << "\n";
   moviec::http::Server server(rt->db(), rt->log(), rt->config());
+  // POST /ingest/{source} runs through the actors like a file.
+  server.set_ingest_hook([&rt](const moviec::http::PushRequest& push) {
+    return moviec::app::push_ingest(*rt, push);
+  });
+  rt->start_watchers();  // inboxes and polled feeds
   // POST /links: a person's link or "no match" goes to the matcher as an event.
   server.set_link_hook([&rt](const moviec::http::LinkCommand& cmd)
                            -> moviec::StatusOr<nlohmann::json> {

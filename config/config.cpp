@@ -392,7 +392,7 @@ StatusOr<Config> parse(const json& j) {
   if (auto s = check_keys(j, "",
                           {"data_dir", "listen", "token", "max_in_flight", "max_live_movies",
                            "movie_idle_timeout_ms", "snapshot_every", "snapshots_kept",
-                           "journal_max_batch", "sync_writes", "inbox_scan_ms", "sources", "matching",
+                           "journal_max_batch", "sync_writes", "inbox_scan_ms", "inbox_checkpoint_every", "sources", "matching",
                            "rules"});
       !s)
     return s;
@@ -414,7 +414,8 @@ StatusOr<Config> parse(const json& j) {
                             SizeKey{"max_live_movies", &c.max_live_movies},
                             SizeKey{"snapshot_every", &c.snapshot_every},
                             SizeKey{"snapshots_kept", &c.snapshots_kept},
-                            SizeKey{"journal_max_batch", &c.journal_max_batch}})
+                            SizeKey{"journal_max_batch", &c.journal_max_batch},
+                            SizeKey{"inbox_checkpoint_every", &c.inbox_checkpoint_every}})
     if (j.contains(key))
       if (auto s = get_size(j[key], key, *value); !s) return s;
   if (j.contains("movie_idle_timeout_ms")) {
@@ -491,6 +492,7 @@ json to_json(const Config& c) {
           {"journal_max_batch", c.journal_max_batch},
           {"sync_writes", c.sync_writes},
           {"inbox_scan_ms", c.inbox_scan.count()},
+          {"inbox_checkpoint_every", c.inbox_checkpoint_every},
           {"sources", sources},
           {"matching", {{"min_confidence", c.matching.min_confidence},
                         {"min_margin", c.matching.min_margin},

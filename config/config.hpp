@@ -47,6 +47,7 @@ struct Config {
   std::size_t journal_max_batch = 1024;   // append requests per group commit
   bool sync_writes = true;                // fsync each group commit (acknowledged = durable)
   std::chrono::milliseconds inbox_scan{1000};  // how often `serve` looks into the inboxes
+  std::size_t inbox_checkpoint_every = 10000;  // records between checkpoints of an inbox file
 
   std::vector<SourceConfig> sources;
   MatchingConfig matching;

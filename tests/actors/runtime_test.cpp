@@ -50,8 +50,11 @@ actors::IngestSummary ingest(actors::Runtime& rt, std::vector<events::SourceReco
   actors::SourceOptions options;
   options.correlation = "test";
   options.max_in_flight = 4;
+  auto deps = rt.source_deps();
+  deps.sink = rt.registry();
+  options.source_name = "imdb";
   auto src = rt.system().spawn<caf::detached>(
-      actors::source, std::make_shared<VectorReader>(std::move(records)), rt.registry(), &rt.db(), options);
+      actors::source, std::make_shared<VectorReader>(std::move(records)), deps, options);
   actors::IngestSummary result;
   caf::scoped_actor self{rt.system()};
   self->request(src, caf::duration(std::chrono::seconds(60)), actors::run_atom::value)

@@ -1,0 +1,165 @@
+#include "actors/inbox.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <vector>
+
+#include "actors/errors.hpp"
+#include "actors/run_recorder.hpp"
+#include "store/source_cursors.hpp"
+
+namespace moviec::actors {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using self_ptr = inbox_actor::stateful_pointer<inbox_state>;
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+bool temporary_name(const std::string& name) {
+  return name.empty() || name[0] == '.' || ends_with(name, ".tmp") || ends_with(name, ".part") ||
+         ends_with(name, ".ready");
+}
+
+/// The size and modification time a checkpoint is valid for: a different file
+/// under the same name starts from the top.
+nlohmann::json guard_of(const fs::path& file) {
+  std::error_code ec;
+  auto size = fs::file_size(file, ec);
+  auto mtime = fs::last_write_time(file, ec).time_since_epoch().count();
+  return nlohmann::json{{"size", size}, {"mtime", static_cast<std::int64_t>(mtime)}};
+}
+
+/// The complete files waiting, in name order.
+std::vector<std::string> waiting_files(self_ptr self) {
+  auto& st = self->state;
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (auto& entry : fs::directory_iterator(st.dir, ec)) {
+    std::error_code type_ec;
+    if (!entry.is_regular_file(type_ec)) continue;
+    auto name = entry.path().filename().string();
+    if (temporary_name(name) || st.stuck.count(name)) continue;
+    if (st.source.inbox_marker && !fs::exists(st.dir / (name + ".ready"), type_ec)) continue;
+    out.push_back(name);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+/// Moves a finished file to processed/ or failed/ (and drops its marker); a name
+/// already taken there gets the time appended.
+void move_away(self_ptr self, const std::string& name, bool ok, const std::string& error) {
+  auto& st = self->state;
+  auto target_dir = st.dir / (ok ? "processed" : "failed");
+  std::error_code ec;
+  fs::create_directories(target_dir, ec);
+  auto target = target_dir / name;
+  if (fs::exists(target, ec))
+    target = target_dir / (name + "." + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                            std::chrono::system_clock::now().time_since_epoch())
+                                                            .count()));
+  fs::rename(st.dir / name, target, ec);
+  if (ec) {
+    caf::aout(self) << "moviec: inbox " << st.source.name << ": cannot move " << name << " to "
+                    << target.string() << ": " << ec.message() << "\n";
+    st.stuck.insert(name);
+    return;
+  }
+  fs::remove(st.dir / (name + ".ready"), ec);
+  if (!ok) std::ofstream(target.string() + ".error") << error << "\n";
+}
+
+void scan(self_ptr self);
+
+/// A file that could not even be opened: a failed run on record, and failed/.
+void fail_to_open(self_ptr self, const std::string& name, const Status& why) {
+  auto& st = self->state;
+  RunRecorder recorder(*st.deps.db, st.source.name, "inbox", name);
+  IngestSummary summary;
+  summary.failed = 1;
+  summary.error = why.message();
+  (void)recorder.finish(summary, 0);
+  move_away(self, name, false, why.message());
+}
+
+void ingest(self_ptr self, const std::string& name) {
+  auto& st = self->state;
+  auto path = st.dir / name;
+  auto reader = sources::open_reader(st.source, {path.string()});
+  if (!reader) {
+    fail_to_open(self, name, reader.status());
+    return scan(self);
+  }
+  store::SourceCursors cursors(*st.deps.db);
+  auto checkpoint_name = inbox_checkpoint_name(name);
+  auto guard = guard_of(path);
+  SourceOptions options;
+  options.source_name = st.source.name;
+  options.way = "inbox";
+  options.input = name;
+  options.full_snapshot = true;
+  options.checkpoint_name = checkpoint_name;
+  options.checkpoint_guard = guard;
+  if (st.deps.config) options.checkpoint_every = st.deps.config->inbox_checkpoint_every;
+  auto stored = cursors.get(st.source.name, checkpoint_name);
+  if (stored && stored->has_value() && (**stored).value("guard", nlohmann::json()) == guard)
+    options.resume = **stored;
+  auto src = spawn_source(self->system(), std::shared_ptr<sources::RecordReader>(reader.take()), st.deps,
+                          std::move(options));
+  st.busy = true;
+  auto finish = [=](bool ok, const std::string& error) {
+    auto& st = self->state;
+    // The checkpoint goes first: if we die before the move, the file is read again
+    // from the top, which is harmless (its records are unchanged by now).
+    (void)store::SourceCursors(*st.deps.db).erase(st.source.name, checkpoint_name);
+    move_away(self, name, ok, error);
+    st.busy = false;
+    scan(self);
+  };
+  self->request(src, std::chrono::seconds(7 * 24 * 3600), run_atom::value)
+      .then([=](const IngestSummary& summary) { finish(summary.failed == 0, summary.error); },
+            [=](const caf::error& err) { finish(false, message_of(err)); });
+}
+
+void scan(self_ptr self) {
+  auto& st = self->state;
+  if (st.busy) return;
+  auto files = waiting_files(self);
+  if (!files.empty()) ingest(self, files.front());
+}
+
+}  // namespace
+
+std::string inbox_checkpoint_name(const std::string& file_name) {
+  std::string name("inbox");
+  name.push_back('\0');
+  return name + file_name;
+}
+
+inbox_actor::behavior_type inbox(inbox_actor::stateful_pointer<inbox_state> self, SourceDeps deps,
+                                 config::SourceConfig source, std::chrono::milliseconds scan_every) {
+  auto& st = self->state;
+  st.deps = std::move(deps);
+  st.source = std::move(source);
+  st.dir = st.source.inbox;
+  st.scan = scan_every;
+  std::error_code ec;
+  fs::create_directories(st.dir, ec);
+  if (ec)
+    caf::aout(self) << "moviec: inbox " << st.source.name << ": cannot create " << st.dir.string()
+                    << ": " << ec.message() << "\n";
+  self->send(self, tick_atom::value);
+  return {
+      [=](tick_atom) {
+        scan(self);
+        self->delayed_send(self, self->state.scan, tick_atom::value);
+      },
+  };
+}
+
+}  // namespace moviec::actors

@@ -1,0 +1,71 @@
+#include "actors/run_recorder.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace moviec::actors {
+
+namespace {
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+nlohmann::json summary_json(const IngestSummary& s, double seconds) {
+  nlohmann::json out{{"read", s.read},           {"changed", s.changed},
+                     {"unchanged", s.unchanged}, {"rejected", s.rejected},
+                     {"appended", s.appended},   {"seconds", std::round(seconds * 1000) / 1000},
+                     {"failed", s.failed},       {"removed", s.removed},
+                     {"unmatched", s.unmatched}, {"resolved", s.resolved}};
+  if (s.resumed_from) out["resumed_from"] = s.resumed_from;
+  if (!s.error.empty()) out["error"] = s.error;
+  return out;
+}
+
+RunRecorder::RunRecorder(store::Db& db, std::string source, std::string way, std::string input,
+                         std::uint64_t run, std::uint64_t rejects_stored, std::int64_t started_ms)
+    : runs_(db) {
+  record_.run = run ? run : store::SourceRuns::new_run_id();
+  record_.source = std::move(source);
+  record_.way = std::move(way);
+  record_.input = std::move(input);
+  record_.started_ms = started_ms ? started_ms : now_ms();
+  record_.state = "running";
+  next_reject_ = buffer_first_ = rejects_stored;
+}
+
+Status RunRecorder::start() {
+  record_.rejects_stored = std::min(next_reject_, store::SourceRuns::kRejectsKeptPerRun);
+  return runs_.put(record_);
+}
+
+Status RunRecorder::reject(const sources::Reject& r) {
+  if (next_reject_++ >= store::SourceRuns::kRejectsKeptPerRun) return Status::ok();  // counted only
+  buffer_.push_back({r.file, r.line, r.reason});
+  return buffer_.size() >= kBatch ? flush() : Status::ok();
+}
+
+Status RunRecorder::flush() {
+  if (buffer_.empty()) {
+    buffer_first_ = next_reject_;
+    return Status::ok();
+  }
+  auto s = runs_.put_rejects(record_.source, record_.run, buffer_first_, buffer_);
+  buffer_.clear();
+  buffer_first_ = next_reject_;
+  return s;
+}
+
+Status RunRecorder::finish(const IngestSummary& summary, double seconds) {
+  auto flushed = flush();
+  record_.finished_ms = now_ms();
+  record_.state = summary.failed > 0 ? "failed" : "done";
+  record_.summary = summary_json(summary, seconds);
+  record_.rejects_stored = std::min(next_reject_, store::SourceRuns::kRejectsKeptPerRun);
+  auto stored = runs_.put(record_, /*prune=*/true);
+  return flushed.is_ok() ? stored : flushed;
+}
+
+}  // namespace moviec::actors
