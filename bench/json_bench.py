@@ -67,6 +67,9 @@ def generate(rows, array_path, lines_path, seed=7):
         arr.write("]\n")
 
 
+LAST_CPU = [0.0]  # CPU seconds (user + system) of the last run()
+
+
 def run(cmd):
     """Runs cmd; returns (seconds, peak RSS MiB of that child, stdout)."""
     start = time.monotonic()
@@ -76,7 +79,12 @@ def run(cmd):
     seconds = time.monotonic() - start
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"failed: {' '.join(cmd)}")
+    LAST_CPU[0] = usage.ru_utime + usage.ru_stime
     return seconds, usage.ru_maxrss / 1024.0, out.decode()
+
+
+def last_cpu():
+    return LAST_CPU[0]
 
 
 def main():
@@ -100,39 +108,44 @@ def main():
 
     rows = []
     secs, rss, _ = run(["awk", "{ n += NF } END { print n }", array_path])
-    rows.append(("baseline: awk reads + splits the JSON file", a.rows, secs, rss, "-"))
+    rows.append(("baseline: awk reads + splits the JSON file", a.rows, secs, rss, "-", last_cpu()))
 
     secs, rss, out = run([a.moviec, "ingest", "--data", os.path.join(work, "data-tsv"), "--config", config,
                           "--source", "imdb", "--json", basics])
     s = json.loads(out.strip().splitlines()[-1])
-    rows.append(("baseline: moviec ingest, IMDb TSV, empty store", s["read"], secs, rss, s["appended"]))
+    rows.append(("baseline: moviec ingest, IMDb TSV, empty store", s["read"], secs, rss, s["appended"], last_cpu()))
 
     data = os.path.join(work, "data-json")
     ingest = [a.moviec, "ingest", "--data", data, "--config", config, "--source", "feed", "--json"]
     secs, rss, out = run(ingest + [array_path])
     s = json.loads(out.strip().splitlines()[-1])
-    rows.append(("moviec ingest, JSON array, empty store", s["read"], secs, rss, s["appended"]))
+    rows.append(("moviec ingest, JSON array, empty store", s["read"], secs, rss, s["appended"], last_cpu()))
     if s["rejected"] or s["failed"]:
         sys.exit(f"unexpected rejects or failures: {s}")
 
     # The first open after a big ingest replays RocksDB's write-ahead log; do it
-    # once here so that it is not charged to the next run.
-    secs, rss, _ = run([a.moviec, "verify", "--data", data, "--json"])
-    rows.append(("moviec verify (first reopen: WAL replay)", s["appended"], secs, rss, "-"))
+    # once here (an empty input) so that it is not charged to the next run.
+    empty = os.path.join(work, "empty.jsonl")
+    open(empty, "w").close()
+    secs, rss, _ = run(ingest + [empty])
+    rows.append(("moviec ingest, empty file (first reopen: WAL replay)", 0, secs, rss, "-", last_cpu()))
 
     secs, rss, out = run(ingest + [array_path])
     s = json.loads(out.strip().splitlines()[-1])
-    rows.append(("moviec ingest, JSON array again (unchanged)", s["read"], secs, rss, s["appended"]))
+    rows.append(("moviec ingest, JSON array again (unchanged)", s["read"], secs, rss, s["appended"], last_cpu()))
 
     secs, rss, out = run(ingest + [lines_path])
     s = json.loads(out.strip().splitlines()[-1])
-    rows.append(("moviec ingest, same as JSON lines (unchanged)", s["read"], secs, rss, s["appended"]))
+    rows.append(("moviec ingest, same as JSON lines (unchanged)", s["read"], secs, rss, s["appended"], last_cpu()))
 
     print(f"\n{a.rows:,} generated records: JSON array {os.path.getsize(array_path) / 2**20:.0f} MiB, "
           f"IMDb TSV {os.path.getsize(basics) / 2**20:.0f} MiB; {os.cpu_count()} cores")
-    print(f"{'run':48} {'records':>10} {'seconds':>8} {'records/s':>10} {'peak RSS MiB':>13} {'events':>9}")
-    for name, n, secs, rss, events in rows:
-        print(f"{name:48} {n:>10,} {secs:>8.2f} {n / secs:>10,.0f} {rss:>13.1f} {events!s:>9}")
+    print("(wall-clock figures depend on what else the machine runs; CPU s is user + system time)")
+    print(f"{'run':52} {'records':>10} {'seconds':>8} {'records/s':>10} {'CPU s':>8} {'µs CPU/rec':>10} "
+          f"{'peak RSS MiB':>13} {'events':>9}")
+    for name, n, secs, rss, events, cpu in rows:
+        per = f"{cpu / n * 1e6:10.1f}" if n else f"{'-':>10}"
+        print(f"{name:52} {n:>10,} {secs:>8.2f} {n / secs:>10,.0f} {cpu:>8.2f} {per} {rss:>13.1f} {events!s:>9}")
     if a.keep:
         print(f"kept {work}")
     else:
