@@ -63,15 +63,18 @@ void move_away(self_ptr self, const std::string& name, bool ok, const std::strin
     target = target_dir / (name + "." + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
                                                             std::chrono::system_clock::now().time_since_epoch())
                                                             .count()));
+  // The reason goes first, so whoever sees the file in failed/ finds it beside it.
+  if (!ok) std::ofstream(target.string() + ".error") << error << "\n";
   fs::rename(st.dir / name, target, ec);
   if (ec) {
+    std::error_code ignored;
+    if (!ok) fs::remove(target.string() + ".error", ignored);
     caf::aout(self) << "moviec: inbox " << st.source.name << ": cannot move " << name << " to "
                     << target.string() << ": " << ec.message() << "\n";
     st.stuck.insert(name);
     return;
   }
   fs::remove(st.dir / (name + ".ready"), ec);
-  if (!ok) std::ofstream(target.string() + ".error") << error << "\n";
 }
 
 void scan(self_ptr self);

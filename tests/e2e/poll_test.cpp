@@ -30,8 +30,8 @@ std::string write_config(const TempDir& dir, const FakeFeed& feed) {
            {"interval_ms", 200},
            {"timeout_ms", 2000},
            {"retries", 1},
-           {"backoff_ms", 50},
-           {"max_backoff_ms", 400},
+           {"backoff_ms", 100},
+           {"max_backoff_ms", 2000},
            {"layout",
             {{"source_id", "id"},
              {"movie_id", "imdb_id"},
@@ -99,14 +99,18 @@ TEST_CASE("a failing feed backs off and leaves the cursor; a restart goes on fro
     // The feed now fails every request: polls fail, the cursor stays at c1.
     feed.set_next_cursor("c2");
     feed.fail_next(1000000, 503);
+    feed.clear_requests();
     REQUIRE(wait_until([&] { return source_of(s.get("/sources"), "tmdb")["last_run"]["state"] == "failed"; }));
     auto failed = source_of(s.get("/sources"), "tmdb");
     CHECK(failed["cursor"] == json({{"cursor", "c1"}}));
     CHECK_THAT(failed["last_run"]["summary"]["error"].get<std::string>(), Catch::Contains("HTTP 503"));
-    // Backing off: far fewer requests than one per interval (200 ms) with retries.
+    // Backing off: after four failed polls (two attempts each) the waits are 800,
+    // then 1600 ms: at most two more polls in 1.5 s, where the 200 ms interval
+    // would have made seven.
+    REQUIRE(wait_until([&] { return feed.requests().size() >= 8; }));
     feed.clear_requests();
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-    CHECK(feed.requests().size() <= 10);
+    CHECK(feed.requests().size() <= 4);
 
     // Recovered: the next poll moves the cursor to c2.
     feed.fail_next(0);

@@ -70,6 +70,7 @@ inline bool wait_until(const std::function<bool()>& done,
 /// Writes `text` to `path` as a writer that renames a finished file in does.
 inline void drop_file(const std::filesystem::path& path, const std::string& text) {
   auto tmp = path.parent_path() / ("." + path.filename().string() + ".tmp");
+  std::filesystem::create_directories(path.parent_path());
   {
     std::ofstream out(tmp, std::ios::binary);
     out << text;
