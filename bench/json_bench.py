@@ -13,13 +13,11 @@ import argparse
 import json
 import os
 import random
-import shutil
-import subprocess
 import sys
 import tempfile
-import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+from benchlib import MOVIEC, Table, finish, gen_imdb, last_cpu, last_json, run
+
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 GENRES = ["Action", "Comedy", "Drama", "Horror", "Romance", "Western", "Documentary"]
 WORDS = ["night", "return", "city", "lost", "love", "king", "river", "Amélie", "café", "1776"]
@@ -67,30 +65,10 @@ def generate(rows, array_path, lines_path, seed=7):
         arr.write("]\n")
 
 
-LAST_CPU = [0.0]  # CPU seconds (user + system) of the last run()
-
-
-def run(cmd):
-    """Runs cmd; returns (seconds, peak RSS MiB of that child, stdout)."""
-    start = time.monotonic()
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE)
-    out = p.stdout.read()
-    _, status, usage = os.wait4(p.pid, 0)
-    seconds = time.monotonic() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"failed: {' '.join(cmd)}")
-    LAST_CPU[0] = usage.ru_utime + usage.ru_stime
-    return seconds, usage.ru_maxrss / 1024.0, out.decode()
-
-
-def last_cpu():
-    return LAST_CPU[0]
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=1_000_000)
-    ap.add_argument("--moviec", default=os.path.join(HERE, "..", "build", "moviec"))
+    ap.add_argument("--moviec", default=MOVIEC)
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     a = ap.parse_args()
 
@@ -103,7 +81,7 @@ def main():
         json.dump({"sources": [{"name": "imdb", "format": "imdb_tsv"},
                                {"name": "feed", "format": "layout", "options": LAYOUT}]}, f)
     tsv_dir = os.path.join(work, "tsv")
-    subprocess.check_call([sys.executable, os.path.join(HERE, "gen_imdb.py"), str(a.rows), tsv_dir])
+    gen_imdb(a.rows, tsv_dir)
     basics = os.path.join(tsv_dir, "title.basics.tsv")
 
     rows = []
@@ -112,13 +90,13 @@ def main():
 
     secs, rss, out = run([a.moviec, "ingest", "--data", os.path.join(work, "data-tsv"), "--config", config,
                           "--source", "imdb", "--json", basics])
-    s = json.loads(out.strip().splitlines()[-1])
+    s = last_json(out)
     rows.append(("baseline: moviec ingest, IMDb TSV, empty store", s["read"], secs, rss, s["appended"], last_cpu()))
 
     data = os.path.join(work, "data-json")
     ingest = [a.moviec, "ingest", "--data", data, "--config", config, "--source", "feed", "--json"]
     secs, rss, out = run(ingest + [array_path])
-    s = json.loads(out.strip().splitlines()[-1])
+    s = last_json(out)
     rows.append(("moviec ingest, JSON array, empty store", s["read"], secs, rss, s["appended"], last_cpu()))
     if s["rejected"] or s["failed"]:
         sys.exit(f"unexpected rejects or failures: {s}")
@@ -131,25 +109,23 @@ def main():
     rows.append(("moviec ingest, empty file (first reopen: WAL replay)", 0, secs, rss, "-", last_cpu()))
 
     secs, rss, out = run(ingest + [array_path])
-    s = json.loads(out.strip().splitlines()[-1])
+    s = last_json(out)
     rows.append(("moviec ingest, JSON array again (unchanged)", s["read"], secs, rss, s["appended"], last_cpu()))
 
     secs, rss, out = run(ingest + [lines_path])
-    s = json.loads(out.strip().splitlines()[-1])
+    s = last_json(out)
     rows.append(("moviec ingest, same as JSON lines (unchanged)", s["read"], secs, rss, s["appended"], last_cpu()))
 
     print(f"\n{a.rows:,} generated records: JSON array {os.path.getsize(array_path) / 2**20:.0f} MiB, "
           f"IMDb TSV {os.path.getsize(basics) / 2**20:.0f} MiB; {os.cpu_count()} cores")
     print("(wall-clock figures depend on what else the machine runs; CPU s is user + system time)")
-    print(f"{'run':52} {'records':>10} {'seconds':>8} {'records/s':>10} {'CPU s':>8} {'µs CPU/rec':>10} "
-          f"{'peak RSS MiB':>13} {'events':>9}")
+    table = Table([("run", "52"), ("records", ">10,"), ("seconds", ">8.2f"), ("records/s", ">10,.0f"),
+                   ("CPU s", ">8.2f"), ("µs CPU/rec", ">10"), ("peak RSS MiB", ">13.1f"), ("events", ">9")])
+    table.header()
     for name, n, secs, rss, events, cpu in rows:
-        per = f"{cpu / n * 1e6:10.1f}" if n else f"{'-':>10}"
-        print(f"{name:52} {n:>10,} {secs:>8.2f} {n / secs:>10,.0f} {cpu:>8.2f} {per} {rss:>13.1f} {events!s:>9}")
-    if a.keep:
-        print(f"kept {work}")
-    else:
-        shutil.rmtree(work)
+        per = f"{cpu / n * 1e6:.1f}" if n else "-"
+        table.row(name, n, secs, n / secs, cpu, per, rss, events)
+    finish(work, a.keep)
 
 
 if __name__ == "__main__":
