@@ -6,6 +6,7 @@ packages=(
   libcaf-dev librocksdb-dev nlohmann-json3-dev libcpp-httplib-dev catch2
   libcli11-dev libfmt-dev libutf8proc-dev libjemalloc-dev
   curl python3
+  chromium  # tests/web load the web page in headless Chromium
 )
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
