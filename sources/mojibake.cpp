@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "sources/normalize.hpp"
-#include "sources/utf8.hpp"
+#include "events/text.hpp"
 
 namespace moviec::sources {
 
@@ -57,7 +57,7 @@ std::optional<CodePoints> decode(std::string_view s) {
   CodePoints out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
-    long cp = utf8::next(s, i);
+    long cp = events::next_code_point(s, i);
     if (cp < 0) return std::nullopt;
     out.push_back(cp);
   }
@@ -66,7 +66,7 @@ std::optional<CodePoints> decode(std::string_view s) {
 
 std::string encode(const CodePoints& cps) {
   std::string out;
-  for (long cp : cps) utf8::append(out, cp);
+  for (long cp : cps) events::append_utf8(out, cp);
   return out;
 }
 

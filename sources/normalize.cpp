@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "sources/utf8.hpp"
+#include "events/text.hpp"
 
 namespace moviec::sources {
 
@@ -61,7 +61,7 @@ double round2(double value) { return std::round(value * 100.0) / 100.0; }
 std::string utf8_problem(std::string_view bytes) {
   for (std::size_t i = 0; i < bytes.size();) {
     std::size_t at = i;
-    long cp = utf8::next(bytes, i);
+    long cp = events::next_code_point(bytes, i);
     if (cp < 0) return fmt::format("invalid UTF-8 at byte {}", at);
     if (cp == 0) return fmt::format("NUL byte at byte {}", at);
   }

@@ -10,7 +10,7 @@
 #include <memory>
 
 #include "sources/normalize.hpp"
-#include "sources/utf8.hpp"
+#include "events/text.hpp"
 
 namespace moviec::sources {
 
@@ -70,7 +70,7 @@ bool parse_year_group(std::string_view inner, std::optional<int>& year, std::opt
 // composition needs a combining mark, and the first ones are at U+0300.
 static bool below_combining_marks(std::string_view utf8) {
   for (std::size_t i = 0; i < utf8.size();) {
-    long cp = utf8::next(utf8, i);
+    long cp = events::next_code_point(utf8, i);
     if (cp < 0 || cp >= 0x300) return false;
   }
   return true;
