@@ -1,47 +1,17 @@
 #include "sources/csv_reader.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
-#include <filesystem>
 
 #include <fmt/format.h>
 
 namespace moviec::sources {
 
 StatusOr<CsvReader> CsvReader::open(const std::string& path, CsvOptions options) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    return Status::io_error(fmt::format("{}: is a directory", path));
-  std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
-  if (!file) return Status::io_error(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
-  auto size = std::filesystem::file_size(path, ec);
-  if (ec) size = 0;
-  options.chunk_bytes = std::max<std::size_t>(options.chunk_bytes, 1);
+  auto in = ChunkedFile::open(path, options.chunk_bytes);
+  if (!in.is_ok()) return in.status();
   options.max_record_bytes = std::max<std::size_t>(options.max_record_bytes, 1);
-  return CsvReader(path, std::move(file), size, options);
-}
-
-CsvReader::CsvReader(std::string path, std::unique_ptr<std::FILE, FileCloser> file,
-                     std::uint64_t size, CsvOptions options)
-    : path_(std::move(path)), file_(std::move(file)), options_(options), size_(size) {}
-
-bool CsvReader::fill() {
-  if (eof_) return false;
-  if (pos_ > 0) {
-    std::memmove(buffer_.data(), buffer_.data() + pos_, end_ - pos_);
-    end_ -= pos_;
-    pos_ = 0;
-  }
-  if (buffer_.size() < end_ + options_.chunk_bytes) buffer_.resize(end_ + options_.chunk_bytes);
-  auto n = std::fread(buffer_.data() + end_, 1, options_.chunk_bytes, file_.get());
-  end_ += n;
-  if (n < options_.chunk_bytes) {
-    if (std::ferror(file_.get()))
-      status_ = Status::io_error(fmt::format("{}: read error: {}", path_, std::strerror(errno)));
-    eof_ = true;
-  }
-  return n > 0;
+  return CsvReader(std::move(*in), options);
 }
 
 bool CsvReader::next(CsvRecord& r) {
@@ -51,12 +21,10 @@ bool CsvReader::next(CsvRecord& r) {
   r.too_long = false;
   r.error.clear();
   if (at_start_) {
-    while (end_ - pos_ < 3 && fill()) {
+    while (in_.end() - in_.pos() < 3 && in_.fill()) {
     }
-    if (end_ - pos_ >= 3 && std::memcmp(buffer_.data() + pos_, "\xEF\xBB\xBF", 3) == 0) {
-      pos_ += 3;
-      offset_ += 3;
-    }
+    if (in_.end() - in_.pos() >= 3 && std::memcmp(in_.data() + in_.pos(), "\xEF\xBB\xBF", 3) == 0)
+      in_.advance(3);
     at_start_ = false;
   }
 
@@ -104,9 +72,9 @@ bool CsvReader::next(CsvRecord& r) {
   };
 
   for (;;) {
-    if (pos_ == end_ && !fill()) {
+    if (in_.pos() == in_.end() && !in_.fill()) {
       // End of file (or a read error, which ends the file early).
-      if (!status_.is_ok()) return false;
+      if (!in_.status().is_ok()) return false;
       bool blank = state == State::field_start && r.ends.empty() && !r.too_long;
       if (blank) return false;
       if (state == State::quoted)
@@ -117,13 +85,13 @@ bool CsvReader::next(CsvRecord& r) {
       r.end_line = line_;
       return finish();
     }
-    const char* data = buffer_.data();
+    const char* data = in_.data();
+    const std::size_t pos = in_.pos(), end = in_.end();
     const char delim = options_.delimiter;
     switch (state) {
       case State::field_start:
-        if (data[pos_] == '"') {
-          ++pos_;
-          ++offset_;
+        if (data[pos] == '"') {
+          in_.advance(1);
           field_quoted = true;
           quote_line = line_;
           state = State::quoted;
@@ -132,14 +100,13 @@ bool CsvReader::next(CsvRecord& r) {
         state = State::unquoted;
         [[fallthrough]];
       case State::unquoted: {
-        std::size_t i = pos_;
-        while (i < end_ && data[i] != delim && data[i] != '\n') ++i;
-        store(data + pos_, i - pos_);
-        offset_ += i - pos_;
-        pos_ = i;
-        if (i == end_) continue;  // the field goes on in the next chunk
-        const char c = data[pos_++];
-        ++offset_;
+        std::size_t i = pos;
+        while (i < end && data[i] != delim && data[i] != '\n') ++i;
+        store(data + pos, i - pos);
+        in_.advance_to(i);
+        if (i == end) continue;  // the field goes on in the next chunk
+        const char c = data[i];
+        in_.advance(1);
         if (c == delim) {
           end_field();
           state = State::field_start;
@@ -160,44 +127,38 @@ bool CsvReader::next(CsvRecord& r) {
         return finish();
       }
       case State::quoted: {
-        const void* q = std::memchr(data + pos_, '"', end_ - pos_);
-        std::size_t stop = q ? static_cast<std::size_t>(static_cast<const char*>(q) - data) : end_;
-        line_ += static_cast<std::uint64_t>(std::count(data + pos_, data + stop, '\n'));
-        store(data + pos_, stop - pos_);
-        offset_ += stop - pos_;
-        pos_ = stop;
+        const void* q = std::memchr(data + pos, '"', end - pos);
+        std::size_t stop = q ? static_cast<std::size_t>(static_cast<const char*>(q) - data) : end;
+        line_ += static_cast<std::uint64_t>(std::count(data + pos, data + stop, '\n'));
+        store(data + pos, stop - pos);
+        in_.advance_to(stop);
         if (!q) continue;
-        ++pos_;
-        ++offset_;
+        in_.advance(1);
         state = State::after_quote;
         continue;
       }
       case State::after_quote: {
-        const char c = data[pos_];
+        const char c = data[pos];
         if (c == '"') {  // a doubled quote is one quote character
           store("\"", 1);
-          ++pos_;
-          ++offset_;
+          in_.advance(1);
           state = State::quoted;
           continue;
         }
         if (c == delim) {
-          ++pos_;
-          ++offset_;
+          in_.advance(1);
           end_field();
           state = State::field_start;
           continue;
         }
         if (c == '\n') {
-          ++pos_;
-          ++offset_;
+          in_.advance(1);
           end_field();
           r.end_line = line_++;
           return finish();
         }
         if (c == '\r') {
-          ++pos_;
-          ++offset_;
+          in_.advance(1);
           state = State::after_quote_cr;
           continue;
         }
@@ -208,9 +169,8 @@ bool CsvReader::next(CsvRecord& r) {
         continue;
       }
       case State::after_quote_cr: {
-        if (data[pos_] == '\n') {
-          ++pos_;
-          ++offset_;
+        if (data[pos] == '\n') {
+          in_.advance(1);
           end_field();
           r.end_line = line_++;
           return finish();

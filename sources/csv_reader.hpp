@@ -14,13 +14,13 @@
 // format readers and sources/normalize.hpp.
 
 #include <cstdint>
-#include <cstdio>
-#include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/status.hpp"
+#include "sources/chunked_file.hpp"
 
 namespace moviec::sources {
 
@@ -63,37 +63,21 @@ class CsvReader {
   bool next(CsvRecord& record);
 
   /// ok, or the read error that ended the file early.
-  const Status& status() const { return status_; }
+  const Status& status() const { return in_.status(); }
   /// Bytes consumed so far: through the end of the last record returned.
-  std::uint64_t offset() const { return offset_; }
+  std::uint64_t offset() const { return in_.offset(); }
   /// The file's size when it was opened.
-  std::uint64_t size() const { return size_; }
-  const std::string& path() const { return path_; }
+  std::uint64_t size() const { return in_.size(); }
+  const std::string& path() const { return in_.path(); }
 
  private:
-  struct FileCloser {
-    void operator()(std::FILE* f) const { std::fclose(f); }
-  };
-
-  CsvReader(std::string path, std::unique_ptr<std::FILE, FileCloser> file, std::uint64_t size,
-            CsvOptions options);
-
-  // Reads the next chunk into buffer_; false when nothing more can be read.
-  bool fill();
+  CsvReader(ChunkedFile in, CsvOptions options) : in_(std::move(in)), options_(options) {}
 
   // --- member variables ----------------------------------------------------
-  std::string path_;
-  std::unique_ptr<std::FILE, FileCloser> file_;
+  ChunkedFile in_;
   CsvOptions options_;
-  std::string buffer_;          // bytes [pos_, end_) are read but not consumed
-  std::size_t pos_ = 0;
-  std::size_t end_ = 0;
-  bool eof_ = false;
   bool at_start_ = true;        // nothing consumed yet: a byte-order mark may follow
   std::uint64_t line_ = 1;      // physical line of the next byte
-  std::uint64_t offset_ = 0;
-  std::uint64_t size_ = 0;
-  Status status_;
 };
 
 }  // namespace moviec::sources

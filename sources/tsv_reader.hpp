@@ -5,13 +5,13 @@
 // format readers (sources/imdb_reader.hpp) and sources/normalize.hpp.
 
 #include <cstdint>
-#include <cstdio>
-#include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/status.hpp"
+#include "sources/chunked_file.hpp"
 
 namespace moviec::sources {
 
@@ -48,39 +48,22 @@ class TsvReader {
   bool next(TsvLine& line);
 
   /// ok, or the read error that ended the file early.
-  const Status& status() const { return status_; }
+  const Status& status() const { return in_.status(); }
 
   /// Bytes consumed so far: through the end of the last line returned.
-  std::uint64_t offset() const { return offset_; }
+  std::uint64_t offset() const { return in_.offset(); }
   /// The file's size when it was opened.
-  std::uint64_t size() const { return size_; }
-  const std::string& path() const { return path_; }
+  std::uint64_t size() const { return in_.size(); }
+  const std::string& path() const { return in_.path(); }
 
  private:
-  struct FileCloser {
-    void operator()(std::FILE* f) const { std::fclose(f); }
-  };
-
-  TsvReader(std::string path, std::unique_ptr<std::FILE, FileCloser> file, std::uint64_t size,
-            TsvOptions options);
-
-  // Moves the unconsumed bytes to the front and appends one chunk; false when
-  // nothing more can be read (end of file or error).
-  bool fill();
+  TsvReader(ChunkedFile in, TsvOptions options) : in_(std::move(in)), options_(options) {}
 
   // --- member variables ----------------------------------------------------
-  std::string path_;
-  std::unique_ptr<std::FILE, FileCloser> file_;
+  ChunkedFile in_;
   TsvOptions options_;
-  std::string buffer_;         // bytes [begin_, end_) are read but not consumed
-  std::size_t begin_ = 0;
-  std::size_t end_ = 0;
-  bool eof_ = false;           // the file has no more bytes to read
   bool skipping_ = false;      // discarding the rest of a too-long line
   std::uint64_t line_number_ = 0;
-  std::uint64_t offset_ = 0;
-  std::uint64_t size_ = 0;
-  Status status_;
 };
 
 }  // namespace moviec::sources
