@@ -15,6 +15,7 @@
 
 #include "events/text.hpp"
 #include "sources/file_report.hpp"
+#include "sources/format_options.hpp"
 #include "sources/normalize.hpp"
 #include "sources/sorted_tsv.hpp"
 
@@ -31,20 +32,11 @@ bool imdb_id_less(std::string_view a, std::string_view b) {
 }
 
 StatusOr<ImdbOptions> ImdbOptions::from_json(const nlohmann::json& options) {
-  ImdbOptions out;
-  if (options.is_null()) return out;
-  if (!options.is_object()) return Status::invalid("options: expected an object");
-  for (auto& [key, value] : options.items()) {
-    if (key == "max_rejects_per_file" || key == "max_unsorted_bytes") {
-      if (!value.is_number_integer() || value.get<std::int64_t>() < 1)
-        return Status::invalid(fmt::format("options.{}: expected a whole number >= 1", key));
-      (key == "max_rejects_per_file" ? out.max_rejects_per_file : out.max_unsorted_bytes) =
-          value.get<std::uint64_t>();
-    } else {
-      return Status::invalid(fmt::format("options.{}: unknown option of format imdb_tsv", key));
-    }
-  }
-  return out;
+  return read_format_options<ImdbOptions>(
+      options, [](const std::string& key, const nlohmann::json& value, ImdbOptions& out) {
+        if (key != "max_unsorted_bytes") return unknown_format_option(key, "imdb_tsv");
+        return read_positive_option(key, value, out.max_unsorted_bytes);
+      });
 }
 
 namespace {

@@ -2,57 +2,34 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <optional>
 #include <unordered_map>
 
 #include <fmt/format.h>
 
 #include "sources/csv_input.hpp"
+#include "sources/file_roles.hpp"
+#include "sources/format_options.hpp"
 #include "sources/normalize.hpp"
 #include "sources/seen_ids.hpp"
 
 namespace moviec::sources {
 
 StatusOr<MovieLensOptions> MovieLensOptions::from_json(const nlohmann::json& options) {
-  MovieLensOptions out;
-  if (options.is_null()) return out;
-  if (!options.is_object()) return Status::invalid("options: expected an object");
-  for (auto& [key, value] : options.items()) {
-    if (key == "max_rejects_per_file") {
-      if (!value.is_number_integer() || value.get<std::int64_t>() < 1)
-        return Status::invalid("options.max_rejects_per_file: expected a whole number >= 1");
-      out.max_rejects_per_file = value.get<std::size_t>();
-    } else {
-      return Status::invalid(fmt::format("options.{}: unknown option of format movielens_csv", key));
-    }
-  }
-  return out;
+  return read_format_options<MovieLensOptions>(
+      options, [](const std::string& key, const nlohmann::json&, MovieLensOptions&) {
+        return unknown_format_option(key, "movielens_csv");
+      });
 }
 
 StatusOr<MovieLensFiles> classify_movielens(const std::string& source,
                                             const std::vector<std::string>& files) {
   MovieLensFiles out;
-  for (auto& file : files) {
-    auto name = std::filesystem::path(file).filename().string();
-    std::string* role = nullptr;
-    if (name.find("movies") != std::string::npos) role = &out.movies;
-    else if (name.find("links") != std::string::npos) role = &out.links;
-    else if (name.find("ratings") != std::string::npos) role = &out.ratings;
-    if (!role)
-      return Status::invalid(fmt::format(
-          "{}: not a MovieLens file of source \"{}\" (expected a name containing \"movies\", "
-          "\"links\" or \"ratings\"; tags.csv is not ingested)",
-          file, source));
-    if (!role->empty())
-      return Status::invalid(fmt::format("{}: source \"{}\" got two files of one kind ({} and {})",
-                                         file, source, *role, file));
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(file, ec))
-      return Status::invalid(fmt::format(
-          "{}: {}", file, std::filesystem::exists(file, ec) ? "not a regular file" : "no such file"));
-    *role = file;
-  }
+  auto sorted = sort_files_by_name(
+      files, {{"movies", &out.movies}, {"links", &out.links}, {"ratings", &out.ratings}}, source,
+      "a MovieLens file",
+      "expected a name containing \"movies\", \"links\" or \"ratings\"; tags.csv is not ingested");
+  if (!sorted) return sorted;
   return out;
 }
 

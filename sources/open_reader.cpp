@@ -1,11 +1,11 @@
 // open_reader: picks the reader for a source's format and tells it which input
 // file is which.
 
-#include <filesystem>
 
 #include <fmt/format.h>
 
 #include "config/layout.hpp"
+#include "sources/file_roles.hpp"
 #include "sources/imdb_reader.hpp"
 #include "sources/layout_reader.hpp"
 #include "sources/movielens_reader.hpp"
@@ -22,29 +22,10 @@ namespace {
 StatusOr<ImdbFiles> classify_imdb(const config::SourceConfig& source,
                                   const std::vector<std::string>& files) {
   ImdbFiles out;
-  for (auto& file : files) {
-    auto name = std::filesystem::path(file).filename().string();
-    std::string* role = nullptr;
-    if (name.find("basics") != std::string::npos) role = &out.basics;
-    else if (name.find("ratings") != std::string::npos) role = &out.ratings;
-    else if (name.find("akas") != std::string::npos) role = &out.akas;
-    if (!role)
-      return Status::invalid(fmt::format(
-          "{}: not an IMDb file of source \"{}\" (expected a name containing \"basics\", "
-          "\"ratings\" or \"akas\")",
-          file, source.name));
-    if (!role->empty())
-      return Status::invalid(
-          fmt::format("{}: source \"{}\" got two files of one kind ({} and {})", file,
-                      source.name, *role, file));
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(file, ec))
-      return Status::invalid(fmt::format("{}: {}", file,
-                                         std::filesystem::exists(file, ec)
-                                             ? "not a regular file"
-                                             : "no such file"));
-    *role = file;
-  }
+  auto sorted = sort_files_by_name(
+      files, {{"basics", &out.basics}, {"ratings", &out.ratings}, {"akas", &out.akas}}, source.name,
+      "an IMDb file", "expected a name containing \"basics\", \"ratings\" or \"akas\"");
+  if (!sorted) return sorted;
   return out;
 }
 

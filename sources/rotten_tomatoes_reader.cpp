@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "sources/csv_input.hpp"
+#include "sources/format_options.hpp"
 #include "sources/seen_ids.hpp"
 
 namespace moviec::sources {
@@ -268,34 +269,25 @@ const std::vector<std::string>& rotten_tomatoes_columns() {
 }
 
 StatusOr<RottenTomatoesOptions> RottenTomatoesOptions::from_json(const nlohmann::json& options) {
-  RottenTomatoesOptions out;
-  if (options.is_null()) return out;
-  if (!options.is_object()) return Status::invalid("options: expected an object");
-  for (auto& [key, value] : options.items()) {
-    if (key == "max_rejects_per_file") {
-      if (!value.is_number_integer() || value.get<std::int64_t>() < 1)
-        return Status::invalid("options.max_rejects_per_file: expected a whole number >= 1");
-      out.max_rejects_per_file = value.get<std::size_t>();
-    } else if (key == "zero_means_missing") {
-      if (!value.is_array())
-        return Status::invalid("options.zero_means_missing: expected an array of column names");
-      out.zero_means_missing.clear();
-      const auto& known = rotten_tomatoes_columns();
-      for (auto& column : value) {
-        if (!column.is_string())
+  return read_format_options<RottenTomatoesOptions>(
+      options, [](const std::string& key, const nlohmann::json& value, RottenTomatoesOptions& out) {
+        if (key != "zero_means_missing") return unknown_format_option(key, "rotten_tomatoes_csv");
+        if (!value.is_array())
           return Status::invalid("options.zero_means_missing: expected an array of column names");
-        auto name = column.get<std::string>();
-        if (std::find(known.begin(), known.end(), name) == known.end())
-          return Status::invalid(fmt::format(
-              "options.zero_means_missing: \"{}\" is not a column of format rotten_tomatoes_csv", name));
-        out.zero_means_missing.push_back(std::move(name));
-      }
-    } else {
-      return Status::invalid(
-          fmt::format("options.{}: unknown option of format rotten_tomatoes_csv", key));
-    }
-  }
-  return out;
+        out.zero_means_missing.clear();
+        const auto& known = rotten_tomatoes_columns();
+        for (auto& column : value) {
+          if (!column.is_string())
+            return Status::invalid("options.zero_means_missing: expected an array of column names");
+          auto name = column.get<std::string>();
+          if (std::find(known.begin(), known.end(), name) == known.end())
+            return Status::invalid(fmt::format(
+                "options.zero_means_missing: \"{}\" is not a column of format rotten_tomatoes_csv",
+                name));
+          out.zero_means_missing.push_back(std::move(name));
+        }
+        return Status::ok();
+      });
 }
 
 StatusOr<std::unique_ptr<RecordReader>> open_rotten_tomatoes_reader(
