@@ -4,6 +4,7 @@
 // the one UTF-8 decoder and encoder (inline: the sources' normalization runs it
 // on every field of every record).
 
+#include <cctype>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -17,6 +18,18 @@ std::string fold(std::string_view utf8);
 
 /// The words of fold(text), in order, duplicates kept.
 std::vector<std::string> words(std::string_view utf8);
+
+/// ASCII case-insensitive equality ("SEPT" == "Sept"); other bytes must match exactly.
+inline bool iequals_ascii(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+
+/// '0'..'9'.
+inline bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
 
 /// True when the bytes are well-formed UTF-8 (no overlongs, no surrogates).
 bool is_valid_utf8(std::string_view bytes);

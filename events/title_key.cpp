@@ -42,18 +42,16 @@ std::string lower_ascii(std::string_view s) {
   return out;
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
 /// "1995", "1995-1996", "1995–", "1995-": a year in brackets, not a title.
 bool is_year_like(std::string_view s) {
   s = trim(s);
-  if (s.size() < 4 || !std::all_of(s.begin(), s.begin() + 4, is_digit)) return false;
+  if (s.size() < 4 || !std::all_of(s.begin(), s.begin() + 4, is_ascii_digit)) return false;
   s.remove_prefix(4);
   if (s.empty()) return true;
   if (s.front() == '-') s.remove_prefix(1);
   else if (s.substr(0, 3) == "\xe2\x80\x93") s.remove_prefix(3);  // en dash
   else return false;
-  return s.empty() || (s.size() == 4 && std::all_of(s.begin(), s.end(), is_digit));
+  return s.empty() || (s.size() == 4 && std::all_of(s.begin(), s.end(), is_ascii_digit));
 }
 
 /// Position of the '(' matching the ')' that ends `s`; npos when unbalanced.

@@ -7,11 +7,15 @@
 
 #include <fmt/format.h>
 
+#include "events/text.hpp"
 #include "sources/normalize.hpp"
 
 namespace moviec::sources {
 
 namespace {
+
+using events::iequals_ascii;
+using events::is_ascii_digit;
 
 constexpr std::array<std::string_view, 12> kMonths{
     "January", "February", "March",     "April",   "May",      "June",
@@ -24,31 +28,21 @@ int days_in_month(int year, int month) {
   return month == 2 && is_leap(year) ? 29 : kDays[month - 1];
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
-
 // 1..12 for an English month name, full or abbreviated to 3 letters ("Sept" too).
 int month_from_name(std::string_view word) {
   for (std::size_t m = 0; m < kMonths.size(); ++m) {
-    if (iequals(word, kMonths[m]) || iequals(word, kMonths[m].substr(0, 3))) return static_cast<int>(m) + 1;
-    if (m == 8 && iequals(word, "Sept")) return 9;
+    if (iequals_ascii(word, kMonths[m]) || iequals_ascii(word, kMonths[m].substr(0, 3))) return static_cast<int>(m) + 1;
+    if (m == 8 && iequals_ascii(word, "Sept")) return 9;
   }
   return 0;
 }
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // Reads min..max digits at text[j]; -1 when there are fewer, or more follow.
 int read_number(std::string_view text, std::size_t& j, std::size_t min, std::size_t max) {
   std::size_t start = j;
   int value = 0;
-  while (j < text.size() && is_digit(text[j]) && j - start < max) value = value * 10 + (text[j++] - '0');
-  if (j - start < min || (j < text.size() && is_digit(text[j]))) return -1;
+  while (j < text.size() && is_ascii_digit(text[j]) && j - start < max) value = value * 10 + (text[j++] - '0');
+  if (j - start < min || (j < text.size() && is_ascii_digit(text[j]))) return -1;
   return value;
 }
 

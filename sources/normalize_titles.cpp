@@ -16,21 +16,14 @@ namespace moviec::sources {
 
 namespace {
 
+using events::iequals_ascii;
+using events::is_ascii_digit;
+
 // Articles MovieLens moves to the end of a title ("Postman, The (Postino, Il)").
 constexpr std::array<std::string_view, 31> kArticles{
     "The", "A",   "An",  "Le",  "La",  "Les", "L'",  "Un",  "Une", "Il",  "Lo",
     "I",   "Gli", "Una", "Uno", "El",  "Los", "Las", "Der", "Die", "Das", "Ein",
     "Eine", "De", "Het", "Een", "Den", "Det", "En",  "Ett", "L’"};
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // The index of the '(' that opens the ')' at the end of s; npos when unbalanced.
 std::size_t opening_paren(std::string_view s) {
@@ -45,7 +38,7 @@ std::size_t opening_paren(std::string_view s) {
 // "1995", "2006–2007", "2006-2007", "2006-": the year and the end year, if any.
 bool parse_year_group(std::string_view inner, std::optional<int>& year, std::optional<int>& end_year) {
   inner = trim(inner);
-  if (inner.size() < 4 || !std::all_of(inner.begin(), inner.begin() + 4, is_digit)) return false;
+  if (inner.size() < 4 || !std::all_of(inner.begin(), inner.begin() + 4, is_ascii_digit)) return false;
   int first = std::stoi(std::string(inner.substr(0, 4)));
   auto rest = inner.substr(4);
   std::optional<int> last;
@@ -55,7 +48,7 @@ bool parse_year_group(std::string_view inner, std::optional<int>& year, std::opt
     else return false;
     rest = trim(rest);
     if (!rest.empty()) {
-      if (rest.size() != 4 || !std::all_of(rest.begin(), rest.end(), is_digit)) return false;
+      if (rest.size() != 4 || !std::all_of(rest.begin(), rest.end(), is_ascii_digit)) return false;
       last = std::stoi(std::string(rest));
     }
   }
@@ -119,7 +112,7 @@ std::string move_trailing_article(std::string_view title) {
   if (comma == std::string_view::npos || comma == 0) return std::string(title);
   auto article = trim(title.substr(comma + 2));
   auto it = std::find_if(kArticles.begin(), kArticles.end(),
-                         [&](std::string_view a) { return iequals(a, article); });
+                         [&](std::string_view a) { return iequals_ascii(a, article); });
   if (it == kArticles.end()) return std::string(title);
   std::string out(article);
   // "L'" joins the next word: "École de la chair, L'" -> "L'École de la chair".
@@ -145,8 +138,8 @@ TitleParts split_title(std::string_view title, bool year_suffix) {
     auto rest = trim(s.substr(0, open));
     auto inner = trim(s.substr(open + 1, s.size() - open - 2));
     if (rest.empty()) break;  // "(500)" alone is the title
-    if (inner.size() >= 4 && std::all_of(inner.begin(), inner.begin() + 4, is_digit)) break;
-    if (inner.size() >= 6 && iequals(inner.substr(0, 6), "a.k.a.")) inner = trim(inner.substr(6));
+    if (inner.size() >= 4 && std::all_of(inner.begin(), inner.begin() + 4, is_ascii_digit)) break;
+    if (inner.size() >= 6 && iequals_ascii(inner.substr(0, 6), "a.k.a.")) inner = trim(inner.substr(6));
     if (!inner.empty()) alternates.emplace_back(inner);
     s = rest;
   }
