@@ -17,6 +17,7 @@
 
 #include "events/timestamp.hpp"
 #include "store/db.hpp"
+#include "support/moviec_json.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -47,27 +48,11 @@ std::vector<std::string> imdb_files(const fs::path& dir) {
   return {(dir / "title.basics.tsv").string(), (dir / "title.ratings.tsv").string()};
 }
 
-json run_json(std::vector<std::string> args) {
-  auto r = run_moviec(args);
-  INFO(r.out);
-  REQUIRE(r.exit_code == 0);
-  return json::parse(r.out.substr(r.out.rfind('{')));
-}
-
 json ingest(const std::string& data, const std::vector<std::string>& files,
             const std::string& source = "imdb", const std::string& config = "") {
-  std::vector<std::string> args{"ingest", "--data", data, "--source", source, "--json"};
-  if (!config.empty()) args.insert(args.end(), {"--config", config});
-  args.insert(args.end(), files.begin(), files.end());
-  return run_json(args);
-}
-
-json get(httplib::Client& client, const std::string& path, int expected = 200) {
-  auto res = client.Get(path.c_str());
-  REQUIRE(res);
-  INFO(path << " -> " << res->body);
-  REQUIRE(res->status == expected);
-  return json::parse(res->body);
+  std::vector<std::string> extra;
+  if (!config.empty()) extra = {"--config", config};
+  return ingest_json(data, source, files, extra);
 }
 
 std::string now_utc() {
@@ -120,7 +105,7 @@ TEST_CASE("after a changed file, history, field story and as_of by sequence and 
   Server server(data);
   httplib::Client client("127.0.0.1", server.port());
 
-  auto history = get(client, "/movies/tt0000001/history");
+  auto history = get_json(client, "/movies/tt0000001/history");
   REQUIRE(history["count"] == 4);
   auto& events = history["events"];
   const auto first_record_seq = events[0]["sequence"].get<int>();
@@ -143,7 +128,7 @@ TEST_CASE("after a changed file, history, field story and as_of by sequence and 
   CHECK(changed["ratings"]["old"]["imdb"]["value"] == 5.7);
   CHECK(changed["ratings"]["new"]["imdb"]["value"] == 6.1);
 
-  auto story = get(client, "/movies/tt0000001/fields/ratings");
+  auto story = get_json(client, "/movies/tt0000001/fields/ratings");
   REQUIRE(story["count"] == 2);
   CHECK(story["values"][0]["value"]["imdb"]["value"] == 5.7);
   CHECK(story["values"][0]["sequence"] == first_change_seq);
@@ -152,29 +137,29 @@ TEST_CASE("after a changed file, history, field story and as_of by sequence and 
   CHECK(story["values"][1]["from"]["input"] == "title.basics.tsv:2");
   CHECK(story["values"][1]["from"]["sequence"] == 5);
 
-  auto by_sequence = get(client, "/movies/tt0000001?as_of=4");
+  auto by_sequence = get_json(client, "/movies/tt0000001?as_of=4");
   CHECK(by_sequence["title"] == "Carmencita");
   CHECK(by_sequence["ratings"]["imdb"]["value"] == 5.7);
   CHECK(by_sequence["version"] == 2);
   CHECK(by_sequence["provenance"]["ratings"]["sequence"] == first_record_seq);
 
-  auto by_time = get(client, "/movies/tt0000001?as_of=" + between);
+  auto by_time = get_json(client, "/movies/tt0000001?as_of=" + between);
   CHECK(by_time["title"] == "Carmencita");
   CHECK(by_time["version"] == 2);
   CHECK(strip_as_of(by_time) == strip_as_of(by_sequence));
 
-  auto current = get(client, "/movies/tt0000001");
+  auto current = get_json(client, "/movies/tt0000001");
   CHECK(current["title"] == "Carmencita (dance)");
-  CHECK(strip_as_of(get(client, "/movies/tt0000001?as_of=6")).dump() == current.dump());
-  CHECK(strip_as_of(get(client, "/movies/tt0000001?as_of=" + now_utc())).dump() == current.dump());
-  get(client, "/movies/tt0000001?as_of=1999-01-01T00:00:00Z", 404);
-  get(client, "/movies/tt0000001?as_of=soon", 400);
+  CHECK(strip_as_of(get_json(client, "/movies/tt0000001?as_of=6")).dump() == current.dump());
+  CHECK(strip_as_of(get_json(client, "/movies/tt0000001?as_of=" + now_utc())).dump() == current.dump());
+  get_json(client, "/movies/tt0000001?as_of=1999-01-01T00:00:00Z", 404);
+  get_json(client, "/movies/tt0000001?as_of=soon", 400);
 
-  auto feed = get(client, "/events?after=4&type=MovieChanged");
+  auto feed = get_json(client, "/events?after=4&type=MovieChanged");
   REQUIRE(feed["count"] == 1);
   CHECK(feed["events"][0]["sequence"] == 6);
   CHECK(feed["next_after"] == 6);
-  CHECK(get(client, "/events?after=6&wait=1")["count"] == 0);
+  CHECK(get_json(client, "/events?after=6&wait=1")["count"] == 0);
 }
 
 TEST_CASE("moviec history prints a movie's stream for a person", "[e2e][audit]") {
@@ -251,27 +236,27 @@ TEST_CASE("reaggregate after a rule change cites the new rules version and picks
   {
     Server server(data, {"--config", v1});
     httplib::Client client("127.0.0.1", server.port());
-    auto before = get(client, "/movies/tt0000001");
+    auto before = get_json(client, "/movies/tt0000001");
     CHECK(before["title"] == "Carmencita");  // imdb first by default
     CHECK(before["rules_version"] == 1);
   }
-  auto events_before = run_json({"verify", "--data", data, "--json"})["events"].get<int>();
+  auto events_before = run_moviec_json({"verify", "--data", data, "--json"})["events"].get<int>();
 
-  auto summary = run_json({"reaggregate", "--data", data, "--config", v2, "--json"});
+  auto summary = run_moviec_json({"reaggregate", "--data", data, "--config", v2, "--json"});
   CHECK(summary["movies"] == 2);
   CHECK(summary["changed"] == 2);  // tt0000001 gets a new title winner, tt0000002 a new title provenance
   CHECK(summary["failed"] == 0);
   CHECK(summary["rules_version"] == 2);
-  CHECK(run_json({"verify", "--data", data, "--json"})["events"] == events_before + 2);
+  CHECK(run_moviec_json({"verify", "--data", data, "--json"})["events"] == events_before + 2);
 
   Server server(data, {"--config", v2});
   httplib::Client client("127.0.0.1", server.port());
-  auto movie = get(client, "/movies/tt0000001");
+  auto movie = get_json(client, "/movies/tt0000001");
   CHECK(movie["title"] == "Carmencita: A Dance");
   CHECK(movie["provenance"]["title"]["source"] == "imdb_alt");
   CHECK(movie["rules_version"] == 2);
 
-  auto history = get(client, "/movies/tt0000001/history");
+  auto history = get_json(client, "/movies/tt0000001/history");
   auto& last = history["events"].back();
   CHECK(last["type"] == "MovieChanged");
   CHECK(last["source"] == "rules");
@@ -293,12 +278,12 @@ TEST_CASE("reaggregate after a rule change cites the new rules version and picks
   CHECK(history["events"][1]["data"]["rules_version"] == 1);
   CHECK(history["events"][1]["data"]["fields"][0]["new"] == "Carmencita");
 
-  auto story = get(client, "/movies/tt0000001/fields/title");
+  auto story = get_json(client, "/movies/tt0000001/fields/title");
   REQUIRE(story["count"] == 2);
   CHECK(story["values"][1]["trigger"] == "rules");
   CHECK(story["values"][1]["rules_version"] == 2);
   CHECK(story["values"][1]["source"] == "imdb_alt");
   // As of before the rule change, the old winner.
   auto seq = last["sequence"].get<int>();
-  CHECK(get(client, "/movies/tt0000001?as_of=" + std::to_string(seq - 1))["title"] == "Carmencita");
+  CHECK(get_json(client, "/movies/tt0000001?as_of=" + std::to_string(seq - 1))["title"] == "Carmencita");
 }

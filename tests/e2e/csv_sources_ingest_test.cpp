@@ -10,6 +10,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "support/moviec_json.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -18,25 +19,6 @@ using namespace moviec::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-json ingest_json(const std::string& data, const std::string& source, const std::vector<std::string>& files,
-                 const std::vector<std::string>& extra = {}) {
-  std::vector<std::string> args{"ingest", "--data", data, "--source", source, "--json"};
-  args.insert(args.end(), extra.begin(), extra.end());
-  args.insert(args.end(), files.begin(), files.end());
-  auto r = run_moviec(args);
-  INFO(r.out);
-  REQUIRE(r.exit_code == 0);
-  return json::parse(r.out.substr(r.out.rfind('{')));
-}
-
-json get_json(httplib::Client& client, const std::string& path, int expected_status = 200) {
-  auto res = client.Get(path.c_str());
-  REQUIRE(res);
-  INFO(path << " -> " << res->body);
-  REQUIRE(res->status == expected_status);
-  return json::parse(res->body);
-}
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path);
@@ -168,10 +150,7 @@ TEST_CASE("rotten tomatoes rows with impossible dates go to the rejects file wit
       << "Good,Drama,1999-05-01,80,10\r\n"
       << "Bad Date,Drama,1999-02-30,80,10\r\n"
       << "Bad Rating,Drama,1999-03-01,180,10";
-  auto r = run_moviec({"ingest", "--data", (dir / "data").string(), "--source", "rotten_tomatoes", "--json", file});
-  INFO(r.out);
-  REQUIRE(r.exit_code == 0);
-  auto summary = json::parse(r.out.substr(r.out.rfind('{')));
+  auto summary = ingest_json((dir / "data").string(), "rotten_tomatoes", {file});
   CHECK(summary["read"] == 1);
   auto rejects = read_file(summary["rejects_file"].get<std::string>());
   CHECK(rejects.find("rt.csv\t3\tin_theaters_date \"1999-02-30\": February 1999 has 28 days, not 30\n") !=

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "store/db.hpp"
+#include "support/moviec_json.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -41,23 +42,6 @@ std::map<std::string, std::vector<std::string>> read_tsv(const fs::path& file, s
     if (f.size() == columns) rows[f[0]] = f;
   }
   return rows;
-}
-
-json ingest_json(const std::string& data, const std::vector<std::string>& files) {
-  std::vector<std::string> args{"ingest", "--data", data, "--source", "imdb", "--json"};
-  args.insert(args.end(), files.begin(), files.end());
-  auto r = run_moviec(args);
-  INFO(r.out);
-  REQUIRE(r.exit_code == 0);
-  return json::parse(r.out.substr(r.out.rfind('{')));
-}
-
-json get_json(httplib::Client& client, const std::string& path, int expected_status = 200) {
-  auto res = client.Get(path.c_str());
-  REQUIRE(res);
-  INFO(path << " -> " << res->body);
-  REQUIRE(res->status == expected_status);
-  return json::parse(res->body);
 }
 
 /// Checks every complete basics row (with its rating) against GET /movies/{id}.
@@ -92,7 +76,8 @@ void check_movies_against_files(httplib::Client& client, const fs::path& dir, st
 TEST_CASE("the bundled IMDb excerpt is ingested and served over HTTP", "[e2e]") {
   TempDir dir;
   auto ex = examples() / "imdb";
-  auto summary = ingest_json(dir.str(), {(ex / "title.basics.tsv").string(), (ex / "title.ratings.tsv").string()});
+  auto summary = ingest_json(dir.str(), "imdb",
+                             {(ex / "title.basics.tsv").string(), (ex / "title.ratings.tsv").string()});
   CHECK(summary["read"].get<int>() > 100);
   CHECK(summary["rejected"] == 0);
   CHECK(summary["changed"] == summary["read"]);
@@ -129,7 +114,8 @@ TEST_CASE("the real IMDb samples are ingested, malformed rows rejected, the rest
     SECTION(sample) {
       TempDir dir;
       auto src = shared_data() / "imdb-tsv-samples" / sample;
-      auto summary = ingest_json(dir.str(), {(src / "title.basics.tsv").string(), (src / "title.ratings.tsv").string()});
+      auto summary = ingest_json(dir.str(), "imdb",
+                                 {(src / "title.basics.tsv").string(), (src / "title.ratings.tsv").string()});
       auto basics = read_tsv(src / "title.basics.tsv", 9);
       CHECK(summary["read"].get<std::size_t>() == basics.size());
       CHECK(summary["changed"].get<std::size_t>() == basics.size());
@@ -154,9 +140,9 @@ TEST_CASE("ingesting the same files twice appends nothing the second time", "[e2
   TempDir dir;
   auto ex = examples() / "imdb";
   std::vector<std::string> files{(ex / "title.basics.tsv").string(), (ex / "title.ratings.tsv").string()};
-  auto first = ingest_json(dir.str(), files);
+  auto first = ingest_json(dir.str(), "imdb", files);
   CHECK(first["appended"].get<int>() > 0);
-  auto second = ingest_json(dir.str(), files);
+  auto second = ingest_json(dir.str(), "imdb", files);
   CHECK(second["appended"] == 0);
   CHECK(second["changed"] == 0);
   CHECK(second["unchanged"] == first["read"]);
@@ -178,10 +164,10 @@ TEST_CASE("a changed rating appends one SourceRecordChanged and one MovieChanged
   std::vector<std::string> files{(dir / "title.basics.tsv").string(), (dir / "title.ratings.tsv").string()};
   auto data = (dir / "data").string();
   write("5.7");
-  auto first = ingest_json(data, files);
+  auto first = ingest_json(data, "imdb", files);
   CHECK(first["appended"] == 4);
   write("6.1");
-  auto second = ingest_json(data, files);
+  auto second = ingest_json(data, "imdb", files);
   CHECK(second["changed"] == 1);
   CHECK(second["unchanged"] == 1);
   CHECK(second["appended"] == 2);
@@ -200,7 +186,8 @@ TEST_CASE("a changed rating appends one SourceRecordChanged and one MovieChanged
 TEST_CASE("verify fails when a read model differs from the log", "[e2e]") {
   TempDir dir;
   auto ex = examples() / "imdb";
-  ingest_json(dir.str(), {(ex / "title.basics.tsv").string(), (ex / "title.ratings.tsv").string()});
+  ingest_json(dir.str(), "imdb",
+              {(ex / "title.basics.tsv").string(), (ex / "title.ratings.tsv").string()});
   REQUIRE(run_moviec({"verify", "--data", dir.str()}).exit_code == 0);
   {
     // Tamper with one stored golden record behind the projection's back.

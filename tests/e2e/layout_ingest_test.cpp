@@ -13,6 +13,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "support/moviec_json.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -25,18 +26,7 @@ namespace {
 json ingest(const std::vector<std::string>& args) {
   std::vector<std::string> all{"ingest", "--json"};
   all.insert(all.end(), args.begin(), args.end());
-  auto r = run_moviec(all);
-  INFO(r.out);
-  REQUIRE(r.exit_code == 0);
-  return json::parse(r.out.substr(r.out.rfind('{')));
-}
-
-json get_json(httplib::Client& client, const std::string& path) {
-  auto res = client.Get(path.c_str());
-  REQUIRE(res);
-  INFO(path << " -> " << res->body);
-  REQUIRE(res->status == 200);
-  return json::parse(res->body);
+  return run_moviec_json(all);
 }
 
 std::string read_file(const fs::path& p) {

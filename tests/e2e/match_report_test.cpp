@@ -13,6 +13,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "support/moviec_json.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -23,24 +24,6 @@ namespace fs = std::filesystem;
 namespace {
 
 const char* kToken = "matching-test-token";
-
-json ingest_json(const std::string& data, const std::string& config, const std::string& source,
-                 const std::vector<std::string>& files) {
-  std::vector<std::string> args{"ingest", "--data", data, "--config", config, "--source", source, "--json"};
-  args.insert(args.end(), files.begin(), files.end());
-  auto r = run_moviec(args);
-  INFO(r.out);
-  REQUIRE(r.exit_code == 0);
-  return json::parse(r.out.substr(r.out.rfind('{')));
-}
-
-json get_json(httplib::Client& client, const std::string& path, int expected_status = 200) {
-  auto res = client.Get(path.c_str());
-  REQUIRE(res);
-  INFO(path << " -> " << res->body);
-  REQUIRE(res->status == expected_status);
-  return json::parse(res->body);
-}
 
 httplib::Result post_link(httplib::Client& client, const json& body, const std::string& token = kToken) {
   httplib::Headers headers;
@@ -77,7 +60,8 @@ TEST_CASE("two sources are matched and the match report, unmatched log and links
 
   // Source 1: the MovieLens excerpt with its links (every movie gets its IMDb id).
   auto ml = examples() / "movielens";
-  auto movielens = ingest_json(data, config, "movielens", {(ml / "movies.csv").string(), (ml / "links.csv").string()});
+  auto movielens = ingest_json(data, "movielens", {(ml / "movies.csv").string(), (ml / "links.csv").string()},
+                               {"--config", config});
   REQUIRE(movielens["read"] == 40);
 
   // Source 2: ten real Rotten Tomatoes rows, which carry no id at all. Six are films
@@ -89,7 +73,7 @@ TEST_CASE("two sources are matched and the match report, unmatched log and links
        "Toy Story", "Jumanji", "The City of Lost Children (La Cit\xe2\x88\x9a\xc2\xa9 des Enfants Perdus)",
        "Les Miserables", "Les Mis\xe2\x88\x9a\xc2\xa9rables",
        "Nosferatu: Phantom der Nacht (Nosferatu the Vampyre)", "Snow White and the Huntsman"});
-  auto rt = ingest_json(data, config, "rotten_tomatoes", {rt_file});
+  auto rt = ingest_json(data, "rotten_tomatoes", {rt_file}, {"--config", config});
   REQUIRE(rt["read"] == 10);
   CHECK(rt["unmatched"] == 4);
 
@@ -180,7 +164,7 @@ TEST_CASE("two sources are matched and the match report, unmatched log and links
       << "tt0119683\tmovie\tLes Misérables\tLes Misérables\t0\t1998\t\\N\t134\tCrime,Drama,History\n"
       << "tt1735898\tmovie\tSnow White and the Huntsman\tSnow White and the Huntsman\t0\t2012\t\\N\t127\t"
          "Action,Adventure,Drama\n";
-  auto imdb = ingest_json(data, config, "imdb", {(dir / "title.basics.tsv").string()});
+  auto imdb = ingest_json(data, "imdb", {(dir / "title.basics.tsv").string()}, {"--config", config});
   CHECK(imdb["resolved"] == 1);
 
   Server server(data, {"--config", config});

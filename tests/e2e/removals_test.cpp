@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/moviec_json.hpp"
 #include "support/serve.hpp"
 #include "support/temp_dir.hpp"
 
@@ -38,10 +39,7 @@ std::string write(const TempDir& dir, const std::string& name, const std::vector
 
 json ingest(const std::string& data, const std::string& config, const std::string& source,
             const std::string& file) {
-  auto r = run_moviec({"ingest", "--data", data, "--config", config, "--source", source, "--json", file});
-  INFO(r.out);
-  REQUIRE(r.exit_code == 0);
-  return json::parse(r.out.substr(r.out.rfind('{')));
+  return ingest_json(data, source, {file}, {"--config", config});
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include "sources/record_reader.hpp"
+#include "support/read_all.hpp"
 #include "support/temp_dir.hpp"
 
 using moviec::config::SourceConfig;
@@ -15,6 +16,7 @@ using moviec::events::LocalizedName;
 using moviec::sources::Item;
 using moviec::sources::open_reader;
 using moviec::sources::Reject;
+using moviec::test::write_file;
 
 namespace {
 
@@ -26,24 +28,10 @@ const std::string kAkasHeader =
     "titleId\tordering\ttitle\tregion\tlanguage\ttypes\tattributes\tisOriginalTitle\n";
 
 SourceConfig imdb_source(nlohmann::json options = nlohmann::json::object()) {
-  SourceConfig s;
-  s.name = "imdb";
-  s.format = "imdb_tsv";
-  s.options = std::move(options);
-  return s;
+  return moviec::test::source_config("imdb", "imdb_tsv", std::move(options));
 }
 
-struct Result {
-  std::vector<Item> items;
-  std::vector<Reject> rejects;
-  std::uint64_t bytes_read = 0;
-  std::uint64_t bytes_total = 0;
-
-  const Item* find(const std::string& tconst) const {
-    for (auto& i : items)
-      if (i.record.source_id == tconst) return &i;
-    return nullptr;
-  }
+struct Result : moviec::test::ReadResult {
   std::vector<Reject> rejects_of(const std::string& file) const {
     std::vector<Reject> out;
     for (auto& r : rejects)
@@ -54,22 +42,7 @@ struct Result {
 
 Result read_all(const std::vector<std::string>& files,
                 const SourceConfig& source = imdb_source()) {
-  auto reader = open_reader(source, files);
-  INFO(reader.status().message());
-  REQUIRE(reader.is_ok());
-  Result out;
-  Item item;
-  while ((*reader)->next(item, out.rejects)) out.items.push_back(item);
-  out.bytes_read = (*reader)->bytes_read();
-  out.bytes_total = (*reader)->bytes_total();
-  return out;
-}
-
-std::string write(const moviec::test::TempDir& dir, const std::string& name,
-                  const std::string& bytes) {
-  auto path = (dir / name).string();
-  std::ofstream(path, std::ios::binary) << bytes;
-  return path;
+  return moviec::test::read_all<Result>(source, files);
 }
 
 // One well-formed basics row.
@@ -267,7 +240,7 @@ TEST_CASE("imdb bundled examples read with zero rejects", "[sources][imdb]") {
 TEST_CASE("imdb rows with the wrong column count are rejected with their line",
           "[sources][imdb]") {
   moviec::test::TempDir dir;
-  auto basics = write(dir, "title.basics.tsv",
+  auto basics = write_file(dir, "title.basics.tsv",
                       kBasicsHeader + basics_row("tt0000001") + "tt0000002\tmovie\tX\n" +
                           basics_row("tt0000003") + "tt0000004\tmo");
   auto r = read_all({basics});
@@ -281,7 +254,7 @@ TEST_CASE("imdb rows with the wrong column count are rejected with their line",
 
 TEST_CASE("imdb a tconst that is not tt and digits is rejected", "[sources][imdb]") {
   moviec::test::TempDir dir;
-  auto basics = write(dir, "title.basics.tsv",
+  auto basics = write_file(dir, "title.basics.tsv",
                       kBasicsHeader + basics_row("nm0000001") + basics_row("tt") +
                           basics_row("tt12x") + basics_row("tt0000001"));
   auto r = read_all({basics});
@@ -294,7 +267,7 @@ TEST_CASE("imdb a tconst that is not tt and digits is rejected", "[sources][imdb
 
 TEST_CASE("imdb bad years and runtimes are rejected with the value", "[sources][imdb]") {
   moviec::test::TempDir dir;
-  auto basics = write(
+  auto basics = write_file(
       dir, "title.basics.tsv",
       kBasicsHeader + basics_row("tt1", "A", "18x4") + basics_row("tt2", "B", "12") +
           "tt3\tmovie\tC\tC\t0\t1990\t\\N\t-5\tDrama\n" +
@@ -324,10 +297,10 @@ TEST_CASE("imdb bad years and runtimes are rejected with the value", "[sources][
 
 TEST_CASE("imdb bad ratings and vote counts are rejected", "[sources][imdb]") {
   moviec::test::TempDir dir;
-  auto basics = write(dir, "title.basics.tsv",
+  auto basics = write_file(dir, "title.basics.tsv",
                       kBasicsHeader + basics_row("tt1") + basics_row("tt2") + basics_row("tt3") +
                           basics_row("tt4") + basics_row("tt5"));
-  auto ratings = write(dir, "title.ratings.tsv",
+  auto ratings = write_file(dir, "title.ratings.tsv",
                        kRatingsHeader + "tt1\t5,5\t10\n" + "tt2\t11\t10\n" + "tt3\t7.5\tmany\n" +
                            "tt4\t7.5\t-1\n" + "tt5\t7.25\t12\n");
   auto r = read_all({basics, ratings});
@@ -344,7 +317,7 @@ TEST_CASE("imdb bad ratings and vote counts are rejected", "[sources][imdb]") {
 
 TEST_CASE("imdb invalid UTF-8 and NUL bytes are rejected", "[sources][imdb]") {
   moviec::test::TempDir dir;
-  auto basics = write(dir, "title.basics.tsv",
+  auto basics = write_file(dir, "title.basics.tsv",
                       kBasicsHeader + basics_row("tt1", "Caf\xe9") +
                           basics_row("tt2", std::string("Nul\0l", 5)) +
                           basics_row("tt3", "Caf\xc3\xa9"));
@@ -361,9 +334,9 @@ TEST_CASE("imdb a wrong header rejects the file at line 1 and reads nothing from
           "[sources][imdb]") {
   moviec::test::TempDir dir;
   SECTION("basics") {
-    auto basics = write(dir, "title.basics.tsv",
+    auto basics = write_file(dir, "title.basics.tsv",
                         "id\ttype\ttitle\n" + basics_row("tt1") + basics_row("tt2"));
-    auto ratings = write(dir, "title.ratings.tsv", kRatingsHeader + "tt1\t5\t10\n");
+    auto ratings = write_file(dir, "title.ratings.tsv", kRatingsHeader + "tt1\t5\t10\n");
     auto r = read_all({basics, ratings});
     CHECK(r.items.empty());
     REQUIRE(r.rejects.size() == 2);
@@ -376,8 +349,8 @@ TEST_CASE("imdb a wrong header rejects the file at line 1 and reads nothing from
     CHECK(r.rejects[1].reason == "not read: title.basics.tsv is unusable");
   }
   SECTION("ratings") {
-    auto basics = write(dir, "title.basics.tsv", kBasicsHeader + basics_row("tt1"));
-    auto ratings = write(dir, "title.ratings.tsv", "tconst\tnumVotes\taverageRating\ntt1\t10\t5\n");
+    auto basics = write_file(dir, "title.basics.tsv", kBasicsHeader + basics_row("tt1"));
+    auto ratings = write_file(dir, "title.ratings.tsv", "tconst\tnumVotes\taverageRating\ntt1\t10\t5\n");
     auto r = read_all({basics, ratings});
     REQUIRE(r.items.size() == 1);
     CHECK(r.items[0].record.source_ratings.empty());
@@ -387,7 +360,7 @@ TEST_CASE("imdb a wrong header rejects the file at line 1 and reads nothing from
           "unexpected header (expected tconst, averageRating, numVotes); file not read");
   }
   SECTION("empty file") {
-    auto basics = write(dir, "title.basics.tsv", "");
+    auto basics = write_file(dir, "title.basics.tsv", "");
     auto r = read_all({basics});
     CHECK(r.items.empty());
     REQUIRE(r.rejects.size() == 1);
@@ -404,8 +377,8 @@ TEST_CASE("imdb CRLF files and a missing final newline read like LF files", "[so
   };
   auto basics_text = kBasicsHeader + basics_row("tt1", "One") + basics_row("tt2", "Two");
   basics_text.pop_back();  // no final newline
-  auto basics = write(dir, "title.basics.tsv", crlf(basics_text));
-  auto ratings = write(dir, "title.ratings.tsv", crlf(kRatingsHeader + "tt1\t5.0\t3\ntt2\t6.0\t4"));
+  auto basics = write_file(dir, "title.basics.tsv", crlf(basics_text));
+  auto ratings = write_file(dir, "title.ratings.tsv", crlf(kRatingsHeader + "tt1\t5.0\t3\ntt2\t6.0\t4"));
   auto r = read_all({basics, ratings});
   CHECK(r.rejects.empty());
   REQUIRE(r.items.size() == 2);
@@ -418,11 +391,11 @@ TEST_CASE("imdb CRLF files and a missing final newline read like LF files", "[so
 TEST_CASE("imdb an unsorted basics file is sorted in memory and joins every rating",
           "[sources][imdb]") {
   moviec::test::TempDir dir;
-  auto basics = write(dir, "title.basics.tsv",
+  auto basics = write_file(dir, "title.basics.tsv",
                       kBasicsHeader + basics_row("tt2") + basics_row("tt10") + basics_row("tt3") +
                           basics_row("tt4") + basics_row("tt11") + basics_row("tt11") +
                           basics_row("tt100"));
-  auto ratings = write(dir, "title.ratings.tsv",
+  auto ratings = write_file(dir, "title.ratings.tsv",
                        kRatingsHeader + "tt2\t2\t1\ntt3\t3\t1\ntt4\t4\t1\ntt10\t5\t1\ntt11\t6\t1\n");
   auto r = read_all({basics, ratings});
   std::vector<std::string> ids, inputs;
@@ -446,9 +419,9 @@ TEST_CASE("imdb an unsorted basics file is sorted in memory and joins every rati
 TEST_CASE("imdb an unsorted ratings file joins both ways; malformed lines are still rejected",
           "[sources][imdb]") {
   moviec::test::TempDir dir;
-  auto basics = write(dir, "title.basics.tsv",
+  auto basics = write_file(dir, "title.basics.tsv",
                       kBasicsHeader + basics_row("tt1") + basics_row("tt5") + basics_row("tt9"));
-  auto ratings = write(dir, "title.ratings.tsv",
+  auto ratings = write_file(dir, "title.ratings.tsv",
                        kRatingsHeader + "tt9\t9\t90\nbroken line\ntt1\t1.5\t10\ntt7\t7\t70\n" +
                            "tt5\t5\t50\ntt5\t5.5\t55\n");
   auto r = read_all({basics, ratings});
@@ -467,9 +440,9 @@ TEST_CASE("imdb an unsorted ratings file joins both ways; malformed lines are st
 TEST_CASE("imdb an unsorted file over max_unsorted_bytes is refused with one reject",
           "[sources][imdb]") {
   moviec::test::TempDir dir;
-  auto basics = write(dir, "title.basics.tsv", kBasicsHeader + basics_row("tt1") + basics_row("tt2"));
+  auto basics = write_file(dir, "title.basics.tsv", kBasicsHeader + basics_row("tt1") + basics_row("tt2"));
   auto ratings_text = kRatingsHeader + "tt2\t2\t1\ntt1\t1\t1\n";
-  auto ratings = write(dir, "title.ratings.tsv", ratings_text);
+  auto ratings = write_file(dir, "title.ratings.tsv", ratings_text);
   auto r = read_all({basics, ratings}, imdb_source({{"max_unsorted_bytes", 10}}));
   REQUIRE(r.items.size() == 2);
   CHECK(r.items[0].record.source_ratings.empty());
@@ -485,7 +458,7 @@ TEST_CASE("imdb an unsorted file over max_unsorted_bytes is refused with one rej
 
   // The same bound on basics: nothing is read, and the other files say why.
   auto unsorted_basics =
-      write(dir, "b2.basics.tsv", kBasicsHeader + basics_row("tt2") + basics_row("tt1"));
+      write_file(dir, "b2.basics.tsv", kBasicsHeader + basics_row("tt2") + basics_row("tt1"));
   auto refused = read_all({unsorted_basics, ratings}, imdb_source({{"max_unsorted_bytes", 10}}));
   CHECK(refused.items.empty());
   REQUIRE(refused.rejects.size() == 2);
@@ -501,8 +474,8 @@ TEST_CASE("imdb an unsorted file over max_unsorted_bytes is refused with one rej
 TEST_CASE("imdb ratings rows without a basics row are rejected, before and after",
           "[sources][imdb]") {
   moviec::test::TempDir dir;
-  auto basics = write(dir, "title.basics.tsv", kBasicsHeader + basics_row("tt5") + basics_row("tt9"));
-  auto ratings = write(dir, "title.ratings.tsv",
+  auto basics = write_file(dir, "title.basics.tsv", kBasicsHeader + basics_row("tt5") + basics_row("tt9"));
+  auto ratings = write_file(dir, "title.ratings.tsv",
                        kRatingsHeader + "tt1\t5\t1\ntt5\t6\t2\ntt7\t7\t3\ntt9\t8\t4\ntt12\t9\t5\n");
   auto r = read_all({basics, ratings});
   REQUIRE(r.items.size() == 2);
@@ -517,10 +490,10 @@ TEST_CASE("imdb ratings rows without a basics row are rejected, before and after
 
 TEST_CASE("imdb akas are grouped by title into names", "[sources][imdb]") {
   moviec::test::TempDir dir;
-  auto basics = write(dir, "title.basics.tsv",
+  auto basics = write_file(dir, "title.basics.tsv",
                       kBasicsHeader + "tt1\tmovie\tThe Cat\tLe Chat\t0\t1971\t\\N\t86\tDrama\n" +
                           basics_row("tt2", "Solo"));
-  auto akas = write(dir, "title.akas.tsv",
+  auto akas = write_file(dir, "title.akas.tsv",
                     kAkasHeader + "tt1\t1\tThe Cat\tUS\ten\timdbDisplay\t\\N\t0\n" +
                         "tt1\t2\tLe Chat\t\\N\t\\N\toriginal\t\\N\t1\n" +
                         "tt1\t3\tDie Katze\tDE\tde\t\\N\t\\N\t0\n" +
@@ -542,7 +515,7 @@ TEST_CASE("imdb rejects beyond max_rejects_per_file are counted in one summary",
   std::string text = kBasicsHeader;
   for (int i = 1; i <= 10; ++i) text += "tt" + std::to_string(i) + "\tbroken\n";
   text += basics_row("tt20");
-  auto r = read_all({write(dir, "title.basics.tsv", text)},
+  auto r = read_all({write_file(dir, "title.basics.tsv", text)},
                     imdb_source({{"max_rejects_per_file", 3}}));
   CHECK(r.items.size() == 1);
   REQUIRE(r.rejects.size() == 4);
@@ -600,8 +573,8 @@ TEST_CASE("open_reader names an unknown format", "[sources]") {
 
 TEST_CASE("open_reader names an unrecognised or unreadable file", "[sources]") {
   moviec::test::TempDir dir;
-  auto basics = write(dir, "title.basics.tsv", kBasicsHeader);
-  auto other = write(dir, "movies.csv", "x");
+  auto basics = write_file(dir, "title.basics.tsv", kBasicsHeader);
+  auto other = write_file(dir, "movies.csv", "x");
   auto r = open_reader(imdb_source(), {basics, other});
   REQUIRE_FALSE(r.is_ok());
   CHECK(r.status().code() == moviec::Status::Code::invalid_argument);
@@ -625,8 +598,8 @@ TEST_CASE("open_reader names an unrecognised or unreadable file", "[sources]") {
 TEST_CASE("open_reader recognises renamed IMDb files by basics, ratings and akas",
           "[sources]") {
   moviec::test::TempDir dir;
-  auto basics = write(dir, "2024-basics.tsv", kBasicsHeader + basics_row("tt1"));
-  auto ratings = write(dir, "ratings_daily.tsv", kRatingsHeader + "tt1\t8\t100\n");
+  auto basics = write_file(dir, "2024-basics.tsv", kBasicsHeader + basics_row("tt1"));
+  auto ratings = write_file(dir, "ratings_daily.tsv", kRatingsHeader + "tt1\t8\t100\n");
   auto r = read_all({ratings, basics});
   REQUIRE(r.items.size() == 1);
   CHECK(r.items[0].input == "2024-basics.tsv:2");
@@ -646,10 +619,10 @@ TEST_CASE("imdb ids compare numerically", "[sources]") {
 
 TEST_CASE("imdb values of one row never carry over to the next", "[sources][imdb]") {
   moviec::test::TempDir dir;
-  auto basics = write(dir, "title.basics.tsv",
+  auto basics = write_file(dir, "title.basics.tsv",
                       kBasicsHeader + "tt1\ttvSeries\tA\tB\t1\t1990\t1995\t45\tDrama\n" +
                           "tt2\t\\N\tC\tC\t\\N\t\\N\t\\N\t\\N\t\\N\n");
-  auto akas = write(dir, "title.akas.tsv", kAkasHeader + "tt1\t1\tAa\tUS\ten\t\\N\t\\N\t1\n");
+  auto akas = write_file(dir, "title.akas.tsv", kAkasHeader + "tt1\t1\tAa\tUS\ten\t\\N\t\\N\t1\n");
   auto r = read_all({basics, akas});
   REQUIRE(r.items.size() == 2);
   const auto& rec = r.items[1].record;

@@ -3,7 +3,6 @@
 
 #include "sources/layout_reader.hpp"
 
-#include <fstream>
 
 #include <catch2/catch.hpp>
 
@@ -11,9 +10,11 @@
 #include "sources/layout_mapper.hpp"
 #include "sources/normalize.hpp"
 #include "sources/record_reader.hpp"
+#include "support/read_all.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace moviec;
+using moviec::test::write_file;
 using nlohmann::json;
 
 namespace {
@@ -42,12 +43,6 @@ Read read_all(const config::SourceConfig& source, const std::vector<std::string>
   return out;
 }
 
-std::string write(const test::TempDir& dir, const std::string& name, const std::string& bytes) {
-  auto path = (dir / name).string();
-  std::ofstream(path, std::ios::binary) << bytes;
-  return path;
-}
-
 json csv_layout() {
   return json::parse(R"({
     "type": "csv", "source_id": "id", "movie_id": "imdb",
@@ -68,7 +63,7 @@ json csv_layout() {
 
 TEST_CASE("a CSV layout maps each column to its field", "[sources][layout]") {
   test::TempDir dir;
-  auto file = write(dir, "films.csv",
+  auto file = write_file(dir, "films.csv",
                     "id,imdb,name,released,year,minutes,genres,stars,voters,tmdb,budget\n"
                     "1,tt0114709,\"Toy Story\",22/11/1995,1995,81,Animation|Comedy,4.5,120,862,3e7\n"
                     "2,,\"Usual Suspects, The\",,1995,0,,,,,\n");
@@ -102,7 +97,7 @@ TEST_CASE("a CSV layout maps each column to its field", "[sources][layout]") {
 
 TEST_CASE("a bad value rejects its row with the column and the rest goes through", "[sources][layout]") {
   test::TempDir dir;
-  auto file = write(dir, "films.csv",
+  auto file = write_file(dir, "films.csv",
                     "id,imdb,name,released,year,minutes,genres,stars,voters,tmdb,budget\n"
                     "1,,A,31/02/1999,,,,,,,\n"
                     "2,,B,,199x,,,,,,\n"
@@ -131,8 +126,8 @@ TEST_CASE("a bad value rejects its row with the column and the rest goes through
 
 TEST_CASE("a header without a mapped column rejects the file at line 1", "[sources][layout]") {
   test::TempDir dir;
-  auto bad = write(dir, "a.csv", "id,name\n1,A\n");
-  auto good = write(dir, "b.csv",
+  auto bad = write_file(dir, "a.csv", "id,name\n1,A\n");
+  auto good = write_file(dir, "b.csv",
                     "id,imdb,name,released,year,minutes,genres,stars,voters,tmdb,budget\n9,,Z,,,,,,,,\n");
   auto r = read_all(layout_source(csv_layout()), {bad, good});
   REQUIRE(r.rejects.size() == 1);
@@ -145,7 +140,7 @@ TEST_CASE("a header without a mapped column rejects the file at line 1", "[sourc
 
 TEST_CASE("a TSV layout without a header names its columns in the config", "[sources][layout]") {
   test::TempDir dir;
-  auto file = write(dir, "f.tsv", "10\tAlien\t1979\tHorror,Sci-Fi\n11\tHeat\t1995\t\\N\n");
+  auto file = write_file(dir, "f.tsv", "10\tAlien\t1979\tHorror,Sci-Fi\n11\tHeat\t1995\t\\N\n");
   auto options = json::parse(R"({"type": "tsv", "header": false, "columns": ["key", "t", "y", "g"],
     "source_id": "key", "fields": [{"column": "t", "field": "title"}, {"column": "y", "field": "year", "type": "int"},
     {"column": "g", "field": "genres", "type": "list"}]})");
@@ -165,7 +160,7 @@ TEST_CASE("JSON lines and a JSON array map keys, pointers, numbers and arrays", 
     "fields": [{"column": "title", "field": "title"}, {"column": "year", "field": "year", "type": "int"},
                {"column": "tags", "field": "genres", "type": "list"},
                {"column": "/scores/critics", "field": "source_ratings", "type": "rating", "name": "critics", "scale": [0, 100]}]})");
-  auto lines = write(dir, "feed.jsonl",
+  auto lines = write_file(dir, "feed.jsonl",
                      "{\"id\": 7, \"title\": 1776, \"year\": 1972.0, \"tags\": [\"Musical\", null], "
                      "\"ids\": {\"imdb\": \"tt0068156\"}, \"scores\": {\"critics\": 67}}\n"
                      "\n"
@@ -190,7 +185,7 @@ TEST_CASE("JSON lines and a JSON array map keys, pointers, numbers and arrays", 
   CHECK(r.rejects[2].line == 5);
   CHECK(r.rejects[2].reason.rfind("invalid JSON at byte", 0) == 0);
 
-  auto array = write(dir, "feed.json", "[\n {\"id\": \"a\", \"title\": \"One\"},\n {\"id\": \"b\", \"title\": \"Two\"}\n]\n");
+  auto array = write_file(dir, "feed.json", "[\n {\"id\": \"a\", \"title\": \"One\"},\n {\"id\": \"b\", \"title\": \"Two\"}\n]\n");
   auto a = read_all(layout_source(options), {array});
   REQUIRE(a.items.size() == 2);
   CHECK(a.items[1].record.title == "Two");
@@ -200,8 +195,8 @@ TEST_CASE("JSON lines and a JSON array map keys, pointers, numbers and arrays", 
 TEST_CASE("a JSON layout reader resumes from its position", "[sources][layout]") {
   test::TempDir dir;
   auto options = json::parse(R"({"type": "json", "source_id": "id", "fields": [{"column": "t", "field": "title"}]})");
-  auto one = write(dir, "1.json", "[{\"id\": 1, \"t\": \"a\"}, {\"id\": 2, \"t\": \"b\"}]");
-  auto two = write(dir, "2.jsonl", "{\"id\": 3, \"t\": \"c\"}\n{\"id\": 4, \"t\": \"d\"}\n");
+  auto one = write_file(dir, "1.json", "[{\"id\": 1, \"t\": \"a\"}, {\"id\": 2, \"t\": \"b\"}]");
+  auto two = write_file(dir, "2.jsonl", "{\"id\": 3, \"t\": \"c\"}\n{\"id\": 4, \"t\": \"d\"}\n");
   auto source = layout_source(options);
   auto reader = sources::open_reader(source, {one, two});
   REQUIRE(reader.is_ok());

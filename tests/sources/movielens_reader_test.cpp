@@ -9,36 +9,23 @@
 #include <catch2/catch.hpp>
 
 #include "sources/record_reader.hpp"
+#include "support/read_all.hpp"
 #include "support/temp_dir.hpp"
 
 using moviec::config::SourceConfig;
 using moviec::events::LocalizedName;
 using moviec::events::Rating;
-using moviec::sources::Item;
 using moviec::sources::open_reader;
 using moviec::sources::Reject;
+using moviec::test::write_file;
 
 namespace {
 
 SourceConfig movielens_source(nlohmann::json options = nlohmann::json::object()) {
-  SourceConfig s;
-  s.name = "movielens";
-  s.format = "movielens_csv";
-  s.options = std::move(options);
-  return s;
+  return moviec::test::source_config("movielens", "movielens_csv", std::move(options));
 }
 
-struct Result {
-  std::vector<Item> items;
-  std::vector<Reject> rejects;
-  std::uint64_t bytes_read = 0;
-  std::uint64_t bytes_total = 0;
-
-  const Item* find(const std::string& movie_id) const {
-    for (auto& i : items)
-      if (i.record.source_id == movie_id) return &i;
-    return nullptr;
-  }
+struct Result : moviec::test::ReadResult {
   std::vector<std::string> reasons(const std::string& file) const {
     std::vector<std::string> out;
     for (auto& r : rejects)
@@ -48,21 +35,7 @@ struct Result {
 };
 
 Result read_all(const std::vector<std::string>& files, const SourceConfig& source = movielens_source()) {
-  auto reader = open_reader(source, files);
-  INFO(reader.status().message());
-  REQUIRE(reader.is_ok());
-  Result out;
-  Item item;
-  while ((*reader)->next(item, out.rejects)) out.items.push_back(item);
-  out.bytes_read = (*reader)->bytes_read();
-  out.bytes_total = (*reader)->bytes_total();
-  return out;
-}
-
-std::string write(const moviec::test::TempDir& dir, const std::string& name, const std::string& bytes) {
-  auto path = (dir / name).string();
-  std::ofstream(path, std::ios::binary) << bytes;
-  return path;
+  return moviec::test::read_all<Result>(source, files);
 }
 
 const std::string kMovies = "movieId,title,genres\n";
@@ -196,8 +169,8 @@ TEST_CASE("movielens bundled excerpt reads with zero rejects", "[sources][moviel
 TEST_CASE("movielens ratings average per movie in half stars, whatever their order",
           "[sources][movielens]") {
   moviec::test::TempDir dir;
-  auto movies = write(dir, "movies.csv", kMovies + "1,One (2001),Drama\n2,Two (2002),Comedy\n3,Three (2003),War\n");
-  auto ratings = write(dir, "ratings.csv",
+  auto movies = write_file(dir, "movies.csv", kMovies + "1,One (2001),Drama\n2,Two (2002),Comedy\n3,Three (2003),War\n");
+  auto ratings = write_file(dir, "ratings.csv",
                        kRatings + "1,2,4.0,1\n1,1,3.5,1\n2,2,0.5,1\n3,1,5.0,1\n4,2,4.5,1\n5,1,2.5,1\n");
   auto r = read_all({movies, ratings});
   REQUIRE(r.items.size() == 3);
@@ -210,8 +183,8 @@ TEST_CASE("movielens ratings average per movie in half stars, whatever their ord
 TEST_CASE("movielens bad ratings are rejected with their line and the rest averages",
           "[sources][movielens]") {
   moviec::test::TempDir dir;
-  auto movies = write(dir, "movies.csv", kMovies + "1,One (2001),Drama\n");
-  auto ratings = write(dir, "ratings.csv",
+  auto movies = write_file(dir, "movies.csv", kMovies + "1,One (2001),Drama\n");
+  auto ratings = write_file(dir, "ratings.csv",
                        kRatings + "1,1,4.3,1\n1,1,6,1\n1,1,0,1\n1,1,x,1\n1,one,3,1\n1,1,4,1\n1,9,3,1\n1,9,4,1\n");
   auto r = read_all({movies, ratings});
   REQUIRE(r.items.size() == 1);
@@ -231,10 +204,10 @@ TEST_CASE("movielens links give tt ids with at least 7 digits and tmdb ids; bad 
           "links are rejected",
           "[sources][movielens]") {
   moviec::test::TempDir dir;
-  auto movies = write(dir, "movies.csv",
+  auto movies = write_file(dir, "movies.csv",
                       kMovies + "1,Toy Story (1995),Animation\n2,Jumanji (1995),Fantasy\n"
                                 "3,Lost Zeros (1990),Drama\n4,New (2021),Drama\n5,No Link (2000),Drama\n");
-  auto links = write(dir, "links.csv",
+  auto links = write_file(dir, "links.csv",
                      kLinks + "4,10872600,\n3,114709,862\n1,0114709,862\n2,0113497,8844\n"
                               "2,0000002,1\n6,0000006,6\n7,tt0000007,7\n");
   auto r = read_all({movies, links});
@@ -255,13 +228,13 @@ TEST_CASE("movielens links give tt ids with at least 7 digits and tmdb ids; bad 
 TEST_CASE("movielens bad movies rows are rejected with their line; the rest goes through",
           "[sources][movielens]") {
   moviec::test::TempDir dir;
-  auto movies = write(dir, "movies.csv",
+  auto movies = write_file(dir, "movies.csv",
                       kMovies + "1,Good (2001),Drama\n"
                                 "x,Bad Id (2001),Drama\n"
                                 "0,Zero (2001),Drama\n"
                                 "1,Again (2001),Drama\n"
                                 "2,\"Unclosed (2001),Drama\n3,Next (2003),War\n");
-  auto more = write(dir, "m2.movies.csv",
+  auto more = write_file(dir, "m2.movies.csv",
                     kMovies + "4,Old (1700),Drama\n5,\"\",Drama\n6,Short Row\n7,Bad \xE9 UTF-8 (2000),Drama\n"
                               "8,\"Title (1999)\"junk,Drama\n9,Fine (1999),Drama\n");
   auto r = read_all({movies});
@@ -282,7 +255,7 @@ TEST_CASE("movielens bad movies rows are rejected with their line; the rest goes
 
 TEST_CASE("movielens genres split on pipes; (no genres listed) is none", "[sources][movielens]") {
   moviec::test::TempDir dir;
-  auto movies = write(dir, "movies.csv",
+  auto movies = write_file(dir, "movies.csv",
                       kMovies + "1,A (2001),Adventure|Animation|Children\n2,B (2002),(no genres listed)\n"
                                 "3,C (2003),\n");
   auto r = read_all({movies});
@@ -294,7 +267,7 @@ TEST_CASE("movielens genres split on pipes; (no genres listed) is none", "[sourc
 
 TEST_CASE("movielens a BOM, CRLF and no final newline read like plain files", "[sources][movielens]") {
   moviec::test::TempDir dir;
-  auto movies = write(dir, "movies.csv",
+  auto movies = write_file(dir, "movies.csv",
                       "\xEF\xBB\xBFmovieId,title,genres\r\n1,\"Usual Suspects, The (1995)\",Crime|Mystery\r\n"
                       "2,\"Postman, The (Postino, Il) (1994)\",Comedy");
   auto r = read_all({movies});
@@ -308,8 +281,8 @@ TEST_CASE("movielens a BOM, CRLF and no final newline read like plain files", "[
 
 TEST_CASE("movielens a wrong header rejects its file at line 1", "[sources][movielens]") {
   moviec::test::TempDir dir;
-  auto movies = write(dir, "movies.csv", "id,name,genres\n1,A (2001),Drama\n");
-  auto ratings = write(dir, "ratings.csv", kRatings + "1,1,4,1\n");
+  auto movies = write_file(dir, "movies.csv", "id,name,genres\n1,A (2001),Drama\n");
+  auto ratings = write_file(dir, "ratings.csv", kRatings + "1,1,4,1\n");
   auto r = read_all({movies, ratings});
   CHECK(r.items.empty());
   CHECK(r.reasons("movies.csv") ==
@@ -318,8 +291,8 @@ TEST_CASE("movielens a wrong header rejects its file at line 1", "[sources][movi
   CHECK(r.reasons("ratings.csv") == std::vector<std::string>{"0: not read: movies.csv is unusable"});
   CHECK(r.bytes_read == r.bytes_total);
 
-  auto good = write(dir, "good.movies.csv", kMovies + "1,A (2001),Drama\n");
-  auto bad_links = write(dir, "links.csv", "movieId,imdb,tmdb\n1,1,1\n");
+  auto good = write_file(dir, "good.movies.csv", kMovies + "1,A (2001),Drama\n");
+  auto bad_links = write_file(dir, "links.csv", "movieId,imdb,tmdb\n1,1,1\n");
   auto r2 = read_all({good, bad_links});
   REQUIRE(r2.items.size() == 1);
   CHECK(r2.items[0].record.movie_id.empty());
@@ -329,11 +302,11 @@ TEST_CASE("movielens a wrong header rejects its file at line 1", "[sources][movi
 TEST_CASE("movielens rejects beyond max_rejects_per_file are counted in one summary",
           "[sources][movielens]") {
   moviec::test::TempDir dir;
-  auto movies = write(dir, "movies.csv", kMovies + "1,A (2001),Drama\n");
+  auto movies = write_file(dir, "movies.csv", kMovies + "1,A (2001),Drama\n");
   std::string text = kRatings;
   for (int i = 0; i < 10; ++i) text += "1,1,9,1\n";
   for (int m = 100; m < 105; ++m) text += "1," + std::to_string(m) + ",3,1\n";
-  auto r = read_all({movies, write(dir, "ratings.csv", text)}, movielens_source({{"max_rejects_per_file", 2}}));
+  auto r = read_all({movies, write_file(dir, "ratings.csv", text)}, movielens_source({{"max_rejects_per_file", 2}}));
   CHECK(r.reasons("ratings.csv") ==
         std::vector<std::string>{
             "2: rating 9: not on the scale 0.5-5 in half stars",
@@ -346,8 +319,8 @@ TEST_CASE("movielens rejects beyond max_rejects_per_file are counted in one summ
 
 TEST_CASE("movielens open names unrecognised, doubled and missing files", "[sources][movielens]") {
   moviec::test::TempDir dir;
-  auto movies = write(dir, "movies.csv", kMovies);
-  auto tags = write(dir, "tags.csv", "userId,movieId,tag,timestamp\n");
+  auto movies = write_file(dir, "movies.csv", kMovies);
+  auto tags = write_file(dir, "tags.csv", "userId,movieId,tag,timestamp\n");
   auto r = open_reader(movielens_source(), {movies, tags});
   REQUIRE_FALSE(r.is_ok());
   CHECK_THAT(r.status().message(), Catch::Contains("tags.csv: not a MovieLens file of source \"movielens\""));

@@ -1,42 +1,28 @@
 #include "sources/rotten_tomatoes_reader.hpp"
 
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include <catch2/catch.hpp>
 
 #include "sources/record_reader.hpp"
+#include "support/read_all.hpp"
 #include "support/temp_dir.hpp"
 
 using moviec::config::SourceConfig;
 using moviec::events::LocalizedName;
 using moviec::events::Rating;
-using moviec::sources::Item;
 using moviec::sources::open_reader;
 using moviec::sources::Reject;
+using moviec::test::write_file;
 
 namespace {
 
 SourceConfig rt_source(nlohmann::json options = nlohmann::json::object()) {
-  SourceConfig s;
-  s.name = "rotten_tomatoes";
-  s.format = "rotten_tomatoes_csv";
-  s.options = std::move(options);
-  return s;
+  return moviec::test::source_config("rotten_tomatoes", "rotten_tomatoes_csv", std::move(options));
 }
 
-struct Result {
-  std::vector<Item> items;
-  std::vector<Reject> rejects;
-  std::uint64_t bytes_read = 0;
-  std::uint64_t bytes_total = 0;
-
-  const Item* find(const std::string& id) const {
-    for (auto& i : items)
-      if (i.record.source_id == id) return &i;
-    return nullptr;
-  }
+struct Result : moviec::test::ReadResult {
   std::vector<std::string> reasons() const {
     std::vector<std::string> out;
     for (auto& r : rejects) out.push_back(r.file + ":" + std::to_string(r.line) + ": " + r.reason);
@@ -45,21 +31,7 @@ struct Result {
 };
 
 Result read_all(const std::vector<std::string>& files, const SourceConfig& source = rt_source()) {
-  auto reader = open_reader(source, files);
-  INFO(reader.status().message());
-  REQUIRE(reader.is_ok());
-  Result out;
-  Item item;
-  while ((*reader)->next(item, out.rejects)) out.items.push_back(item);
-  out.bytes_read = (*reader)->bytes_read();
-  out.bytes_total = (*reader)->bytes_total();
-  return out;
-}
-
-std::string write(const moviec::test::TempDir& dir, const std::string& name, const std::string& bytes) {
-  auto path = (dir / name).string();
-  std::ofstream(path, std::ios::binary) << bytes;
-  return path;
+  return moviec::test::read_all<Result>(source, files);
 }
 
 // The 2019 export's header, as in the subset under ../shared/data.
@@ -162,7 +134,7 @@ TEST_CASE("rotten tomatoes subset: every row is a record; mojibake repaired; rat
 TEST_CASE("rotten tomatoes impossible and future dates are rejected with the reason",
           "[sources][rotten_tomatoes]") {
   moviec::test::TempDir dir;
-  auto file = write(dir, "rt.csv",
+  auto file = write_file(dir, "rt.csv",
                     k2019 + row2019("Good") + row2019("Feb 30", "1999-02-30") +
                         row2019("Future", "2131-01-01") + row2019("Bad Month", "1999-13-01") +
                         row2019("Not A Date", "someday") + row2019("Late Stream", "1999-05-01", "83", "86", "99", "2130-01-01") +
@@ -186,7 +158,7 @@ TEST_CASE("rotten tomatoes impossible and future dates are rejected with the rea
 TEST_CASE("rotten tomatoes ratings outside 0-100 and bad counts are rejected; empty ones are none",
           "[sources][rotten_tomatoes]") {
   moviec::test::TempDir dir;
-  auto file = write(dir, "rt.csv",
+  auto file = write_file(dir, "rt.csv",
                     k2019 + row2019("Too High", "1999-01-01", "150") + row2019("Negative", "1999-01-02", "-1") +
                         row2019("Word", "1999-01-03", "fresh") + row2019("No Audience", "1999-01-04", "50", "") +
                         "Bad Count,R,Drama,1999-01-05,2000-01-01,90,Fresh,50,many,Upright,60,10,1,1,1\n" +
@@ -208,7 +180,7 @@ TEST_CASE("rotten tomatoes ratings outside 0-100 and bad counts are rejected; em
 TEST_CASE("rotten tomatoes zero_means_missing names the columns where 0 is no value",
           "[sources][rotten_tomatoes]") {
   moviec::test::TempDir dir;
-  auto file = write(dir, "rt.csv", k2019 + row2019("Zero", "1999-01-06", "0", "0", "0"));
+  auto file = write_file(dir, "rt.csv", k2019 + row2019("Zero", "1999-01-06", "0", "0", "0"));
   auto r = read_all({file}, rt_source({{"zero_means_missing", {"audience_rating", "runtime_in_minutes"}}}));
   REQUIRE(r.items.size() == 1);
   CHECK(r.items[0].record.source_ratings == std::vector<Rating>{{"tomatometer", 0, 0, 100, 29, 0}});
@@ -228,7 +200,7 @@ TEST_CASE("rotten tomatoes zero_means_missing names the columns where 0 is no va
 TEST_CASE("rotten tomatoes 2020 export: columns by name, rotten_tomatoes_link as the id",
           "[sources][rotten_tomatoes]") {
   moviec::test::TempDir dir;
-  auto file = write(
+  auto file = write_file(
       dir, "rotten_tomatoes_movies.csv",
       "\xEF\xBB\xBFrotten_tomatoes_link,movie_title,movie_info,critics_consensus,content_rating,genres,"
       "directors,authors,actors,original_release_date,streaming_release_date,runtime,"
@@ -273,7 +245,7 @@ TEST_CASE("rotten tomatoes 2020 export: columns by name, rotten_tomatoes_link as
 TEST_CASE("rotten tomatoes malformed rows and headers are rejected with file and line",
           "[sources][rotten_tomatoes]") {
   moviec::test::TempDir dir;
-  auto file = write(dir, "rt.csv",
+  auto file = write_file(dir, "rt.csv",
                     k2019 + row2019("Fine") + "Short,Row\n" + row2019("Caf\xE9 Latin-1") + row2019("\"\"") +
                         row2019("Fine") + row2019("Fine", "") + "\"Unclosed,PG\n");
   auto r = read_all({file});
@@ -285,9 +257,9 @@ TEST_CASE("rotten tomatoes malformed rows and headers are rejected with file and
             "rt.csv:7: no rotten_tomatoes_link and no in_theaters_date: the row cannot be identified",
             "rt.csv:8: quoted field opened at line 8 is not closed at the end of the file"});
 
-  auto no_title = write(dir, "no_title.csv", "title,in_theaters_date\nX,1999-01-01\n");
-  auto no_id = write(dir, "no_id.csv", "movie_title,genre\nX,Drama\n");
-  auto empty = write(dir, "empty.csv", "");
+  auto no_title = write_file(dir, "no_title.csv", "title,in_theaters_date\nX,1999-01-01\n");
+  auto no_id = write_file(dir, "no_id.csv", "movie_title,genre\nX,Drama\n");
+  auto empty = write_file(dir, "empty.csv", "");
   auto both = read_all({no_title, no_id, empty, file});
   CHECK(both.items.size() == 1);  // the good file still goes through
   CHECK(both.reasons().at(0) == "no_title.csv:1: no movie_title column; file not read");

@@ -132,6 +132,7 @@ class Server {
     port_ = std::stoi(line.substr(colon + 1));
   }
   int port() const { return port_; }
+  Process& process() { return *process_; }
 
  private:
   std::unique_ptr<Process> process_;

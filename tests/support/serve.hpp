@@ -18,23 +18,17 @@
 
 namespace moviec::test {
 
-/// `moviec serve --data DATA --listen 127.0.0.1:0 EXTRA...`, started and announced.
-class Serving {
+/// `moviec serve --data DATA --listen 127.0.0.1:0 EXTRA...`, started and announced
+/// (a Server), with an HTTP client for it.
+class Serving : public Server {
  public:
-  explicit Serving(const std::string& data_dir, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args{"serve", "--data", data_dir, "--listen", "127.0.0.1:0"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    process_ = std::make_unique<Process>(args);
-    auto line = process_->wait_for_line("serving http://");
-    auto colon = line.find(':', line.find("http://") + 7);
-    port_ = std::stoi(line.substr(colon + 1));
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
+  explicit Serving(const std::string& data_dir, std::vector<std::string> extra = {})
+      : Server(data_dir, std::move(extra)),
+        client_(std::make_unique<httplib::Client>("127.0.0.1", port())) {
     client_->set_connection_timeout(5);
     client_->set_read_timeout(60);
   }
-  int port() const { return port_; }
   httplib::Client& client() { return *client_; }
-  Process& process() { return *process_; }
 
   /// GET path as JSON; null when the request failed or the body is not JSON.
   nlohmann::json get(const std::string& path, int* status = nullptr) {
@@ -46,14 +40,12 @@ class Serving {
 
   /// kill -9, as a crash would.
   void kill() {
-    process_->signal(SIGKILL);
-    process_->wait();
+    process().signal(SIGKILL);
+    process().wait();
   }
 
  private:
-  std::unique_ptr<Process> process_;
   std::unique_ptr<httplib::Client> client_;
-  int port_ = 0;
 };
 
 /// Polls `done` every 50 ms until it is true or `timeout` passes; returns the last answer.
