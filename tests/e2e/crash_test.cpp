@@ -32,7 +32,7 @@ void write_basics(const std::filesystem::path& file, int rows) {
 
 }  // namespace
 
-TEST_CASE("kill -9 during ingest loses and duplicates no event; a rerun completes", "[e2e][crash]") {
+TEST_CASE("kill -9 during ingest loses and duplicates no event, a rerun completes", "[e2e][crash]") {
   TempDir dir;
   constexpr int kRows = 100000;
   auto basics = dir / "title.basics.tsv";

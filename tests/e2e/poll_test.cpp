@@ -84,7 +84,7 @@ TEST_CASE("changed records of a polled feed become movies and the cursor moves o
   REQUIRE(wait_until([&] { return s.get("/movies/tt0133093")["title"] == "The Matrix (restored)"; }));
 }
 
-TEST_CASE("a failing feed backs off and leaves the cursor; a restart goes on from it", "[e2e][poll]") {
+TEST_CASE("a failing feed backs off and leaves the cursor, a restart goes on from it", "[e2e][poll]") {
   FakeFeed feed;
   feed.set_record("603", matrix("The Matrix"));
   feed.set_changed({"603"});

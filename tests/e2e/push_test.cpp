@@ -125,7 +125,7 @@ TEST_CASE("the MOVIEC_TOKEN environment variable sets the token", "[e2e][push]")
   CHECK(push(s, "feed", kLines, "application/x-ndjson", "from-env").status == 200);
 }
 
-TEST_CASE("a CSV push is read by the source's columns; JSON lines fit a CSV source too", "[e2e][push]") {
+TEST_CASE("a CSV push is read by the source's columns, JSON lines fit a CSV source too", "[e2e][push]") {
   TempDir dir;
   Serving s((dir / "data").string(), {"--config", write_config(dir, "k")});
   auto csv = push(s, "sheet", "id,imdb,title,year\n1,tt0000201,\"Sheet, The\",1950\n2,tt0000202,Other,19x0\n",

@@ -112,7 +112,7 @@ TEST_CASE("a request that takes longer than the timeout fails", "[sources][poll]
   CHECK(took < std::chrono::milliseconds(1200));
 }
 
-TEST_CASE("changed records are fetched and mapped; a missing one is a reject", "[sources][poll]") {
+TEST_CASE("changed records are fetched and mapped, a missing one is a reject", "[sources][poll]") {
   test::FakeFeed feed;
   feed.set_record("603", {{"id", 603}, {"imdb_id", "tt0133093"}, {"title", "The Matrix"},
                           {"release_date", "1999-03-30"}, {"vote_average", 8.2}, {"vote_count", 25000}});

@@ -94,7 +94,7 @@ TEST_CASE("csv CRLF, a byte-order mark and no final newline read like plain LF",
   CHECK(quoted[0].error.empty());
 }
 
-TEST_CASE("csv blank lines are not records; a file ending in a newline has no extra record",
+TEST_CASE("csv blank lines are not records, a file ending in a newline has no extra record",
           "[sources][csv]") {
   auto rows = read_bytes("a,b\n\n\r\nc,d\n\n");
   REQUIRE(rows.size() == 2);

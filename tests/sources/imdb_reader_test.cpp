@@ -416,7 +416,7 @@ TEST_CASE("imdb an unsorted basics file is sorted in memory and joins every rati
   CHECK(r.bytes_read == r.bytes_total);
 }
 
-TEST_CASE("imdb an unsorted ratings file joins both ways; malformed lines are still rejected",
+TEST_CASE("imdb an unsorted ratings file joins both ways, malformed lines are still rejected",
           "[sources][imdb]") {
   moviec::test::TempDir dir;
   auto basics = write_file(dir, "title.basics.tsv",

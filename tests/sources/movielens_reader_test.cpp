@@ -200,7 +200,7 @@ TEST_CASE("movielens bad ratings are rejected with their line and the rest avera
             "8: no movies.csv row for movieId 9 in this input (2 ratings, the first here)"});
 }
 
-TEST_CASE("movielens links give tt ids with at least 7 digits and tmdb ids; bad and unmatched "
+TEST_CASE("movielens links give tt ids with at least 7 digits and tmdb ids, bad and unmatched "
           "links are rejected",
           "[sources][movielens]") {
   moviec::test::TempDir dir;
@@ -225,7 +225,7 @@ TEST_CASE("movielens links give tt ids with at least 7 digits and tmdb ids; bad 
                                  "7: no movies.csv row for movieId 6 in this input"});
 }
 
-TEST_CASE("movielens bad movies rows are rejected with their line; the rest goes through",
+TEST_CASE("movielens bad movies rows are rejected with their line, the rest goes through",
           "[sources][movielens]") {
   moviec::test::TempDir dir;
   auto movies = write_file(dir, "movies.csv",
@@ -253,7 +253,7 @@ TEST_CASE("movielens bad movies rows are rejected with their line; the rest goes
   CHECK(r2.rejects[0].source_id == "4");
 }
 
-TEST_CASE("movielens genres split on pipes; (no genres listed) is none", "[sources][movielens]") {
+TEST_CASE("movielens genres split on pipes, (no genres listed) is none", "[sources][movielens]") {
   moviec::test::TempDir dir;
   auto movies = write_file(dir, "movies.csv",
                       kMovies + "1,A (2001),Adventure|Animation|Children\n2,B (2002),(no genres listed)\n"

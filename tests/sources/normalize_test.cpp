@@ -11,7 +11,7 @@
 
 using namespace moviec::sources;
 
-TEST_CASE("null markers are \\N, N/A and empty", "[sources][normalize]") {
+TEST_CASE("null markers are backslash N, N/A and empty", "[sources][normalize]") {
   CHECK(is_null("\\N"));
   CHECK(is_null("N/A"));
   CHECK(is_null(""));

@@ -52,7 +52,7 @@ std::string row2019(const std::string& title, const std::string& date = "1999-05
 
 // --- the real file -----------------------------------------------------------------
 
-TEST_CASE("rotten tomatoes subset: every row is a record; mojibake repaired; ratings on 0-100",
+TEST_CASE("rotten tomatoes subset: every row is a record, mojibake repaired, ratings on 0-100",
           "[sources][rotten_tomatoes][shared]") {
   if (!moviec::test::have_shared_data()) {
     WARN("shared data not found; skipping");
@@ -155,7 +155,7 @@ TEST_CASE("rotten tomatoes impossible and future dates are rejected with the rea
   CHECK(r.rejects[1].source_id == "Future (2131-01-01)");
 }
 
-TEST_CASE("rotten tomatoes ratings outside 0-100 and bad counts are rejected; empty ones are none",
+TEST_CASE("rotten tomatoes ratings outside 0-100 and bad counts are rejected, empty ones are none",
           "[sources][rotten_tomatoes]") {
   moviec::test::TempDir dir;
   auto file = write_file(dir, "rt.csv",
