@@ -23,9 +23,15 @@ StatusOr<std::unique_ptr<Db>> Db::open(const std::string& path, Options options)
   db_options.create_if_missing = options.create_if_missing;
   db_options.create_missing_column_families = true;
   db_options.IncreaseParallelism(2);
-  // Keep memory bounded whatever the input size: a small shared block cache.
+  // Keep memory bounded whatever the input and store size: one budget for the
+  // memtables of all column families together (16 of them at 16 MiB, twice over,
+  // would be 512 MiB), and index and filter blocks inside the small shared block
+  // cache instead of held per open table file (those grow with the store).
+  db_options.db_write_buffer_size = 96 << 20;
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(64 << 20);
+  table.cache_index_and_filter_blocks = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
   rocksdb::ColumnFamilyOptions cf_options;
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   cf_options.write_buffer_size = 16 << 20;
