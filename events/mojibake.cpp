@@ -30,14 +30,6 @@ constexpr std::uint16_t kCp1252High[32] = {
     0x2039, 0x0152, 0,      0x017d, 0,      0,      0x2018, 0x2019, 0x201c, 0x201d, 0x2022,
     0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0,      0x017e, 0x0178};
 
-/// The Mac Roman byte that displays as `cp`; -1 when there is none.
-int mac_roman_byte(long cp) {
-  if (cp < 0x80) return static_cast<int>(cp);
-  for (int i = 0; i < 128; ++i)
-    if (kMacRoman[i] == cp) return 0x80 + i;
-  return -1;
-}
-
 /// `text` encoded in Mac Roman; nullopt when a character has no Mac Roman byte,
 /// the text is not UTF-8, or it is plain ASCII (nothing to repair).
 std::optional<std::string> to_mac_roman(std::string_view text) {
@@ -56,6 +48,25 @@ std::optional<std::string> to_mac_roman(std::string_view text) {
 
 }  // namespace
 
+int mac_roman_byte(long cp) {
+  if (cp < 0x80) return static_cast<int>(cp);
+  for (int i = 0; i < 128; ++i)
+    if (kMacRoman[i] == cp) return 0x80 + i;
+  return -1;
+}
+
+int cp1252_byte(long cp) {
+  if (cp < 0x100) return static_cast<int>(cp);
+  for (int i = 0; i < 32; ++i)
+    if (kCp1252High[i] == cp) return 0x80 + i;
+  return -1;
+}
+
+long cp1252_char(unsigned char b) {
+  if (b < 0x80 || b >= 0xa0) return b;
+  return kCp1252High[b - 0x80] == 0 ? -1 : kCp1252High[b - 0x80];
+}
+
 std::optional<std::string> repair_utf8_read_as_mac_roman(std::string_view text) {
   auto bytes = to_mac_roman(text);
   if (!bytes || !is_valid_utf8(*bytes)) return std::nullopt;
@@ -68,11 +79,8 @@ std::optional<std::string> repair_cp1252_read_as_mac_roman(std::string_view text
   std::string out;
   for (char c : *bytes) {
     auto b = static_cast<unsigned char>(c);
-    long cp = b;
-    if (b >= 0x80 && b < 0xa0) {
-      cp = kCp1252High[b - 0x80];
-      if (cp == 0) return std::nullopt;
-    }
+    long cp = cp1252_char(b);
+    if (cp < 0) return std::nullopt;
     append_utf8(out, cp);
   }
   return out;

@@ -15,6 +15,15 @@
 
 namespace moviec::events {
 
+// The code pages both repairs work with (also used by sources/mojibake.cpp).
+
+/// The Mac Roman byte that displays as code point `cp`; -1 when there is none.
+int mac_roman_byte(long cp);
+/// The byte CP1252 (or Latin-1, for the C1 controls) displays as `cp`; -1 when none.
+int cp1252_byte(long cp);
+/// The code point CP1252 byte `b` stands for; -1 where CP1252 defines none.
+long cp1252_char(unsigned char b);
+
 /// The text as it was before UTF-8 bytes were read as Mac Roman; nullopt when the
 /// text has no non-ASCII character, holds a character Mac Roman cannot encode, or
 /// its Mac Roman bytes are not well-formed UTF-8.
