@@ -174,7 +174,8 @@ TEST_CASE("two sources are matched and the match report, unmatched log and links
   CHECK(report["no_match"] == 1);
   CHECK(report["unmatched"] == 2);
   // GET /sources carries the same counts per source.
-  for (auto& s : get_json(client, "/sources")["sources"])
+  auto sources = get_json(client, "/sources");  // named: a range-for over a temporary's member dangles
+  for (auto& s : sources["sources"])
     if (s["name"] == "rotten_tomatoes") {
       CHECK(s["match"]["matched"] == 7);
       CHECK(s["match"]["no_match"] == 1);
