@@ -82,11 +82,7 @@ void scan(self_ptr self);
 /// A file that could not even be opened: a failed run on record, and failed/.
 void fail_to_open(self_ptr self, const std::string& name, const Status& why) {
   auto& st = self->state;
-  RunRecorder recorder(*st.deps.db, st.source.name, "inbox", name);
-  IngestSummary summary;
-  summary.failed = 1;
-  summary.error = why.message();
-  (void)recorder.finish(summary, 0);
+  (void)RunRecorder::record_failed(*st.deps.db, st.source.name, "inbox", name, why);
   move_away(self, name, false, why.message());
 }
 

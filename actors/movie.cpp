@@ -146,18 +146,20 @@ void fold_committed(movie_actor::stateful_pointer<movie_state> self, store::Appe
   }
 }
 
-void process(movie_actor::stateful_pointer<movie_state> self, IngestItem item,
-             caf::typed_response_promise<IngestOutcome> rp, int attempt) {
-  auto& st = self->state;
-  auto req = events_for(st.movie, item, *st.deps.rules);
+/// Appends `req` (built from the current state), folds what was committed and
+/// answers `rp`. On a conflict (another writer got there first: an evicted
+/// instance finishing its queue) it catches up with the stream and calls
+/// `retry(attempt + 1)` to decide again, while attempts remain.
+template <class Retry>
+void append_item(movie_actor::stateful_pointer<movie_state> self, store::AppendRequest req,
+                 caf::typed_response_promise<IngestOutcome> rp, int attempt, Retry retry) {
   if (req.events.empty()) {
     rp.deliver(IngestOutcome{false, 0});
     return;
   }
-  self->request(st.deps.journal, st.deps.append_timeout, append_atom::value, req)
+  self->request(self->state.deps.journal, self->state.deps.append_timeout, append_atom::value, req)
       .await(
           [=](store::AppendResult& result) mutable {
-            auto& st = self->state;
             if (result.duplicate) {  // stored before (a retry): our state is behind
               reload(self);
               rp.deliver(IngestOutcome{false, 0});
@@ -167,44 +169,27 @@ void process(movie_actor::stateful_pointer<movie_state> self, IngestItem item,
             rp.deliver(IngestOutcome{true, static_cast<std::uint32_t>(req.events.size())});
           },
           [=](caf::error& err) mutable {
-            // Another writer got there first (an evicted instance finishing its
-            // queue): catch up with the stream and decide again.
             if (is_conflict(err) && attempt < kMaxConflictRetries) {
               reload(self);
-              process(self, std::move(item), rp, attempt + 1);
+              retry(attempt + 1);
               return;
             }
             rp.deliver(std::move(err));
           });
 }
 
+void process(movie_actor::stateful_pointer<movie_state> self, IngestItem item,
+             caf::typed_response_promise<IngestOutcome> rp, int attempt) {
+  auto req = events_for(self->state.movie, item, *self->state.deps.rules);
+  append_item(self, std::move(req), rp, attempt,
+              [=](int next) mutable { process(self, std::move(item), rp, next); });
+}
+
 void remove(movie_actor::stateful_pointer<movie_state> self, RemoveItem item,
             caf::typed_response_promise<IngestOutcome> rp, int attempt) {
-  auto& st = self->state;
-  auto req = removal_for(st.movie, item, *st.deps.rules);
-  if (req.events.empty()) {
-    rp.deliver(IngestOutcome{false, 0});
-    return;
-  }
-  self->request(st.deps.journal, st.deps.append_timeout, append_atom::value, req)
-      .await(
-          [=](store::AppendResult& result) mutable {
-            if (result.duplicate) {
-              reload(self);
-              rp.deliver(IngestOutcome{false, 0});
-              return;
-            }
-            fold_committed(self, req, result);
-            rp.deliver(IngestOutcome{true, static_cast<std::uint32_t>(req.events.size())});
-          },
-          [=](caf::error& err) mutable {
-            if (is_conflict(err) && attempt < kMaxConflictRetries) {
-              reload(self);
-              remove(self, std::move(item), rp, attempt + 1);
-              return;
-            }
-            rp.deliver(std::move(err));
-          });
+  auto req = removal_for(self->state.movie, item, *self->state.deps.rules);
+  append_item(self, std::move(req), rp, attempt,
+              [=](int next) mutable { remove(self, std::move(item), rp, next); });
 }
 
 /// The MovieChanged that re-decides `movie` under `rules` (trigger "rules"); an

@@ -41,11 +41,7 @@ void schedule(self_ptr self, bool ok) {
 /// A poll that failed before any record was read is still a run on record.
 void record_failure(self_ptr self, const std::string& input, const Status& why) {
   auto& st = self->state;
-  RunRecorder recorder(*st.deps.db, st.source.name, "poll", input);
-  IngestSummary summary;
-  summary.failed = 1;
-  summary.error = why.message();
-  (void)recorder.finish(summary, 0);
+  (void)RunRecorder::record_failed(*st.deps.db, st.source.name, "poll", input, why);
 }
 
 void poll(self_ptr self) {

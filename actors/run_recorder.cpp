@@ -68,4 +68,13 @@ Status RunRecorder::finish(const IngestSummary& summary, double seconds) {
   return flushed.is_ok() ? stored : flushed;
 }
 
+Status RunRecorder::record_failed(store::Db& db, std::string source, std::string way,
+                                  std::string input, const Status& why) {
+  RunRecorder recorder(db, std::move(source), std::move(way), std::move(input));
+  IngestSummary summary;
+  summary.failed = 1;
+  summary.error = why.message();
+  return recorder.finish(summary, 0);
+}
+
 }  // namespace moviec::actors

@@ -48,6 +48,11 @@ class RunRecorder {
   /// Stores the final record ("failed" when summary.failed > 0) and prunes old runs.
   Status finish(const IngestSummary& summary, double seconds);
 
+  /// A run that failed before any record was read (a file that cannot be opened,
+  /// a poll that cannot reach its feed): on record all the same, with the reason.
+  static Status record_failed(store::Db& db, std::string source, std::string way, std::string input,
+                              const Status& why);
+
  private:
   store::SourceRuns runs_;
   store::RunRecord record_;
