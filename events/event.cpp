@@ -86,7 +86,7 @@ SourceRecordChanged source_record_changed(const Event& e) {
   p.match_method = e.data.value("match_method", "");
   if (auto it = e.data.find("match_confidence"); it != e.data.end() && it->is_number())
     p.match_confidence = it->get<double>();
-  p.match_candidates = e.data.value("match_candidates", json());
+  if (auto it = e.data.find("match_candidates"); it != e.data.end()) p.match_candidates = *it;
   p.match_basis = e.data.value("match_basis", std::uint64_t{0});
   return p;
 }
@@ -125,10 +125,19 @@ MovieChanged movie_changed(const Event& e) {
   p.rules_version = e.data.value("rules_version", 0u);
   p.trigger = e.data.value("trigger", std::string(kTriggerSourceRecord));
   p.previous_rules_version = e.data.value("previous_rules_version", 0u);
-  for (auto& f : e.data.value("fields", json::array()))
-    p.fields.push_back(FieldChange{f.value("field", ""), f.value("old", json()),
-                                   f.value("new", json()), f.value("source", ""),
-                                   f.value("rule", ""), f.value("caused_by", std::uint64_t{0})});
+  // Found, not value(): value() would copy the whole array (and each old and new value) first.
+  auto fields = e.data.find("fields");
+  if (fields == e.data.end() || !fields->is_array()) return p;
+  p.fields.reserve(fields->size());
+  static const json null_value;
+  auto member = [](const json& f, const char* key) -> const json& {
+    auto it = f.find(key);
+    return it == f.end() ? null_value : *it;
+  };
+  for (auto& f : *fields)
+    p.fields.push_back(FieldChange{f.value("field", ""), member(f, "old"), member(f, "new"),
+                                   f.value("source", ""), f.value("rule", ""),
+                                   f.value("caused_by", std::uint64_t{0})});
   return p;
 }
 

@@ -261,3 +261,16 @@ TEST_CASE("resolve_causation fills only causes that are still unknown", "[events
   CHECK(known.causation_seq == 2);
   CHECK(known.data == to_data(SourceRecordRemoved{"rt", "x", ""}));
 }
+
+TEST_CASE("encode writes the same bytes as the envelope dumped as one JSON object", "[events][coding]") {
+  // Stores written before encode() built its output by hand hold exactly these
+  // bytes: the two must never drift apart.
+  auto e = full_event();
+  e.causation = "quote \" and \\ and \x01 and é";
+  e.data = json{{"b", 1.5}, {"a", json::array({1, "x", nullptr})}, {"c", json::object()}};
+  json envelope{{"seq", e.sequence},   {"stream", e.stream},      {"ver", e.version},
+                {"type", type_name(e.type)}, {"schema", e.schema_version}, {"time", e.time_ms},
+                {"source", e.source},  {"cause", e.causation_seq}, {"input", e.causation},
+                {"corr", e.correlation}, {"id", e.id},            {"data", e.data}};
+  CHECK(encode(e) == envelope.dump());
+}
