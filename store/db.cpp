@@ -1,6 +1,7 @@
 #include "store/db.hpp"
 
 #include <rocksdb/options.h>
+#include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 
 namespace moviec::store {
@@ -23,6 +24,9 @@ StatusOr<std::unique_ptr<Db>> Db::open(const std::string& path, Options options)
   db_options.create_if_missing = options.create_if_missing;
   db_options.create_missing_column_families = true;
   db_options.IncreaseParallelism(2);
+  // The journal and the projection write from two threads: let one's memtable
+  // insert overlap the other's WAL write.
+  db_options.enable_pipelined_write = true;
   // Keep memory bounded whatever the input and store size: one budget for the
   // memtables of all column families together (16 of them at 16 MiB, twice over,
   // would be 512 MiB), and index and filter blocks inside the small shared block
@@ -32,6 +36,11 @@ StatusOr<std::unique_ptr<Db>> Db::open(const std::string& path, Options options)
   table.block_cache = rocksdb::NewLRUCache(64 << 20);
   table.cache_index_and_filter_blocks = true;
   table.pin_l0_filter_and_index_blocks_in_cache = true;
+  // Most point lookups miss (a fingerprint, event id, stream head or read model
+  // that does not exist yet, the whole first run long): a Bloom filter answers
+  // those without reading a block.
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10, false));
+  table.optimize_filters_for_memory = true;
   rocksdb::ColumnFamilyOptions cf_options;
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   cf_options.write_buffer_size = 16 << 20;
