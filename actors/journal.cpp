@@ -1,5 +1,7 @@
 #include "actors/journal.hpp"
 
+#include <iterator>
+
 #include "actors/errors.hpp"
 
 namespace moviec::actors {
@@ -11,13 +13,19 @@ void commit(journal_impl::stateful_pointer<journal_state> self) {
   st.flush_scheduled = false;
   if (!st.pending.empty()) {
     auto results = st.log->append(st.pending, st.sync);
+    // What was stored, in sequence order (append placed the events in `pending`).
+    auto stored = std::make_shared<std::vector<events::Event>>();
     for (std::size_t i = 0; i < results.size(); ++i) {
+      if (results[i] && !results[i]->duplicate)
+        std::move(st.pending[i].events.begin(), st.pending[i].events.end(), std::back_inserter(*stored));
       if (results[i]) st.promises[i].deliver(*results[i]);
       else st.promises[i].deliver(to_error(results[i].status()));
     }
     st.pending.clear();
     st.promises.clear();
-    if (st.projection) self->send(st.projection, committed_atom::value, st.log->last_sequence());
+    if (st.projection)
+      self->send(st.projection, committed_atom::value,
+                 CommittedEvents{std::move(stored), st.log->last_sequence()});
   }
   for (auto& [stream, version, bytes] : st.snapshots) {
     auto s = st.log->write_snapshot(stream, version, bytes, st.snapshots_kept);

@@ -1,5 +1,8 @@
 #include "actors/movie.hpp"
 
+#include <memory>
+#include <optional>
+
 #include "actors/errors.hpp"
 #include "events/hash.hpp"
 #include "store/keys.hpp"
@@ -23,16 +26,45 @@ std::int64_t now_ms() {
       .count();
 }
 
-/// The events one record produces, or an empty request when nothing changed.
-store::AppendRequest events_for(const events::MovieState& movie, const IngestItem& item,
-                                const events::FieldRules& rules) {
+/// An append and what it does to the movie's state once committed, so that the
+/// actor folds its own events from what it built rather than by decoding them
+/// (MovieState::apply of the same events gives the same state).
+struct PlannedAppend {
   store::AppendRequest req;
+  std::optional<std::pair<events::SourceKey, events::SourceEntry>> put;  // a source record set
+  std::optional<events::SourceKey> erase;                                // a source record taken out
+  std::optional<events::MovieChanged> golden;  // field changes; caused_by 0 = the event before
+};
+
+/// Adds the MovieChanged for `fields` after the request's first event, when any changed.
+void add_golden(PlannedAppend& plan, const std::string& source, const std::string& input,
+                const std::string& correlation, std::vector<events::FieldChange> fields,
+                std::uint32_t rules_version) {
+  if (fields.empty()) return;
+  Event golden;
+  golden.type = EventType::movie_changed;
+  golden.time_ms = plan.req.events.front().time_ms;
+  golden.source = source;
+  golden.causation = input;
+  golden.correlation = correlation;
+  golden.id = events::hash_id(plan.req.events.front().id + "/golden");
+  plan.golden = events::MovieChanged{rules_version, std::move(fields)};
+  golden.data = events::to_data(*plan.golden);
+  plan.req.events.push_back(std::move(golden));
+}
+
+/// The events one record produces, or an empty request when nothing changed.
+/// `movie` is borrowed to decide the fields with the record in, and left as it was.
+PlannedAppend events_for(events::MovieState& movie, const IngestItem& item,
+                         const events::FieldRules& rules) {
+  PlannedAppend plan;
+  auto& req = plan.req;
   req.stream = movie.movie_id;
   req.expected_version = movie.version;
   events::SourceKey key{item.record.source, item.record.source_id};
   auto current = movie.sources.find(key);
   std::string previous = current == movie.sources.end() ? "" : current->second.fingerprint;
-  if (previous == item.fingerprint) return req;
+  if (previous == item.fingerprint) return plan;
 
   Event changed;
   changed.type = EventType::source_record_changed;
@@ -53,39 +85,36 @@ store::AppendRequest events_for(const events::MovieState& movie, const IngestIte
   payload.match_candidates = item.match_candidates;
   payload.match_basis = item.match_basis;
   changed.data = events::to_data(payload);
-
-  events::MovieState next = movie;
-  next.sources[key] = events::SourceEntry{item.record, item.fingerprint, 0};
-  auto fields = events::aggregate(next, rules);
-
   req.events.push_back(std::move(changed));
-  if (!fields.empty()) {
-    Event golden;
-    golden.type = EventType::movie_changed;
-    golden.time_ms = req.events.front().time_ms;
-    golden.source = item.record.source;
-    golden.causation = item.input;
-    golden.correlation = item.correlation;
-    golden.id = events::hash_id(req.events.front().id + "/golden");
-    golden.data = events::to_data(events::MovieChanged{rules.version, std::move(fields)});
-    req.events.push_back(std::move(golden));
-  }
+
+  // The fields are decided over the sources as they will be: this record in.
+  auto& sources = movie.sources;
+  auto saved = current == movie.sources.end() ? std::nullopt
+                                              : std::optional<events::SourceEntry>(current->second);
+  sources[key] = events::SourceEntry{item.record, item.fingerprint, 0};
+  auto fields = events::aggregate(movie, rules);
+  plan.put.emplace(key, std::move(sources[key]));
+  if (saved) sources[key] = std::move(*saved);
+  else sources.erase(key);
+
+  add_golden(plan, item.record.source, item.input, item.correlation, std::move(fields), rules.version);
   req.side_writes.push_back({store::ColumnFamily::fingerprints,
                              store::keys::fingerprint_key(item.record.source, item.record.source_id),
                              item.fingerprint});
-  return req;
+  return plan;
 }
 
 /// The events that take a source record out of the movie, or an empty request
 /// when the movie does not hold it.
-store::AppendRequest removal_for(const events::MovieState& movie, const RemoveItem& item,
-                                 const events::FieldRules& rules) {
-  store::AppendRequest req;
+PlannedAppend removal_for(const events::MovieState& movie, const RemoveItem& item,
+                          const events::FieldRules& rules) {
+  PlannedAppend plan;
+  auto& req = plan.req;
   req.stream = movie.movie_id;
   req.expected_version = movie.version;
   events::SourceKey key{item.source, item.source_id};
   auto current = movie.sources.find(key);
-  if (current == movie.sources.end()) return req;
+  if (current == movie.sources.end()) return plan;
 
   Event removed;
   removed.type = EventType::source_record_removed;
@@ -111,18 +140,9 @@ store::AppendRequest removal_for(const events::MovieState& movie, const RemoveIt
   next.sources.erase(key);
   auto fields = events::aggregate(next, rules);
   req.events.push_back(std::move(removed));
-  if (!fields.empty()) {
-    Event golden;
-    golden.type = EventType::movie_changed;
-    golden.time_ms = req.events.front().time_ms;
-    golden.source = item.source;
-    golden.causation = item.input;
-    golden.correlation = item.correlation;
-    golden.id = events::hash_id(req.events.front().id + "/golden");
-    golden.data = events::to_data(events::MovieChanged{rules.version, std::move(fields)});
-    req.events.push_back(std::move(golden));
-  }
-  return req;
+  plan.erase = key;
+  add_golden(plan, item.source, item.input, item.correlation, std::move(fields), rules.version);
+  return plan;
 }
 
 void reload(movie_actor::stateful_pointer<movie_state> self) {
@@ -133,12 +153,9 @@ void reload(movie_actor::stateful_pointer<movie_state> self) {
                        << recovered.status().message() << "\n";
 }
 
-/// Folds what the journal just committed into the state, and snapshots when due.
-void fold_committed(movie_actor::stateful_pointer<movie_state> self, store::AppendRequest& req,
-                    const store::AppendResult& result) {
+/// Snapshots the movie when enough events have passed since the last one.
+void snapshot_if_due(movie_actor::stateful_pointer<movie_state> self) {
   auto& st = self->state;
-  store::place_events(req, result.first_sequence, st.movie.version + 1);
-  for (auto& e : req.events) st.movie.apply(e);
   if (st.movie.version - st.snapshot_version >= st.deps.snapshot_every) {
     st.snapshot_version = st.movie.version;
     self->send(st.deps.journal, snapshot_atom::value, st.movie.movie_id, st.movie.version,
@@ -146,18 +163,52 @@ void fold_committed(movie_actor::stateful_pointer<movie_state> self, store::Appe
   }
 }
 
+/// Folds what the journal just committed into the state, and snapshots when due.
+void fold_committed(movie_actor::stateful_pointer<movie_state> self, store::AppendRequest& req,
+                    const store::AppendResult& result) {
+  auto& st = self->state;
+  store::place_events(req, result.first_sequence, st.movie.version + 1);
+  for (auto& e : req.events) st.movie.apply(e);
+  snapshot_if_due(self);
+}
+
+/// The same for a planned append, from its typed changes (as MovieState::apply
+/// would fold its events: the source event first, then the golden record's).
+void fold_committed(movie_actor::stateful_pointer<movie_state> self, PlannedAppend& plan,
+                    const store::AppendResult& result) {
+  auto& movie = self->state.movie;
+  movie.version = result.version;
+  movie.last_sequence = result.last_sequence;
+  if (plan.put) {
+    plan.put->second.sequence = result.first_sequence;
+    movie.sources[plan.put->first] = std::move(plan.put->second);
+  }
+  if (plan.erase) movie.sources.erase(*plan.erase);
+  if (plan.golden) {
+    for (auto& f : plan.golden->fields)
+      if (f.caused_by == 0) f.caused_by = result.first_sequence;
+    movie.rules_version = plan.golden->rules_version;
+    events::apply_field_changes(movie.golden, *plan.golden);
+  }
+  snapshot_if_due(self);
+}
+
 /// Appends `req` (built from the current state), folds what was committed and
 /// answers `rp`. On a conflict (another writer got there first: an evicted
 /// instance finishing its queue) it catches up with the stream and calls
 /// `retry(attempt + 1)` to decide again, while attempts remain.
 template <class Retry>
-void append_item(movie_actor::stateful_pointer<movie_state> self, store::AppendRequest req,
+void append_item(movie_actor::stateful_pointer<movie_state> self, PlannedAppend plan,
                  caf::typed_response_promise<IngestOutcome> rp, int attempt, Retry retry) {
-  if (req.events.empty()) {
+  if (plan.req.events.empty()) {
     rp.deliver(IngestOutcome{false, 0});
     return;
   }
-  self->request(self->state.deps.journal, self->state.deps.append_timeout, append_atom::value, req)
+  auto events = static_cast<std::uint32_t>(plan.req.events.size());
+  auto req = std::move(plan.req);
+  auto effect = std::make_shared<PlannedAppend>(std::move(plan));
+  self->request(self->state.deps.journal, self->state.deps.append_timeout, append_atom::value,
+                std::move(req))
       .await(
           [=](store::AppendResult& result) mutable {
             if (result.duplicate) {  // stored before (a retry): our state is behind
@@ -165,8 +216,8 @@ void append_item(movie_actor::stateful_pointer<movie_state> self, store::AppendR
               rp.deliver(IngestOutcome{false, 0});
               return;
             }
-            fold_committed(self, req, result);
-            rp.deliver(IngestOutcome{true, static_cast<std::uint32_t>(req.events.size())});
+            fold_committed(self, *effect, result);
+            rp.deliver(IngestOutcome{true, events});
           },
           [=](caf::error& err) mutable {
             if (is_conflict(err) && attempt < kMaxConflictRetries) {
@@ -180,15 +231,15 @@ void append_item(movie_actor::stateful_pointer<movie_state> self, store::AppendR
 
 void process(movie_actor::stateful_pointer<movie_state> self, IngestItem item,
              caf::typed_response_promise<IngestOutcome> rp, int attempt) {
-  auto req = events_for(self->state.movie, item, *self->state.deps.rules);
-  append_item(self, std::move(req), rp, attempt,
+  auto plan = events_for(self->state.movie, item, *self->state.deps.rules);
+  append_item(self, std::move(plan), rp, attempt,
               [=](int next) mutable { process(self, std::move(item), rp, next); });
 }
 
 void remove(movie_actor::stateful_pointer<movie_state> self, RemoveItem item,
             caf::typed_response_promise<IngestOutcome> rp, int attempt) {
-  auto req = removal_for(self->state.movie, item, *self->state.deps.rules);
-  append_item(self, std::move(req), rp, attempt,
+  auto plan = removal_for(self->state.movie, item, *self->state.deps.rules);
+  append_item(self, std::move(plan), rp, attempt,
               [=](int next) mutable { remove(self, std::move(item), rp, next); });
 }
 

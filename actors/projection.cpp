@@ -6,23 +6,29 @@ namespace moviec::actors {
 
 namespace {
 
-void catch_up(projection_actor::stateful_pointer<projection_state> self) {
+void fail_waiters(projection_actor::stateful_pointer<projection_state> self, const Status& status) {
   auto& st = self->state;
-  if (st.projector->checkpoint() < st.log->last_sequence()) {
-    auto status = st.projector->catch_up(*st.log);
-    if (!status) {
-      caf::aout(self) << "moviec: projection stopped at " << st.projector->checkpoint() << ": "
-                      << status.message() << "\n";
-      for (auto& [seq, rp] : st.waiters) rp.deliver(to_error(status));
-      st.waiters.clear();
-      return;
-    }
-  }
+  caf::aout(self) << "moviec: projection stopped at " << st.projector->checkpoint() << ": "
+                  << status.message() << "\n";
+  for (auto& [seq, rp] : st.waiters) rp.deliver(to_error(status));
+  st.waiters.clear();
+}
+
+void answer_waiters(projection_actor::stateful_pointer<projection_state> self) {
+  auto& st = self->state;
   auto checkpoint = st.projector->checkpoint();
   while (!st.waiters.empty() && st.waiters.begin()->first <= checkpoint) {
     st.waiters.begin()->second.deliver(checkpoint);
     st.waiters.erase(st.waiters.begin());
   }
+}
+
+void catch_up(projection_actor::stateful_pointer<projection_state> self) {
+  auto& st = self->state;
+  if (st.projector->checkpoint() < st.log->last_sequence()) {
+    if (auto status = st.projector->catch_up(*st.log); !status) return fail_waiters(self, status);
+  }
+  answer_waiters(self);
 }
 
 }  // namespace
@@ -33,10 +39,27 @@ projection_actor::behavior_type projection(projection_actor::stateful_pointer<pr
   self->state.projector = projector;
   return {
       [=](committed_atom, std::uint64_t) { catch_up(self); },
+      [=](committed_atom, const CommittedEvents& committed) {
+        auto& st = self->state;
+        const auto& events = *committed.events;
+        st.announced = std::max(st.announced, committed.last_sequence);
+        // The usual case: the commit follows what is applied (apply skips what it
+        // has), so it goes in as it is, without reading the log back. After a gap
+        // (a restart, a failed apply) the log is the source.
+        if (!events.empty() && events.front().sequence <= st.projector->checkpoint() + 1) {
+          if (auto status = st.projector->apply(events); !status) return fail_waiters(self, status);
+          return answer_waiters(self);
+        }
+        catch_up(self);
+      },
       [=](wait_atom, std::uint64_t sequence) {
         auto rp = self->make_response_promise<std::uint64_t>();
-        self->state.waiters.emplace(sequence, rp);
-        catch_up(self);
+        auto& st = self->state;
+        st.waiters.emplace(sequence, rp);
+        // Commits the journal has announced arrive here in order: wait for them
+        // rather than read the log. Anything else in the log is read now.
+        if (st.log->last_sequence() > st.announced) catch_up(self);
+        else answer_waiters(self);
         return rp;
       },
   };

@@ -16,6 +16,8 @@ struct projection_state {
   store::EventLog* log = nullptr;
   store::Projector* projector = nullptr;
   std::multimap<std::uint64_t, caf::typed_response_promise<std::uint64_t>> waiters;
+  std::uint64_t announced = 0;  /// the last sequence a journal commit message named
+
   static inline const char* name = "projection";
 };
 
