@@ -11,6 +11,7 @@
 // Rule: every request has a finite timeout and an explicit error handler.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -97,6 +98,16 @@ struct IngestOutcome {
   bool changed = false;       // false: the movie already had exactly this record
   std::uint32_t appended = 0; // events appended (0, 1 or 2)
   bool unmatched = false;     // the record went to its source's unmatched log
+  std::string error;          // in a batch: why this item failed ("" = it did not)
+};
+
+/// Items a source sends together, in input order (one request, not one per record).
+using IngestBatch = std::vector<IngestItem>;
+
+/// One outcome per item of an IngestBatch, in the same order; a failed item
+/// carries its error and the others stand.
+struct IngestBatchOutcome {
+  std::vector<IngestOutcome> outcomes;
 };
 
 /// Counters of one ingest run; `moviec ingest` prints them.
@@ -138,10 +149,41 @@ struct ReaggregateSummary {
   std::string error;            // first failure, empty when none
 };
 
+/// Events the journal just committed, in sequence order and exactly as stored
+/// (sequence, version and causation placed): the projection applies them without
+/// reading the log back. Shared, not copied, on the way.
+struct CommittedEvents {
+  std::shared_ptr<const std::vector<events::Event>> events;
+  std::uint64_t last_sequence = 0;  // the log's last sequence after this commit
+};
+
 struct RegistryStats {
   std::size_t live_movies = 0;
   std::uint64_t spawned = 0;
   std::uint64_t evicted = 0;
+};
+
+/// Gathers the outcomes of a batch's items, which finish in any order, and
+/// answers the batch once the last is in. Shared by the callbacks of its items.
+struct BatchReply {
+  IngestBatchOutcome result;
+  std::size_t pending = 0;
+  caf::typed_response_promise<IngestBatchOutcome> promise;
+
+  BatchReply(std::size_t items, caf::typed_response_promise<IngestBatchOutcome> rp)
+      : pending(items), promise(std::move(rp)) {
+    result.outcomes.resize(items);
+    if (items == 0) promise.deliver(std::move(result));
+  }
+  void done(std::size_t i, IngestOutcome outcome) {
+    result.outcomes[i] = std::move(outcome);
+    if (--pending == 0) promise.deliver(std::move(result));
+  }
+  void failed(std::size_t i, std::string error) {
+    IngestOutcome o;
+    o.error = std::move(error);
+    done(i, std::move(o));
+  }
 };
 
 // --- protocols --------------------------------------------------------------------
@@ -178,6 +220,8 @@ using registry_actor = caf::typed_actor<
     // Delegates to the movie actor of item.movie_id, else item.record.movie_id
     // (spawned if needed); an item with neither fails.
     caf::replies_to<ingest_atom, IngestItem>::with<IngestOutcome>,
+    // The same for each item of a batch; answers when every movie has.
+    caf::replies_to<ingest_atom, IngestBatch>::with<IngestBatchOutcome>,
     // Delegates to the movie actor of item.movie_id.
     caf::replies_to<remove_atom, RemoveItem>::with<IngestOutcome>,
     // Delegates to the movie actor of item.movie_id (spawned if needed).
@@ -188,14 +232,18 @@ using registry_actor = caf::typed_actor<
 
 /// Tails the log into the read models, checkpointing in the same batch.
 using projection_actor = caf::typed_actor<
-    // The log has grown to this sequence; catch up. Coalesces bursts.
+    // The log has grown to this sequence; catch up from the log. Coalesces bursts.
     caf::reacts_to<committed_atom, std::uint64_t>,
+    // The journal's commit: applied as they are when they follow the checkpoint,
+    // else the projection catches up from the log.
+    caf::reacts_to<committed_atom, CommittedEvents>,
     // Answers (with the checkpoint) once the read models include this sequence.
     caf::replies_to<wait_atom, std::uint64_t>::with<std::uint64_t>>;
 
-/// Where a source sends its items: the matcher (or, for records that all carry
-/// their movie id, the registry directly).
-using ingest_sink = caf::typed_actor<caf::replies_to<ingest_atom, IngestItem>::with<IngestOutcome>>;
+/// Where a source sends its items, a batch at a time: the matcher (or, for
+/// records that all carry their movie id, the registry directly).
+using ingest_sink =
+    caf::typed_actor<caf::replies_to<ingest_atom, IngestBatch>::with<IngestBatchOutcome>>;
 
 /// Decides which movie each record belongs to and records every decision as an
 /// event (actors/matcher.hpp). The only writer of source streams ("source:NAME").
@@ -203,6 +251,8 @@ using matcher_actor = caf::typed_actor<
     // Matched: on to the movie (moved out of its old one first when it must move).
     // Unmatched: SourceRecordUnmatched in the source stream. Answers the outcome.
     caf::replies_to<ingest_atom, IngestItem>::with<IngestOutcome>,
+    // The same for each item of a batch, decided in order; answers when all are done.
+    caf::replies_to<ingest_atom, IngestBatch>::with<IngestBatchOutcome>,
     // Records a person's link or "no match" (SourceRecordLinked) and applies it to
     // the record when moviec has it. Fails (invalid_argument) on a missing field,
     // (not_found) for an unknown movie.
@@ -238,12 +288,15 @@ using poller_actor = caf::typed_actor<
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::IngestItem)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::IngestOutcome)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::IngestBatch)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::IngestBatchOutcome)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::IngestSummary)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::RemoveItem)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::LinkRequest)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::LinkOutcome)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::ResolveSummary)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::RegistryStats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::CommittedEvents)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::ReaggregateItem)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::ReaggregateOutcome)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moviec::actors::ReaggregateSummary)

@@ -468,6 +468,15 @@ matcher_actor::behavior_type matcher(matcher_actor::stateful_pointer<matcher_sta
             [=](caf::error e) mutable { rp.deliver(std::move(e)); });
         return rp;
       },
+      [=](ingest_atom, IngestBatch& batch) {
+        auto reply = std::make_shared<BatchReply>(
+            batch.size(), self->make_response_promise<IngestBatchOutcome>());
+        for (std::size_t i = 0; i < batch.size(); ++i)
+          handle_ingest(
+              self, std::move(batch[i]), [=](IngestOutcome o) { reply->done(i, std::move(o)); },
+              [=](caf::error e) { reply->failed(i, message_of(e)); });
+        return reply->promise;
+      },
       [=](link_atom, LinkRequest& request) {
         auto rp = self->make_response_promise<LinkOutcome>();
         handle_link(self, std::move(request), rp);

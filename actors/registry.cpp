@@ -63,6 +63,25 @@ registry_actor::behavior_type registry(registry_actor::stateful_pointer<registry
         auto actor = actor_for(self, movie_id);
         return self->delegate(actor, ingest_atom::value, std::move(item));
       },
+      [=](ingest_atom, IngestBatch& batch) {
+        auto& st = self->state;
+        auto reply = std::make_shared<BatchReply>(
+            batch.size(), self->make_response_promise<IngestBatchOutcome>());
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+          auto& item = batch[i];
+          std::string movie_id = item.movie_id.empty() ? item.record.movie_id : item.movie_id;
+          if (movie_id.empty()) {
+            reply->failed(i, "no movie for " + item.record.source + " record " +
+                                 item.record.source_id + " (it must pass the matcher)");
+            continue;
+          }
+          self->request(actor_for(self, movie_id), st.deps.append_timeout * 2, ingest_atom::value,
+                        std::move(item))
+              .then([=](IngestOutcome& o) { reply->done(i, std::move(o)); },
+                    [=](caf::error& e) { reply->failed(i, message_of(e)); });
+        }
+        return reply->promise;
+      },
       [=](remove_atom, RemoveItem& item) {
         auto actor = actor_for(self, item.movie_id);
         return self->delegate(actor, remove_atom::value, std::move(item));

@@ -1,5 +1,6 @@
 #include "actors/source.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <unistd.h>
@@ -173,6 +174,42 @@ bool unchanged_at_source(self_ptr self, const events::SourceRecord& r, const std
   return stored && *stored == fp;
 }
 
+void pump(self_ptr self);
+
+/// Sends the items gathered so far as one batch; their outcomes come back together.
+void send_batch(self_ptr self) {
+  auto& st = self->state;
+  if (st.batch.empty()) return;
+  IngestBatch batch;
+  batch.swap(st.batch);
+  auto items = batch.size();
+  self->request(st.deps.sink, st.options.item_timeout, ingest_atom::value, std::move(batch))
+      .then(
+          [=](const IngestBatchOutcome& result) {
+            auto& st = self->state;
+            st.in_flight -= items;
+            for (auto& outcome : result.outcomes) {
+              if (!outcome.error.empty()) {
+                ++st.summary.failed;
+                if (st.summary.error.empty()) st.summary.error = outcome.error;
+                continue;
+              }
+              if (outcome.changed) ++st.summary.changed;
+              else ++st.summary.unchanged;
+              if (outcome.unmatched) ++st.summary.unmatched;
+              st.summary.appended += outcome.appended;
+            }
+            pump(self);
+          },
+          [=](const caf::error& err) {
+            auto& st = self->state;
+            st.in_flight -= items;
+            st.summary.failed += items;
+            if (st.summary.error.empty()) st.summary.error = message_of(err);
+            pump(self);
+          });
+}
+
 void pump(self_ptr self) {
   auto& st = self->state;
   std::vector<sources::Reject> rejects;
@@ -218,25 +255,10 @@ void pump(self_ptr self) {
         continue;
       }
       ++st.in_flight;
-      self->request(st.deps.sink, st.options.item_timeout, ingest_atom::value, std::move(msg))
-          .then(
-              [=](const IngestOutcome& outcome) {
-                auto& st = self->state;
-                --st.in_flight;
-                if (outcome.changed) ++st.summary.changed;
-                else ++st.summary.unchanged;
-                if (outcome.unmatched) ++st.summary.unmatched;
-                st.summary.appended += outcome.appended;
-                pump(self);
-              },
-              [=](const caf::error& err) {
-                auto& st = self->state;
-                --st.in_flight;
-                ++st.summary.failed;
-                if (st.summary.error.empty()) st.summary.error = message_of(err);
-                pump(self);
-              });
+      st.batch.push_back(std::move(msg));
+      if (st.batch.size() >= st.options.batch_size) send_batch(self);
     }
+    send_batch(self);  // what was gathered: the reader paused, ended or must drain
     if (!st.draining || st.in_flight > 0) break;
     write_checkpoint(self);
     st.draining = false;
@@ -266,6 +288,9 @@ source_actor::behavior_type source(source_actor::stateful_pointer<source_state> 
   st.deps = std::move(deps);
   st.options = std::move(options);
   if (st.options.max_in_flight == 0) st.options.max_in_flight = 1;
+  // Several batches in flight, so the matcher works on one while the next is read.
+  st.options.batch_size = std::clamp<std::size_t>(st.options.batch_size, 1,
+                                                  std::max<std::size_t>(1, st.options.max_in_flight / 4));
   if (st.options.checkpoint_every == 0) st.options.checkpoint_every = 1;
   const auto* config = st.deps.config ? st.deps.config->find_source(st.options.source_name) : nullptr;
   st.removals = st.options.full_snapshot && config && config->removals;

@@ -56,7 +56,8 @@ struct SourceDeps {
 
 struct SourceOptions {
   std::string correlation;          // id of this ingest run, on every event; "" = a fresh one
-  std::size_t max_in_flight = 512;
+  std::size_t max_in_flight = 512;  // records sent and not answered yet
+  std::size_t batch_size = 128;     // records per request to the sink (at most max_in_flight / 4)
   std::string rejects_path;         // every reject is appended here (TSV); "" = none
   std::size_t rejects_kept = 100;   // rejects kept in the summary itself
   std::chrono::seconds item_timeout{300};
@@ -81,7 +82,8 @@ struct source_state {
   std::unique_ptr<RunRecorder> recorder;
   std::ofstream rejects;
   std::chrono::steady_clock::time_point started;
-  std::size_t in_flight = 0;
+  std::size_t in_flight = 0;        // records sent or gathered, not answered yet
+  IngestBatch batch;                // gathered, not sent yet
   bool end_of_input = false;
   bool interrupted = false;         // stopped by shutdown before the end
   // checkpoints

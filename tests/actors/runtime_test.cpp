@@ -173,3 +173,40 @@ TEST_CASE("a movie recovers from its newest snapshot plus the events after it", 
   CHECK(recovered->to_snapshot() == folded.to_snapshot());
   CHECK(recovered->golden.at("ratings").value["imdb"]["value"] == 7.0);
 }
+
+TEST_CASE("a batch with one failing record acknowledges exactly the others and reports the one",
+          "[actors]") {
+  TempDir dir;
+  auto rt = actors::Runtime::open(test_config(dir)).take();
+  std::vector<events::SourceRecord> records;
+  for (int i = 1; i <= 9; ++i) records.push_back(record("imdb", "tt" + std::to_string(i), "Film"));
+  records[4].movie_id.clear();  // no movie: the registry (the sink here) cannot place it
+  auto summary = ingest(*rt, records);
+  CHECK(summary.read == 9);
+  CHECK(summary.changed == 8);
+  CHECK(summary.failed == 1);
+  CHECK(summary.error.find("no movie for imdb record tt5") != std::string::npos);
+  CHECK(summary.appended == 16);
+  // Nothing of the failed record was stored: sent again with its id, it goes in.
+  records[4].movie_id = "tt5";
+  auto again = ingest(*rt, records);
+  CHECK(again.changed == 1);
+  CHECK(again.unchanged == 8);
+  CHECK(again.failed == 0);
+}
+
+TEST_CASE("read models the projection built from the journal's commits in memory equal a replay",
+          "[actors]") {
+  TempDir dir;
+  auto rt = actors::Runtime::open(test_config(dir)).take();
+  std::vector<events::SourceRecord> records;
+  for (int i = 1; i <= 300; ++i)
+    records.push_back(record(i % 3 ? "imdb" : "vega", "tt" + std::to_string(i % 120), "Film " + std::to_string(i),
+                             5.0 + i % 7));
+  ingest(*rt, records);
+  REQUIRE(rt->wait_for_read_models());
+  auto report = store::verify(rt->db(), rt->log(), (dir / "verify").string());
+  for (auto& p : report.problems) INFO(p);
+  CHECK(report.ok());
+  CHECK(report.read_model_checkpoint == rt->log().last_sequence());
+}
