@@ -201,7 +201,7 @@ template <class Retry>
 void append_item(movie_actor::stateful_pointer<movie_state> self, PlannedAppend plan,
                  caf::typed_response_promise<IngestOutcome> rp, int attempt, Retry retry) {
   if (plan.req.events.empty()) {
-    rp.deliver(IngestOutcome{false, 0});
+    rp.deliver(IngestOutcome{});
     return;
   }
   auto events = static_cast<std::uint32_t>(plan.req.events.size());
@@ -213,11 +213,11 @@ void append_item(movie_actor::stateful_pointer<movie_state> self, PlannedAppend 
           [=](store::AppendResult& result) mutable {
             if (result.duplicate) {  // stored before (a retry): our state is behind
               reload(self);
-              rp.deliver(IngestOutcome{false, 0});
+              rp.deliver(IngestOutcome{});
               return;
             }
             fold_committed(self, *effect, result);
-            rp.deliver(IngestOutcome{true, events});
+            rp.deliver(IngestOutcome{true, events, false, {}});
           },
           [=](caf::error& err) mutable {
             if (is_conflict(err) && attempt < kMaxConflictRetries) {

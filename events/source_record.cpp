@@ -20,9 +20,117 @@ bool SourceRecord::operator==(const SourceRecord& o) const {
   return json(*this) == json(o);
 }
 
+namespace {
+
+/// Writes a record as json(record).dump() does (keys in std::map order, values
+/// through nlohmann's own serializer, so numbers and escapes are the same bytes)
+/// without building the JSON tree first: the fingerprint of every record read.
+class CanonicalWriter {
+ public:
+  explicit CanonicalWriter(std::string& out)
+      : out_(out), serializer_(nlohmann::detail::output_adapter<char>(out), ' ') {}
+
+  void begin_object() { out_ += '{', first_.push_back(true); }
+  void end_object() { out_ += '}', first_.pop_back(); }
+  void begin_array() { out_ += '[', first_.push_back(true); }
+  void end_array() { out_ += ']', first_.pop_back(); }
+  /// Starts a member of the current object, or (key null) an element of the current array.
+  void next(const char* key) {
+    if (!first_.back()) out_ += ',';
+    first_.back() = false;
+    if (key) out_ += '"', out_ += key, out_ += "\":";  // keys are plain ASCII literals
+  }
+  template <class T>
+  void value(const T& v) {
+    scratch_ = v;
+    serializer_.dump(scratch_, false, false, 0);
+  }
+  template <class T>
+  void member(const char* key, const T& v) {
+    next(key);
+    value(v);
+  }
+
+ private:
+  std::string& out_;
+  nlohmann::detail::serializer<json> serializer_;
+  json scratch_;
+  std::vector<bool> first_;
+};
+
+void write_canonical(CanonicalWriter& w, const SourceRecord& r) {
+  auto string = [&](const char* key, const std::string& v) {
+    if (!v.empty()) w.member(key, v);
+  };
+  auto optional = [&](const char* key, const auto& v) {
+    if (v) w.member(key, *v);
+  };
+  w.begin_object();
+  string("country_of_origin", r.country_of_origin);
+  optional("crating_performance", r.crating_performance);
+  optional("crating_screenplay", r.crating_screenplay);
+  optional("crating_soundtrack", r.crating_soundtrack);
+  if (!r.external_ids.empty()) w.member("external_ids", json(r.external_ids));
+  if (!r.genres.empty()) {
+    w.next("genres");
+    w.begin_array();
+    for (auto& g : r.genres) w.next(nullptr), w.value(g);
+    w.end_array();
+  }
+  if (!r.metadata.empty()) w.member("metadata", json(r.metadata));
+  string("movie_id", r.movie_id);
+  if (!r.names.empty()) {
+    w.next("names");
+    w.begin_array();
+    for (auto& n : r.names) {
+      w.next(nullptr);
+      w.begin_object();
+      if (n.is_original) w.member("is_original", true);
+      if (!n.language.empty()) w.member("language", n.language);
+      if (!n.region.empty()) w.member("region", n.region);
+      w.member("title", n.title);
+      w.end_object();
+    }
+    w.end_array();
+  }
+  string("registration_date", r.registration_date);
+  optional("runtime_minutes", r.runtime_minutes);
+  w.member("source", r.source);
+  w.member("source_id", r.source_id);
+  if (!r.source_ratings.empty()) {
+    w.next("source_ratings");
+    w.begin_array();
+    for (auto& x : r.source_ratings) {
+      w.next(nullptr);
+      w.begin_object();
+      w.member("name", x.name);
+      w.member("normalized", x.normalized);
+      w.member("scale_max", x.scale_max);
+      w.member("scale_min", x.scale_min);
+      w.member("value", x.value);
+      w.member("votes", x.votes);
+      w.end_object();
+    }
+    w.end_array();
+  }
+  string("title", r.title);
+  optional("year", r.year);
+  w.end_object();
+}
+
+}  // namespace
+
+std::string canonical_json(const SourceRecord& r) {
+  std::string out;
+  out.reserve(256);
+  CanonicalWriter w(out);
+  write_canonical(w, r);
+  return out;
+}
+
 std::string SourceRecord::fingerprint() const {
-  // nlohmann::json objects are std::map-backed, so dump() is canonical.
-  return to_hex(fnv1a64(json(*this).dump()));
+  // The canonical form is json(*this).dump(): nlohmann objects are std::map-backed.
+  return to_hex(fnv1a64(canonical_json(*this)));
 }
 
 void to_json(json& j, const Rating& r) {

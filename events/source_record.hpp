@@ -59,6 +59,10 @@ struct SourceRecord {
   std::string fingerprint() const;
 };
 
+/// The canonical JSON form the fingerprint hashes: exactly json(record).dump(),
+/// written without building the tree.
+std::string canonical_json(const SourceRecord& r);
+
 void to_json(nlohmann::json& j, const Rating& r);
 void from_json(const nlohmann::json& j, Rating& r);
 void to_json(nlohmann::json& j, const LocalizedName& n);

@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
+#include <cstdint>
+
 #include "events/hash.hpp"
 #include "events/source_record.hpp"
 
@@ -186,4 +189,43 @@ TEST_CASE("hash_id is 32 hex digits, deterministic and input sensitive", "[event
   CHECK(id == hash_id("tt0114709/imdb"));
   CHECK(id != hash_id("tt0114709/imdc"));
   CHECK(id.substr(0, 16) != id.substr(16));
+}
+
+TEST_CASE("the canonical form the fingerprint hashes is exactly the record's JSON dumped",
+          "[events]") {
+  // Stored fingerprints were made from json(record).dump(): the hand-written form
+  // must give the same bytes for every shape of record, or re-ingesting unchanged
+  // files would append everything again.
+  using moviec::events::canonical_json;
+  std::vector<SourceRecord> records;
+  records.push_back(full_record());
+  records.push_back(SourceRecord{});  // everything empty
+  auto odd = full_record();
+  odd.title = "Quote \" backslash \\ tab \t newline \n control \x01 del \x7f é 東京 😀";
+  odd.names.push_back(LocalizedName{"", "", "", false});
+  odd.source_ratings.push_back(Rating{"", -0.0, 1e-7, 1e300, -5, 33.333333333333336});
+  odd.source_ratings.push_back(Rating{"nan", std::nan(""), 0, 0, INT64_MAX, 0.1 + 0.2});
+  odd.crating_performance = 100;
+  odd.crating_screenplay.reset();
+  odd.year = -3;
+  odd.runtime_minutes = 0;
+  odd.external_ids.clear();
+  odd.metadata = {{"z", "last"}, {"a", "first \"quoted\""}, {"", "empty key"}};
+  odd.genres = {"Sci-Fi", "", "Film-Noir"};
+  records.push_back(odd);
+  for (int i = 0; i < 50; ++i) {  // fields present and absent in many combinations
+    auto r = full_record();
+    if (i & 1) r.country_of_origin.clear();
+    if (i & 2) r.names.clear();
+    if (i & 4) r.source_ratings.clear();
+    if (i & 8) r.year.reset(), r.runtime_minutes.reset();
+    if (i & 16) r.genres.clear(), r.metadata.clear();
+    if (i & 32) r.movie_id.clear(), r.registration_date.clear(), r.crating_soundtrack.reset();
+    r.source_ratings.push_back(Rating{"r", i / 7.0, 0.5, 5, i, i * 3.3});
+    records.push_back(r);
+  }
+  for (auto& r : records) {
+    INFO(json(r).dump());
+    CHECK(canonical_json(r) == json(r).dump());
+  }
 }
