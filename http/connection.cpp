@@ -21,7 +21,7 @@ constexpr std::size_t kReadBuffer = 16 * 1024;
 /// Connections waiting for a 503 at once; beyond, they are closed unanswered.
 constexpr std::size_t kMaxOverflow = 256;
 /// How long a refused connection may take to send its request before the 503.
-constexpr std::chrono::milliseconds kRefuseWait{100};
+constexpr std::chrono::milliseconds kRefuseWait{50};
 
 thread_local ConnectionStream* t_current = nullptr;
 /// 0: serve; 1: answer 503 and close (overflow thread); 2: close at once.

@@ -30,7 +30,7 @@ constexpr std::chrono::milliseconds kPoll{1};
 constexpr int kListenBacklog = 1024;
 /// How long a connection may sit without a request while others wait for a
 /// worker: a new one (the client is still sending) and a kept-alive one.
-constexpr std::chrono::milliseconds kNewConnectionGrace{500};
+constexpr std::chrono::milliseconds kNewConnectionGrace{250};
 constexpr std::chrono::milliseconds kKeepAliveGrace{50};
 constexpr std::chrono::milliseconds kIdleSlice{50};
 constexpr std::chrono::milliseconds kLinger{500};

@@ -36,6 +36,26 @@ class ThrowingReader : public sources::RecordReader {
   int calls_ = 0;
 };
 
+/// One record, then the end of the input.
+class OneRecordReader : public sources::RecordReader {
+ public:
+  bool next(sources::Item& out, std::vector<sources::Reject>&) override {
+    if (done_) return false;
+    done_ = true;
+    out.record.source = "imdb";
+    out.record.source_id = "tt0000002";
+    out.record.movie_id = "tt0000002";
+    out.record.title = "Never answered";
+    out.input = "memory:1";
+    return true;
+  }
+  std::uint64_t bytes_read() const override { return done_ ? 1 : 0; }
+  std::uint64_t bytes_total() const override { return 1; }
+
+ private:
+  bool done_ = false;
+};
+
 config::Config test_config(const TempDir& dir) {
   auto cfg = config::Config::defaults();
   cfg.data_dir = dir.str();
@@ -75,7 +95,7 @@ TEST_CASE("a source whose matcher stops fails its run at once", "[actors][robust
   actors::SourceOptions options;
   options.source_name = "imdb";
   options.item_timeout = std::chrono::seconds(3600);
-  auto src = rt->system().spawn<caf::detached>(actors::source, std::make_shared<ThrowingReader>(), deps,
+  auto src = rt->system().spawn<caf::detached>(actors::source, std::make_shared<OneRecordReader>(), deps,
                                                options);
   auto started = std::chrono::steady_clock::now();
   actors::IngestSummary result;

@@ -49,7 +49,7 @@ TEST_CASE("moviec ingest rejects a number too big for a double and finishes", "[
   TempDir dir;
   auto config = write_config(dir);
   auto file = dir / "vega.json";
-  std::ofstream(file) << "[{\"Title\": 1e999},\n {\"Title\": \"Kept\", \"Release Date\": \"2001-02-03\"}]\n";
+  std::ofstream(file) << "[{\"Title\": 1e999},\n {\"Title\": \"Kept\", \"Release Date\": \"Feb 03 2001\"}]\n";
   auto started = std::chrono::steady_clock::now();
   // `timeout` bounds the test if moviec hangs (as it did: a 24 h request timeout).
   std::string cmd = "timeout -s KILL 60 " + shell_quote(MOVIEC_BINARY) + " ingest --json --data " +
