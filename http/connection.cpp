@@ -165,10 +165,12 @@ std::optional<Response> edge_error(const httplib::Request& req, int status) {
     case Cut::body_limit: return error_response(413, "payload too large");
     case Cut::none: break;
   }
-  // httplib refuses a method it does not know as a bad request line.
+  // httplib refuses a method it does not know as a bad request line; a line that
+  // is otherwise HTTP/1.x gets 501, anything else stays 400.
   static const std::set<std::string> known{"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT",
                                            "OPTIONS", "TRACE", "PATCH", "PRI"};
   if (status == 400 && !req.method.empty() && !known.count(req.method) &&
+      (req.version == "HTTP/1.1" || req.version == "HTTP/1.0") &&
       std::all_of(req.method.begin(), req.method.end(), [](unsigned char c) { return c > 0x20 && c < 0x7f; }))
     return error_response(501, "method " + req.method + " not implemented");
   return std::nullopt;

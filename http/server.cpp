@@ -157,16 +157,15 @@ bool has_body(const httplib::Request& req) {
 }
 
 /// What the headers alone settle, before any body byte is read: the route (404,
-/// 405, 501), the bearer token of a write (401, 403) and a declared body too big
+/// 405 on a known path, 501 for a method no route takes on an unknown one), the bearer token of a write (401, 403) and a declared body too big
 /// (413). nullopt: read the body and run the handler.
 std::optional<Response> admission(Context& ctx, const EdgeLimits& limits, const httplib::Request& req) {
-  if (!implements_method(req.method)) {
-    auto r = error_response(501, "method " + req.method + " not implemented");
-    if (auto allowed = allowed_methods(req.path); !allowed.empty()) r.headers.emplace_back("Allow", allowed);
-    return r;
-  }
   auto allowed = allowed_methods(req.path);
-  if (allowed.empty()) return error_response(404, "no route for " + req.method + " " + req.path);
+  if (allowed.empty()) {
+    if (!implements_method(req.method))  // CONNECT host:port, ...
+      return error_response(501, "method " + req.method + " not implemented");
+    return error_response(404, "no route for " + req.method + " " + req.path);
+  }
   const std::string method = req.method == "HEAD" ? "GET" : req.method;
   if (!lists(allowed, method)) {
     auto r = error_response(405, "method " + req.method + " not allowed on " + req.path + " (allowed: " +

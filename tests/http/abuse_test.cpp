@@ -325,13 +325,17 @@ TEST_CASE("/events after the largest sequence does not wrap and honours wait", "
   CHECK(status == 400);
 }
 
-TEST_CASE("TRACE, CONNECT and unknown methods get 501, a known one on the wrong path 405", "[http][abuse]") {
+TEST_CASE("TRACE and CONNECT get 405 on a known path, else 501; unknown methods 501", "[http][abuse]") {
   TempDir dir;
   Serving s((dir / "data").string(), {"--config", write_config(dir)});
-  CHECK(status_of(exchange(s.port(), "TRACE /healthz HTTP/1.1\r\nHost: x\r\n\r\n")) == 501);
+  auto trace = exchange(s.port(), "TRACE /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  CHECK(status_of(trace) == 405);
+  CHECK_THAT(trace, Catch::Contains("Allow: GET, HEAD"));
+  CHECK(status_of(exchange(s.port(), "TRACE /nowhere HTTP/1.1\r\nHost: x\r\n\r\n")) == 501);
   CHECK(status_of(exchange(s.port(), "CONNECT example.com:443 HTTP/1.1\r\nHost: x\r\n\r\n")) == 501);
   CHECK(status_of(exchange(s.port(), "BREW /healthz HTTP/1.1\r\nHost: x\r\n\r\n")) == 501);
-  CHECK(status_of(exchange(s.port(), "DELETE /movies HTTP/1.1\r\nHost: x\r\n\r\n")) == 501);
+  CHECK(status_of(exchange(s.port(), "BREW /healthz TEAPOT\r\nHost: x\r\n\r\n")) == 400);
+  CHECK(status_of(exchange(s.port(), "DELETE /movies HTTP/1.1\r\nHost: x\r\n\r\n")) == 405);
   CHECK(status_of(exchange(s.port(), "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")) == 405);
   CHECK(status_of(exchange(s.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")) == 200);
   CHECK(healthy(s));
