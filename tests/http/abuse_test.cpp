@@ -325,7 +325,7 @@ TEST_CASE("/events after the largest sequence does not wrap and honours wait", "
   CHECK(status == 400);
 }
 
-TEST_CASE("TRACE and CONNECT get 405 on a known path, else 501; unknown methods 501", "[http][abuse]") {
+TEST_CASE("TRACE and CONNECT get 405 on a known path and 501 elsewhere, unknown methods 501", "[http][abuse]") {
   TempDir dir;
   Serving s((dir / "data").string(), {"--config", write_config(dir)});
   auto trace = exchange(s.port(), "TRACE /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
