@@ -14,6 +14,7 @@
 #include "actors/projection.hpp"
 #include "actors/registry.hpp"
 #include "sources/record_reader.hpp"
+#include "store/source_runs.hpp"
 
 namespace moviec::actors {
 
@@ -33,6 +34,10 @@ StatusOr<std::unique_ptr<Runtime>> Runtime::open(const config::Config& config) {
   auto db = store::Db::open((std::filesystem::path(config.data_dir) / "db").string());
   if (!db) return db.status();
   rt->db_ = db.take();
+  // This process holds the store now: a run still "running" belonged to one that
+  // died, and a pushed body left in DATA/push (app/push.cpp) has no reader left.
+  if (auto marked = store::SourceRuns(*rt->db_).mark_interrupted(); !marked) return marked.status();
+  std::filesystem::remove_all(std::filesystem::path(config.data_dir) / "push", ec);
   rt->log_ = std::make_unique<store::EventLog>(*rt->db_);
   rt->projector_ = std::make_unique<store::Projector>(*rt->db_);
 

@@ -32,7 +32,7 @@ void note(self_ptr self, const Status& s) {
 
 void reject(self_ptr self, sources::Reject r) {
   auto& st = self->state;
-  ++st.summary.rejected;
+  st.summary.rejected += std::max<std::uint64_t>(r.count, 1);  // a "N more not listed" counts N
   if (st.removals && !r.source_id.empty()) st.seen.add(r.source_id);  // rejected is not vanished
   if (st.rejects.is_open()) st.rejects << r.file << '\t' << r.line << '\t' << r.reason << '\n';
   note(self, st.recorder->reject(r));
@@ -278,6 +278,56 @@ void start(self_ptr self) {
   pump(self);
 }
 
+// --- failures ------------------------------------------------------------------------
+
+/// Ends the run now, failed with `reason`: its requester gets the summary at once
+/// rather than waiting out a request timeout. Answers still in flight are dropped.
+void fail_run(self_ptr self, const std::string& reason) {
+  auto& st = self->state;
+  ++st.summary.failed;
+  if (st.summary.error.empty()) st.summary.error = reason;
+  if (!st.done.pending()) return self->quit(caf::sec::runtime_error);
+  try {
+    finish(self);
+  } catch (const std::exception& e) {  // recording the run failed too: still answer
+    st.summary.error += std::string("; recording the run: ") + e.what();
+    if (st.done.pending()) st.done.deliver(st.summary);
+    self->quit(caf::sec::runtime_error);
+  }
+}
+
+std::string describe(const std::exception_ptr& ep) {
+  try {
+    if (ep) std::rethrow_exception(ep);
+  } catch (const std::exception& e) {
+    return std::string("internal error: ") + e.what();
+  } catch (...) {
+  }
+  return "internal error: unknown exception";
+}
+
+/// A reader, a store call or a handler that throws, and an actor the run depends
+/// on that stops, fail the run instead of killing the actor silently (CAF 0.17
+/// would drop the pending run_atom promise and leave its requester waiting).
+void fail_fast(self_ptr self) {
+  auto& st = self->state;
+  self->set_exception_handler([self](caf::scheduled_actor*, std::exception_ptr& ep) -> caf::error {
+    fail_run(self, describe(ep));
+    return caf::sec::runtime_error;
+  });
+  self->set_down_handler([self](caf::down_msg& dm) {
+    auto& st = self->state;
+    const char* who = dm.source == st.deps.sink.address()           ? "the matcher"
+                      : dm.source == st.deps.registry.address()     ? "the registry"
+                      : dm.source == st.deps.projection.address()   ? "the projection"
+                                                                    : "an actor of the run";
+    fail_run(self, std::string(who) + " stopped: " + message_of(dm.reason));
+  });
+  if (st.deps.sink) self->monitor(st.deps.sink);
+  if (st.deps.registry) self->monitor(st.deps.registry);
+  if (st.deps.projection) self->monitor(st.deps.projection);
+}
+
 }  // namespace
 
 source_actor::behavior_type source(source_actor::stateful_pointer<source_state> self,
@@ -296,6 +346,7 @@ source_actor::behavior_type source(source_actor::stateful_pointer<source_state> 
   st.removals = st.options.full_snapshot && config && config->removals;
   if (!st.options.rejects_path.empty())
     st.rejects.open(st.options.rejects_path, std::ios::out | std::ios::app);
+  fail_fast(self);
   return {
       [=](run_atom) {
         auto rp = self->make_response_promise<IngestSummary>();

@@ -270,12 +270,16 @@ int run_verify(const CommonOptions& common, bool json) {
                                 {"events", report.events},
                                 {"streams", report.streams},
                                 {"read_model_checkpoint", report.read_model_checkpoint},
+                                {"read_models_caught_up", report.read_models_caught_up},
                                 {"problems", report.problems}}
                      .dump()
               << std::endl;
   } else if (report.ok()) {
     std::cout << "ok: " << report.events << " events in " << report.streams
-              << " streams; read models equal a fold of the log" << std::endl;
+              << " streams; read models equal a fold of the log";
+    if (report.read_models_caught_up)
+      std::cout << " (they lagged " << report.read_models_caught_up << " events and were caught up)";
+    std::cout << std::endl;
   } else {
     for (auto& p : report.problems) std::cout << "problem: " << p << "\n";
     std::cout << "verify FAILED (" << report.problems.size() << " problems)" << std::endl;

@@ -393,6 +393,8 @@ StatusOr<Config> parse(const json& j) {
                           {"data_dir", "listen", "token", "max_in_flight", "max_live_movies",
                            "movie_idle_timeout_ms", "snapshot_every", "snapshots_kept",
                            "journal_max_batch", "sync_writes", "inbox_scan_ms", "inbox_checkpoint_every", "sources", "matching",
+                           "http_workers", "http_max_connections", "http_max_body_bytes", "http_header_timeout_ms",
+                           "http_body_timeout_ms",
                            "rules"});
       !s)
     return s;
@@ -415,9 +417,21 @@ StatusOr<Config> parse(const json& j) {
                             SizeKey{"snapshot_every", &c.snapshot_every},
                             SizeKey{"snapshots_kept", &c.snapshots_kept},
                             SizeKey{"journal_max_batch", &c.journal_max_batch},
-                            SizeKey{"inbox_checkpoint_every", &c.inbox_checkpoint_every}})
+                            SizeKey{"inbox_checkpoint_every", &c.inbox_checkpoint_every},
+                            SizeKey{"http_workers", &c.http_workers},
+                            SizeKey{"http_max_connections", &c.http_max_connections},
+                            SizeKey{"http_max_body_bytes", &c.http_max_body_bytes}})
     if (j.contains(key))
       if (auto s = get_size(j[key], key, *value); !s) return s;
+  if (c.http_max_connections < c.http_workers)
+    return error("http_max_connections", "must be at least http_workers (" + std::to_string(c.http_workers) + ")");
+  for (auto [key, value] : {std::pair<const char*, std::chrono::milliseconds*>{"http_header_timeout_ms", &c.http_header_timeout},
+                            {"http_body_timeout_ms", &c.http_body_timeout}})
+    if (j.contains(key)) {
+      std::size_t ms = 0;
+      if (auto s = get_size(j[key], key, ms); !s) return s;
+      *value = std::chrono::milliseconds(static_cast<std::int64_t>(ms));
+    }
   if (j.contains("movie_idle_timeout_ms")) {
     std::size_t ms = 0;
     if (auto s = get_size(j["movie_idle_timeout_ms"], "movie_idle_timeout_ms", ms); !s) return s;
@@ -458,6 +472,10 @@ StatusOr<Config> load(const std::string& path) {
     std::string what = e.what();
     if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
     return Status::invalid(fmt::format("{}: invalid JSON at byte {}: {}", path, e.byte, what));
+  } catch (const json::exception& e) {  // e.g. out_of_range: a number too big for a double
+    std::string what = e.what();
+    if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
+    return Status::invalid(fmt::format("{}: invalid JSON: {}", path, what));
   }
   auto c = parse(j);
   if (!c) return Status::invalid(fmt::format("{}: {}", path, c.status().message()));
@@ -493,6 +511,11 @@ json to_json(const Config& c) {
           {"sync_writes", c.sync_writes},
           {"inbox_scan_ms", c.inbox_scan.count()},
           {"inbox_checkpoint_every", c.inbox_checkpoint_every},
+          {"http_workers", c.http_workers},
+          {"http_max_connections", c.http_max_connections},
+          {"http_max_body_bytes", c.http_max_body_bytes},
+          {"http_header_timeout_ms", c.http_header_timeout.count()},
+          {"http_body_timeout_ms", c.http_body_timeout.count()},
           {"sources", sources},
           {"matching", {{"min_confidence", c.matching.min_confidence},
                         {"min_margin", c.matching.min_margin},

@@ -49,6 +49,13 @@ struct Config {
   std::chrono::milliseconds inbox_scan{1000};  // how often `serve` looks into the inboxes
   std::size_t inbox_checkpoint_every = 10000;  // records between checkpoints of an inbox file
 
+  // The HTTP edge of `serve` (http/connection.hpp).
+  std::size_t http_workers = 32;           // requests served at once
+  std::size_t http_max_connections = 256;  // open connections (served + waiting); more get 503
+  std::size_t http_max_body_bytes = 256 * 1024 * 1024;  // largest request body (413 beyond)
+  std::chrono::milliseconds http_header_timeout{10000};  // a request's line and headers arrive within this
+  std::chrono::milliseconds http_body_timeout{300000};   // and its body within this
+
   std::vector<SourceConfig> sources;
   MatchingConfig matching;
   events::FieldRules rules = events::FieldRules::defaults();

@@ -1,7 +1,9 @@
 // GET /events: the global feed, in log order, with an optional long poll: a
 // catch-up subscription over HTTP. A subscriber keeps `next_after` and asks again.
 
+#include <algorithm>
 #include <chrono>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -21,9 +23,11 @@ constexpr std::uint64_t kMaxWaitSeconds = 60;
 /// Events examined per scan; a filter that skips most of the log ends a page early
 /// (with a next_after past what it examined) rather than scanning it all.
 constexpr std::size_t kMaxScanned = 100000;
-/// Long polls at once; each holds a worker thread (Server::kWorkerThreads), so the
-/// rest stay free for other requests.
-constexpr int kMaxWaiting = 16;
+/// Long polls at once: each holds a worker thread, so at most half the workers
+/// (config http_workers) wait, and the rest stay free for other requests.
+int max_waiting(const Context& ctx) {
+  return static_cast<int>(std::max<std::size_t>(1, ctx.config.http_workers / 2));
+}
 /// How often a long poll looks at the stop flag while no event arrives.
 constexpr std::chrono::milliseconds kWaitSlice{200};
 
@@ -41,6 +45,8 @@ struct Page {
 };
 
 Status scan(Context& ctx, const Filter& filter, std::size_t limit, Page& page) {
+  // Nothing follows the largest sequence (and after + 1 would wrap to the start).
+  if (page.next_after == std::numeric_limits<std::uint64_t>::max()) return Status::ok();
   std::size_t scanned = 0;
   return ctx.log.read_from(page.next_after, [&](const events::Event& e) {
     if (page.events.size() == limit || scanned == kMaxScanned) return false;
@@ -53,7 +59,7 @@ Status scan(Context& ctx, const Filter& filter, std::size_t limit, Page& page) {
 
 /// Counts this request among the long polls while it lives.
 struct WaitingSlot {
-  explicit WaitingSlot(Context& ctx) : ctx_(ctx) { taken_ = ++ctx_.waiting <= kMaxWaiting; }
+  explicit WaitingSlot(Context& ctx) : ctx_(ctx) { taken_ = ++ctx_.waiting <= max_waiting(ctx); }
   ~WaitingSlot() { --ctx_.waiting; }
   bool taken() const { return taken_; }
 
@@ -83,7 +89,7 @@ StatusOr<Response> get_events(Context& ctx, const Request& req) {
   if (page.events.empty() && wait > 0) {
     WaitingSlot slot(ctx);
     if (!slot.taken())
-      return Status::busy("too many long polls at once (" + std::to_string(kMaxWaiting) +
+      return Status::busy("too many long polls at once (" + std::to_string(max_waiting(ctx)) +
                           "); retry, or poll without wait");
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait);
     while (page.events.empty() && !ctx.stopping) {

@@ -8,6 +8,8 @@
 
 #include <httplib.h>
 
+#include "http/connection.hpp"
+
 namespace moviec::http {
 
 namespace {
@@ -46,19 +48,6 @@ const std::vector<std::regex>& route_patterns() {
     return out;
   }();
   return patterns;
-}
-
-/// The methods some route answers on `path`, e.g. "GET, HEAD"; empty for none.
-std::string allowed_methods(const std::string& path) {
-  std::string out;
-  auto& patterns = route_patterns();
-  for (std::size_t i = 0; i < patterns.size(); ++i) {
-    if (!std::regex_match(path, patterns[i])) continue;
-    std::string m = kRoutes[i].method;
-    if (m == "GET") m += ", HEAD";
-    if (out.find(m) == std::string::npos) out += (out.empty() ? "" : ", ") + m;
-  }
-  return out;
 }
 
 Request to_request(const httplib::Request& h) {
@@ -111,6 +100,10 @@ std::string reason(int status) {
 /// matched this method) or another 4xx of its own (malformed request).
 httplib::Server::HandlerResponse on_error(const httplib::Request& req, httplib::Response& res) {
   if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+  if (auto edge = edge_error(req, res.status)) {  // a request cut short (http/connection.hpp)
+    write(*edge, res);
+    return httplib::Server::HandlerResponse::Handled;
+  }
   if (res.status == 404) {
     auto allowed = allowed_methods(req.path);
     if (!allowed.empty()) {
@@ -140,6 +133,25 @@ void on_exception(const httplib::Request&, httplib::Response& res, std::exceptio
 }
 
 }  // namespace
+
+std::string allowed_methods(const std::string& path) {
+  std::string out;
+  auto& patterns = route_patterns();
+  for (std::size_t i = 0; i < patterns.size(); ++i) {
+    if (!std::regex_match(path, patterns[i])) continue;
+    std::string m = kRoutes[i].method;
+    if (m == "GET") m += ", HEAD";
+    if (out.find(m) == std::string::npos) out += (out.empty() ? "" : ", ") + m;
+  }
+  return out;
+}
+
+bool implements_method(const std::string& method) {
+  const std::string m = method == "HEAD" ? "GET" : method;
+  for (auto& r : kRoutes)
+    if (m == r.method) return true;
+  return false;
+}
 
 int http_status(Status::Code code) {
   switch (code) {

@@ -2,6 +2,8 @@
 // Internal to http/: the one route table and the edge where errors become JSON.
 // Only server.cpp includes this; handlers never see httplib.
 
+#include <string>
+
 #include "common/status.hpp"
 #include "http/handlers.hpp"
 
@@ -14,6 +16,12 @@ namespace moviec::http {
 /// The HTTP status for a Status error: not_found 404, invalid_argument 400,
 /// conflict 409, busy 503, everything else 500.
 int http_status(Status::Code code);
+
+/// The methods some route answers on `path`, e.g. "GET, HEAD"; empty for none.
+std::string allowed_methods(const std::string& path);
+
+/// True when some route answers `method` (HEAD counts as GET).
+bool implements_method(const std::string& method);
 
 /// Registers every route of the table on `svr`, each wrapped so that no exception
 /// escapes (invalid_argument -> 400, anything else -> 500) and Status errors become

@@ -1,5 +1,6 @@
 #include "http/server.hpp"
 
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -9,11 +10,14 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <system_error>
 #include <thread>
 
 #include <httplib.h>
 
+#include "http/auth.hpp"
+#include "http/connection.hpp"
 #include "http/handlers.hpp"
 #include "http/routes.hpp"
 
@@ -22,16 +26,182 @@ namespace moviec::http {
 namespace {
 constexpr std::size_t kKeepAliveMaxRequests = 1000;  // per connection, then it is closed
 constexpr std::chrono::milliseconds kPoll{1};
+/// Pending connections the kernel holds before accept (httplib compiles in 5).
+constexpr int kListenBacklog = 1024;
+/// How long a connection may sit without a request while others wait for a
+/// worker: a new one (the client is still sending) and a kept-alive one.
+constexpr std::chrono::milliseconds kNewConnectionGrace{250};
+constexpr std::chrono::milliseconds kKeepAliveGrace{50};
+constexpr std::chrono::milliseconds kIdleSlice{50};
+constexpr std::chrono::milliseconds kLinger{500};
+constexpr std::size_t kLingerBytes = 4 * 1024 * 1024;
+
+EdgeLimits edge_limits(const config::Config& c) {
+  EdgeLimits l;
+  l.workers = c.http_workers;
+  l.max_connections = c.http_max_connections;
+  l.header_timeout = c.http_header_timeout;
+  l.body_timeout = c.http_body_timeout;
+  l.max_body = c.http_max_body_bytes;
+  return l;
+}
 
 /// httplib::Server plus what it lacks: closing a socket that was bound but never
-/// served (httplib closes it only at the end of its listen loop).
+/// served (httplib closes it only at the end of its listen loop), a real listen
+/// backlog, and its connections served through http/connection.hpp (limits on
+/// headers, bodies and time; a bounded pool that answers 503 when full).
 class HttpServer : public httplib::Server {
  public:
+  explicit HttpServer(const EdgeLimits& limits) : limits_(limits) {
+    new_task_queue = [this] {
+      auto* pool = new WorkerPool(limits_.workers, limits_.max_connections);
+      pool_ = pool;
+      return pool;
+    };
+  }
+
   void close_unserved_socket() {
     auto sock = svr_sock_.exchange(INVALID_SOCKET);
     if (sock != INVALID_SOCKET) ::close(sock);
   }
+
+  /// Listens again on the bound socket with a real backlog (Linux takes a second
+  /// listen() as a new backlog).
+  void widen_backlog() {
+    auto sock = svr_sock_.load();
+    if (sock != INVALID_SOCKET) ::listen(sock, kListenBacklog);
+  }
+
+  const EdgeLimits& limits() const { return limits_; }
+
+ private:
+  /// Waits for the first byte of the next request. False: close the connection
+  /// (it stayed idle too long, others need its worker, or the server stops).
+  bool wait_for_request(ConnectionStream& strm, bool first) {
+    if (strm.has_buffered()) return true;
+    const auto started = std::chrono::steady_clock::now();
+    const auto timeout = first ? limits_.header_timeout : limits_.idle_timeout;
+    const auto grace = first ? kNewConnectionGrace : kKeepAliveGrace;
+    for (;;) {
+      if (svr_sock_ == INVALID_SOCKET) return false;
+      pollfd p{strm.socket(), POLLIN, 0};
+      int r = ::poll(&p, 1, static_cast<int>(kIdleSlice.count()));
+      if (r > 0) return true;
+      if (r < 0 && errno != EINTR) return false;
+      auto idle = std::chrono::steady_clock::now() - started;
+      if (idle >= timeout) return false;
+      auto* pool = pool_.load();
+      if (idle >= grace && pool && pool->queued() > 0) return false;
+    }
+  }
+
+  bool process_and_close_socket(socket_t sock) override {
+    if (WorkerPool::refusing()) {
+      refuse_connection(sock);
+    } else {
+      ConnectionStream strm(sock, limits_);
+      CurrentConnection current(&strm);
+      for (std::size_t count = 0; count < keep_alive_max_count_; ++count) {
+        if (!wait_for_request(strm, count == 0)) break;
+        strm.begin_request();
+        bool closed_by_client = false;
+        bool last = count + 1 == keep_alive_max_count_;
+        bool ok = process_request(strm, last, closed_by_client,
+                                  [&strm](httplib::Request&) { strm.begin_body(); });
+        if (!ok || closed_by_client || strm.must_close()) break;
+      }
+      // Refused before its body was read (or cut short): let the client read the
+      // answer before the close, which with unread bytes would reset it.
+      if (strm.must_close()) linger(sock);
+    }
+    ::shutdown(sock, SHUT_RDWR);
+    ::close(sock);
+    return true;
+  }
+
+  /// A lingering close: no more writes, then what the client still sends is read
+  /// and dropped for a short while (bounded in time and bytes).
+  static void linger(int sock) {
+    ::shutdown(sock, SHUT_WR);
+    char buf[16 * 1024];
+    std::size_t dropped = 0;
+    auto until = std::chrono::steady_clock::now() + kLinger;
+    while (dropped < kLingerBytes) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+      if (left.count() <= 0) break;
+      pollfd p{sock, POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+      ssize_t n = ::recv(sock, buf, sizeof buf, MSG_DONTWAIT);
+      if (n <= 0) break;
+      dropped += static_cast<std::size_t>(n);
+    }
+  }
+
+  EdgeLimits limits_;
+  std::atomic<WorkerPool*> pool_{nullptr};
 };
+
+/// True when `method` is one of the comma-separated `allowed` ("GET, HEAD, POST").
+bool lists(const std::string& allowed, const std::string& method) {
+  for (std::size_t at = 0;;) {
+    auto end = allowed.find(", ", at);
+    if (allowed.compare(at, end == std::string::npos ? std::string::npos : end - at, method) == 0) return true;
+    if (end == std::string::npos) return false;
+    at = end + 2;
+  }
+}
+
+bool has_body(const httplib::Request& req) {
+  auto length = req.get_header_value("Content-Length");
+  return (!length.empty() && length != "0") || req.has_header("Transfer-Encoding");
+}
+
+/// What the headers alone settle, before any body byte is read: the route (404,
+/// 405 on a known path, 501 for a method no route takes on an unknown one), the bearer token of a write (401, 403) and a declared body too big
+/// (413). nullopt: read the body and run the handler.
+std::optional<Response> admission(Context& ctx, const EdgeLimits& limits, const httplib::Request& req) {
+  auto allowed = allowed_methods(req.path);
+  if (allowed.empty()) {
+    if (!implements_method(req.method))  // CONNECT host:port, ...
+      return error_response(501, "method " + req.method + " not implemented");
+    return error_response(404, "no route for " + req.method + " " + req.path);
+  }
+  const std::string method = req.method == "HEAD" ? "GET" : req.method;
+  if (!lists(allowed, method)) {
+    auto r = error_response(405, "method " + req.method + " not allowed on " + req.path + " (allowed: " +
+                                     allowed + ")");
+    r.headers.emplace_back("Allow", allowed);
+    return r;
+  }
+  if (method != "GET") {
+    Request plain;
+    plain.authorization = req.get_header_value("Authorization");
+    if (auto denied = check_token(ctx, plain)) return denied;
+  }
+  auto length = req.get_header_value("Content-Length");
+  if (!length.empty()) {
+    unsigned long long n = 0;
+    auto [end, ec] = std::from_chars(length.data(), length.data() + length.size(), n);
+    if (ec != std::errc() || end != length.data() + length.size())
+      return error_response(400, "bad Content-Length \"" + length + "\"");
+    if (n > limits.max_body)
+      return error_response(413, "payload too large: " + std::to_string(n) + " bytes (at most " +
+                                     std::to_string(limits.max_body) + ")");
+  }
+  return std::nullopt;
+}
+
+void write_refusal(const Response& r, const httplib::Request& req, httplib::Response& res) {
+  res.status = r.status;
+  res.set_content(r.body, r.content_type);
+  for (auto& [name, value] : r.headers) res.set_header(name, value);
+  // The body, if any, stays unread: this connection serves no further request.
+  if (has_body(req)) {
+    if (auto* conn = current_connection()) conn->close_after_response();
+    res.set_header("Connection", "close");
+  }
+}
+
 }  // namespace
 
 StatusOr<ListenAddress> parse_listen(const std::string& listen) {
@@ -53,7 +223,7 @@ StatusOr<ListenAddress> parse_listen(const std::string& listen) {
 
 struct Server::Impl {
   Impl(store::Db& db, store::EventLog& log, const config::Config& config)
-      : ctx{db, log, store::ReadModels(db), config} {}
+      : ctx{db, log, store::ReadModels(db), config}, svr(edge_limits(config)) {}
 
   Context ctx;
   HttpServer svr;
@@ -74,9 +244,8 @@ Server::Server(store::Db& db, store::EventLog& log, const config::Config& config
     : impl_(std::make_unique<Impl>(db, log, config)) {
   auto& svr = impl_->svr;
   svr.set_tcp_nodelay(true);  // otherwise Nagle costs ~40 ms per keep-alive request
-  svr.new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
   svr.set_keep_alive_max_count(kKeepAliveMaxRequests);
-  svr.set_payload_max_length(kMaxBodyBytes);
+  svr.set_payload_max_length(config.http_max_body_bytes);
   // httplib's default sets SO_REUSEPORT, which lets a second server bind the same
   // port and silently take half the connections. SO_REUSEADDR alone still allows a
   // quick restart while old connections sit in TIME_WAIT.
@@ -85,6 +254,28 @@ Server::Server(store::Db& db, store::EventLog& log, const config::Config& config
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
   install_routes(svr, impl_->ctx);
+  // Route, token and declared size are checked from the headers, before the body
+  // is read (also before a "100 Continue"). JSON answers take no Range: httplib
+  // would serve any number of ranges of any response (a 3 KB Range header once
+  // turned a 1 MB answer into 707 MB).
+  auto* ctx = &impl_->ctx;
+  auto* limits = &svr.limits();
+  svr.set_pre_routing_handler([ctx, limits](const httplib::Request& req, httplib::Response& res) {
+    if (auto* conn = current_connection()) conn->begin_body();
+    // httplib parsed the ranges into the request before routing; the request
+    // object is its own (not const), so dropping them here is well-defined.
+    const_cast<httplib::Request&>(req).ranges.clear();
+    auto refusal = admission(*ctx, *limits, req);
+    if (!refusal) return httplib::Server::HandlerResponse::Unhandled;
+    write_refusal(*refusal, req, res);
+    return httplib::Server::HandlerResponse::Handled;
+  });
+  svr.set_expect_100_continue_handler([ctx, limits](const httplib::Request& req, httplib::Response& res) {
+    auto refusal = admission(*ctx, *limits, req);
+    if (!refusal) return 100;
+    write_refusal(*refusal, req, res);
+    return refusal->status;
+  });
 }
 
 Server::~Server() { stop(); }
@@ -106,6 +297,7 @@ Status Server::bind(const std::string& host, int port) {
     if (err == EADDRINUSE) return Status::busy(message + " (is another server running?)");
     return Status::io_error(message);
   }
+  impl_->svr.widen_backlog();
   impl_->port = bound;
   return Status::ok();
 }

@@ -30,12 +30,9 @@ StatusOr<ListenAddress> parse_listen(const std::string& listen);
 
 class Server {
  public:
-  /// Worker threads. httplib holds one per open connection for as long as it is
-  /// kept alive, so this is how many clients are served at once; more wait.
-  static constexpr std::size_t kWorkerThreads = 32;
-
-  /// Largest request body (POST /ingest): bigger ones are refused with 413.
-  static constexpr std::size_t kMaxBodyBytes = 256 * 1024 * 1024;
+  // Workers, connections, deadlines and the largest request body come from the
+  // config (http_* keys; http/connection.hpp). A body is limited as sent (chunk
+  // framing included); a declared one too big is refused before any byte is read.
 
   /// db, log and config must outlive the server.
   Server(store::Db& db, store::EventLog& log, const config::Config& config);

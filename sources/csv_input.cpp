@@ -51,7 +51,7 @@ const CsvRecord* CsvInput::next(std::vector<Reject>& rejects) {
   while (csv_.next(*record_)) {
     auto& r = *record_;
     if (r.too_long) {
-      reject(rejects, RejectKind::malformed, "record too long");
+      reject(rejects, RejectKind::malformed, r.error.empty() ? "record too long" : r.error);
       continue;
     }
     if (!r.error.empty()) {

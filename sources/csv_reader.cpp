@@ -31,7 +31,10 @@ bool CsvReader::next(CsvRecord& r) {
   // States of one record: at the start of a field, inside an unquoted field,
   // inside a quoted field, just after a quote inside a quoted field (a second
   // quote or the end of the field follows), after that quote and a '\r'.
-  enum class State { field_start, unquoted, quoted, after_quote, after_quote_cr };
+  // skip_line: a quoted field ran past max_record_bytes, so its quote is taken as
+  // unclosed; the record ends at the next line break and the next line is read
+  // afresh (rather than the next quote in the file, maybe rows later, closing it).
+  enum class State { field_start, unquoted, quoted, after_quote, after_quote_cr, skip_line };
   State state = State::field_start;
   bool field_quoted = false;     // the current field began with a quote
   std::uint64_t quote_line = 0;  // where the open quoted field began
@@ -77,6 +80,10 @@ bool CsvReader::next(CsvRecord& r) {
       if (!in_.status().is_ok()) return false;
       bool blank = state == State::field_start && r.ends.empty() && !r.too_long;
       if (blank) return false;
+      if (state == State::skip_line) {
+        r.end_line = line_;
+        return finish();
+      }
       if (state == State::quoted)
         malformed(fmt::format("quoted field opened at line {} is not closed at the end of the file",
                               quote_line));
@@ -129,6 +136,20 @@ bool CsvReader::next(CsvRecord& r) {
       case State::quoted: {
         const void* q = std::memchr(data + pos, '"', end - pos);
         std::size_t stop = q ? static_cast<std::size_t>(static_cast<const char*>(q) - data) : end;
+        if (stop - pos > options_.max_record_bytes - std::min(options_.max_record_bytes, r.buffer.size())) {
+          // Too long for the record: give the quote up at the line break that
+          // follows the limit (the bytes up to it go with the skipped record).
+          std::size_t room = options_.max_record_bytes - std::min(options_.max_record_bytes, r.buffer.size());
+          line_ += static_cast<std::uint64_t>(std::count(data + pos, data + pos + room, '\n'));
+          r.too_long = true;
+          r.buffer.clear();
+          r.ends.clear();
+          r.error = fmt::format("quoted field opened at line {} is not closed within {} bytes", quote_line,
+                                options_.max_record_bytes);
+          in_.advance_to(pos + room);
+          state = State::skip_line;
+          continue;
+        }
         line_ += static_cast<std::uint64_t>(std::count(data + pos, data + stop, '\n'));
         store(data + pos, stop - pos);
         in_.advance_to(stop);
@@ -167,6 +188,16 @@ bool CsvReader::next(CsvRecord& r) {
         field_quoted = false;
         state = State::unquoted;
         continue;
+      }
+      case State::skip_line: {
+        const void* nl = std::memchr(data + pos, '\n', end - pos);
+        if (!nl) {
+          in_.advance_to(end);
+          continue;
+        }
+        in_.advance_to(static_cast<std::size_t>(static_cast<const char*>(nl) - data) + 1);
+        r.end_line = line_++;
+        return finish();
       }
       case State::after_quote_cr: {
         if (data[pos] == '\n') {

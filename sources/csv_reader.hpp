@@ -10,6 +10,10 @@
 // - a UTF-8 byte-order mark at the start of the file (dropped);
 // - a quote inside an unquoted field is kept as a character (12" vinyl).
 // Blank lines (no byte before the line break) are not records and are skipped.
+// A record over max_record_bytes is skipped (too_long). A quoted field that runs
+// past it is taken for an unclosed quote: the record ends at the next line break
+// after the limit, and the line after it is read as a new record, so a stray
+// quote costs its own row and not the rows up to the next quote in the file.
 // It only splits: headers, null markers, UTF-8 checks and values belong to the
 // format readers and sources/normalize.hpp.
 

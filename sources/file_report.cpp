@@ -20,7 +20,7 @@ void FileReport::finish(std::vector<Reject>& out) {
                            fmt::format("{} more {} not listed ({} in all; "
                                        "max_rejects_per_file is {})",
                                        n - cap_, describe(kind), n, cap_),
-                           {}});
+                           {}, n - cap_});
   counts_.clear();
 }
 

@@ -329,14 +329,27 @@ bool JsonStream::next_line(JsonElement& out) {
   }
 }
 
+namespace {
+/// nlohmann's message without its "[json.exception.parse_error.101] " prefix.
+std::string reason_of(const nlohmann::json::exception& e) {
+  std::string what = e.what();
+  if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
+  return what;
+}
+}  // namespace
+
 StatusOr<nlohmann::json> parse_json_record(std::string_view text) {
-  // nlohmann reports syntax errors only by exception; turn it into a value here.
+  // nlohmann reports bad input only by exception, and not only by parse_error: a
+  // number too big for a double (1e999) is out_of_range. Every one becomes a value
+  // here, so no reader (nor the actor running it) ever sees an exception.
   try {
     return nlohmann::json::parse(text.begin(), text.end());
   } catch (const nlohmann::json::parse_error& e) {
-    std::string what = e.what();
-    if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
-    return Status::invalid(fmt::format("invalid JSON at byte {} of the record: {}", e.byte, what));
+    return Status::invalid(fmt::format("invalid JSON at byte {} of the record: {}", e.byte, reason_of(e)));
+  } catch (const nlohmann::json::exception& e) {
+    return Status::invalid(fmt::format("invalid JSON in the record: {}", reason_of(e)));
+  } catch (const std::exception& e) {  // std::bad_alloc on a pathological nesting, ...
+    return Status::invalid(fmt::format("cannot parse the record: {}", e.what()));
   }
 }
 

@@ -165,7 +165,7 @@ class LayoutReader final : public RecordReader {
       if (!csv_->next(csv_row_)) return false;
       line = csv_row_.line;
       fields_ = csv_row_.fields;
-      if (csv_row_.too_long) problem = "row longer than the reader's limit";
+      if (csv_row_.too_long && csv_row_.error.empty()) problem = "row longer than the reader's limit";
       else problem = csv_row_.error;
       return true;
     }

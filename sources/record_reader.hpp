@@ -22,6 +22,7 @@ struct Reject {
   std::uint64_t line = 0;  // 1-based; 0 when the reject is about the whole file
   std::string reason;
   std::string source_id;  // the row's id when it could be read: a removal pass counts it as seen
+  std::uint64_t count = 1;  // rejected rows it stands for: more for "N more ... not listed"
 };
 
 struct Item {

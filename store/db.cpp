@@ -32,6 +32,18 @@ StatusOr<std::unique_ptr<Db>> Db::open(const std::string& path, Options options)
   // would be 512 MiB), and index and filter blocks inside the small shared block
   // cache instead of held per open table file (those grow with the store).
   db_options.db_write_buffer_size = 96 << 20;
+  // --- disk bounds (issue 10, robustness; keep this block self-contained) --------
+  // One WAL serves all column families, and a WAL file is deleted only once every
+  // family with data in it has flushed. Families written rarely (runs, cursors,
+  // crosswalks) kept the WAL of a whole bulk ingest alive (300k rows: 737 MiB of
+  // WAL beside 230 MiB of tables). Past this total RocksDB flushes the families
+  // that hold the oldest WAL file. It is above the memtable budget, so it forces
+  // no flush a full memtable would not.
+  db_options.max_total_wal_size = 128 << 20;
+  // RocksDB's own info LOG files: a few, not the default 1000.
+  db_options.keep_log_file_num = 4;
+  db_options.max_log_file_size = 8 << 20;
+  // --- end of disk bounds ---------------------------------------------------------
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(64 << 20);
   table.cache_index_and_filter_blocks = true;

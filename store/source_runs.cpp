@@ -130,6 +130,31 @@ StatusOr<RejectPage> SourceRuns::rejects(const std::string& source, std::uint64_
   return page;
 }
 
+StatusOr<std::uint64_t> SourceRuns::mark_interrupted() {
+  rocksdb::WriteBatch batch;
+  std::uint64_t marked = 0;
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
+  auto it = db_.iterator(ColumnFamily::source_runs);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto j = json::parse(it->value().ToStringView(), nullptr, false);
+    if (!j.is_object() || j.value("state", "") != "running") continue;
+    auto run = RunRecord::from_json(j);
+    run.state = "interrupted";
+    run.finished_ms = now;
+    if (!run.summary.is_object()) run.summary = json::object();
+    run.summary["error"] = "interrupted: the process stopped before the run ended";
+    batch.Put(db_.cf(ColumnFamily::source_runs), it->key(),
+              run.to_json().dump(-1, ' ', false, json::error_handler_t::replace));
+    ++marked;
+  }
+  if (!it->status().ok()) return from_rocksdb(it->status(), "reading source runs");
+  if (marked == 0) return marked;
+  if (auto s = db_.write(batch, true); !s) return s;
+  return marked;
+}
+
 Status SourceRuns::prune(const std::string& source) {
   auto prefix = keys::source_prefix(source);
   std::vector<std::uint64_t> runs;

@@ -26,7 +26,8 @@ struct RunRecord {
   std::string input;              // what was read: file names, a request, a feed window
   std::int64_t started_ms = 0;    // Unix milliseconds
   std::int64_t finished_ms = 0;   // 0 while running (or when the process died mid-run)
-  std::string state;              // "running", "done" or "failed"
+  std::string state;              // "running", "done", "failed" or "interrupted" (the
+                                  // process stopped mid-run; see mark_interrupted)
   nlohmann::json summary = nlohmann::json::object();  // read, changed, ..., as the CLI prints it
   std::uint64_t rejects_stored = 0;  // rejects kept for this run (at most kRejectsKeptPerRun)
 
@@ -63,6 +64,12 @@ class SourceRuns {
   /// Stores rejects n = first, first + 1, ... of a run (those past kRejectsKeptPerRun are dropped).
   Status put_rejects(const std::string& source, std::uint64_t run, std::uint64_t first,
                      const std::vector<StoredReject>& rejects);
+
+  /// At the start of a process that holds the store: every run still "running"
+  /// was cut short by the end of an earlier process (a crash, kill -9) and is
+  /// marked "interrupted", with the time and the reason. An inbox run resumed
+  /// from its checkpoint becomes "running" again. Returns how many were marked.
+  StatusOr<std::uint64_t> mark_interrupted();
 
   /// The newest run of a source; nullopt when it has none.
   StatusOr<std::optional<RunRecord>> latest(const std::string& source);

@@ -17,7 +17,9 @@ using nlohmann::json;
 namespace {
 
 std::string fixture(const std::string& name) {
-  auto path = std::filesystem::path(__FILE__).parent_path() / "fixtures" / name;
+  // From the source tree (MOVIEC_EXAMPLES is absolute): __FILE__ is relative to the
+  // build directory when ccache's base_dir rewrites paths, so it breaks under ctest.
+  auto path = std::filesystem::path(MOVIEC_EXAMPLES).parent_path() / "tests" / "events" / "fixtures" / name;
   std::ifstream in(path, std::ios::binary);
   REQUIRE(in);
   std::stringstream bytes;

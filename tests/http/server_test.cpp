@@ -152,7 +152,7 @@ TEST_CASE("32 keep-alive clients are served at the same time", "[http]") {
   // Every client holds its connection open across a barrier that needs all of them:
   // with fewer workers than clients, the late ones wait for an idle keep-alive
   // connection to time out (5 s) before they are served at all.
-  constexpr int kClients = static_cast<int>(moviec::http::Server::kWorkerThreads);
+  const int kClients = static_cast<int>(moviec::config::Config::defaults().http_workers);
   std::atomic<int> ok{0}, arrived{0};
   auto t0 = std::chrono::steady_clock::now();
   std::vector<std::thread> threads;

@@ -146,14 +146,37 @@ TEST_CASE("csv a record over the maximum is reported too long and skipped", "[so
   CsvOptions options;
   options.max_record_bytes = 10;
   options.chunk_bytes = 4;
-  auto rows = read_bytes("a,b\n\"0123456789, quoted\nacross lines\",x\nc,d\n", options);
+  auto rows = read_bytes("a,b\n0123456789,x\nc,d\n", options);
   REQUIRE(rows.size() == 3);
   CHECK(rows[1].too_long);
   CHECK(rows[1].fields.empty());
   CHECK(rows[1].line == 2);
   CHECK(rows[2].fields == Fields{"c", "d"});
-  CHECK(rows[2].line == 4);
+  CHECK(rows[2].line == 3);
   CHECK_FALSE(rows[2].too_long);
+}
+
+TEST_CASE("csv a quoted field over the maximum ends at the next line break, not the next quote",
+          "[sources][csv]") {
+  CsvOptions options;
+  options.max_record_bytes = 1000;
+  options.chunk_bytes = 64;
+  // An unclosed quote, 5,000 bytes on the next line, then a valid row whose quote
+  // would otherwise have closed the unclosed one (and swallowed the row).
+  auto rows = read_bytes("id,title\n1,\"unclosed\n" + std::string(5000, 'x') + "\n2,\"Valid\"\n3,Next\n", options);
+  REQUIRE(rows.size() == 4);
+  CHECK(rows[1].too_long);
+  CHECK(rows[1].line == 2);
+  CHECK(rows[1].end_line == 3);
+  CHECK(rows[1].error == "quoted field opened at line 2 is not closed within 1000 bytes");
+  CHECK(rows[2].fields == Fields{"2", "Valid"});
+  CHECK(rows[2].line == 4);
+  CHECK(rows[3].fields == Fields{"3", "Next"});
+  CHECK(rows[3].line == 5);
+  // A quoted field with line breaks that fits stays one field.
+  auto fits = read_bytes("\"a\nb\",c\n", options);
+  REQUIRE(fits.size() == 1);
+  CHECK(fits[0].fields == Fields{"a\nb", "c"});
 }
 
 TEST_CASE("csv another delimiter splits the same way", "[sources][csv]") {

@@ -100,6 +100,8 @@ class Process {
     throw std::runtime_error("moviec did not print \"" + needle + "\"");
   }
 
+  pid_t pid() const { return pid_; }
+
   void signal(int sig) {
     if (pid_ > 0) ::kill(pid_, sig);
   }
