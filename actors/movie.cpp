@@ -1,6 +1,7 @@
 #include "actors/movie.hpp"
 
 #include "actors/errors.hpp"
+#include "common/log.hpp"
 #include "events/hash.hpp"
 #include "store/keys.hpp"
 #include "store/movie_recovery.hpp"
@@ -129,8 +130,7 @@ void reload(movie_actor::stateful_pointer<movie_state> self) {
   auto& st = self->state;
   auto recovered = recover_movie(*st.deps.log, st.movie.movie_id, UINT64_MAX, &st.snapshot_version);
   if (recovered) st.movie = recovered.take();
-  else caf::aout(self) << "moviec: recovering " << st.movie.movie_id << " failed: "
-                       << recovered.status().message() << "\n";
+  else log::error("movie_recovery_failed", {{"movie_id", st.movie.movie_id}, {"error", recovered.status().message()}});
 }
 
 /// Folds what the journal just committed into the state, and snapshots when due.

@@ -1,6 +1,7 @@
 #include "actors/projection.hpp"
 
 #include "actors/errors.hpp"
+#include "common/log.hpp"
 
 namespace moviec::actors {
 
@@ -11,8 +12,7 @@ void catch_up(projection_actor::stateful_pointer<projection_state> self) {
   if (st.projector->checkpoint() < st.log->last_sequence()) {
     auto status = st.projector->catch_up(*st.log);
     if (!status) {
-      caf::aout(self) << "moviec: projection stopped at " << st.projector->checkpoint() << ": "
-                      << status.message() << "\n";
+      log::error("projection_stopped", {{"checkpoint", st.projector->checkpoint()}, {"error", status.message()}});
       for (auto& [seq, rp] : st.waiters) rp.deliver(to_error(status));
       st.waiters.clear();
       return;
