@@ -13,12 +13,14 @@ namespace moviec::log {
 namespace {
 
 using nlohmann::json;
+using nlohmann::ordered_json;
 
 std::atomic<bool> g_json{false};
 
-/// One logger for the process, writing unbuffered to stderr.
+/// One logger for the process, writing unbuffered to stderr. Never destroyed: a
+/// thread still logging while the process exits finds it alive.
 spdlog::logger& logger() {
-  static std::shared_ptr<spdlog::logger> l = [] {
+  static auto* l = new std::shared_ptr<spdlog::logger>([] {
     auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
     auto made = std::make_shared<spdlog::logger>("moviec", sink);
     made->set_formatter(std::make_unique<spdlog::pattern_formatter>(
@@ -26,8 +28,8 @@ spdlog::logger& logger() {
     made->set_level(spdlog::level::info);
     made->flush_on(spdlog::level::trace);
     return made;
-  }();
-  return *l;
+  }());
+  return **l;
 }
 
 spdlog::level::level_enum to_spdlog(Level level) {
@@ -40,10 +42,11 @@ spdlog::level::level_enum to_spdlog(Level level) {
   return spdlog::level::info;
 }
 
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+template <class J>
+std::string dump(const J& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 /// A text value: bare when it is a plain word, JSON otherwise (quoted, escaped).
-std::string text_value(const json& v) {
+std::string text_value(const ordered_json& v) {
   if (v.is_string()) {
     const auto& s = v.get_ref<const std::string&>();
     bool plain = !s.empty();
@@ -76,7 +79,7 @@ std::string setup(std::string_view format, std::string_view level) {
 
 bool enabled(Level level) { return logger().should_log(to_spdlog(level)); }
 
-void write(Level level, std::string_view event, const json& fields) {
+void write(Level level, std::string_view event, const ordered_json& fields) {
   auto lvl = to_spdlog(level);
   auto& l = logger();
   if (!l.should_log(lvl)) return;

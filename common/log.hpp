@@ -22,18 +22,18 @@ enum class Level { debug, info, warn, error };
 std::string setup(std::string_view format, std::string_view level);
 
 /// Writes one event when `level` is enabled. `fields` is a JSON object (or null).
-void write(Level level, std::string_view event, const nlohmann::json& fields = nullptr);
+void write(Level level, std::string_view event, const nlohmann::ordered_json& fields = nullptr);
 
-inline void debug(std::string_view event, const nlohmann::json& fields = nullptr) {
+inline void debug(std::string_view event, const nlohmann::ordered_json& fields = nullptr) {
   write(Level::debug, event, fields);
 }
-inline void info(std::string_view event, const nlohmann::json& fields = nullptr) {
+inline void info(std::string_view event, const nlohmann::ordered_json& fields = nullptr) {
   write(Level::info, event, fields);
 }
-inline void warn(std::string_view event, const nlohmann::json& fields = nullptr) {
+inline void warn(std::string_view event, const nlohmann::ordered_json& fields = nullptr) {
   write(Level::warn, event, fields);
 }
-inline void error(std::string_view event, const nlohmann::json& fields = nullptr) {
+inline void error(std::string_view event, const nlohmann::ordered_json& fields = nullptr) {
   write(Level::error, event, fields);
 }
 

@@ -88,9 +88,10 @@ struct Metrics {
       .Register(registry);
 };
 
+/// Never destroyed: a thread still counting while the process exits finds it alive.
 Metrics& metrics() {
-  static Metrics m;
-  return m;
+  static Metrics* m = new Metrics;
+  return *m;
 }
 
 const Histogram::BucketBoundaries& http_buckets() {
