@@ -17,7 +17,8 @@ using nlohmann::json;
 namespace {
 
 std::string fixture(const std::string& name) {
-  auto path = std::filesystem::path(__FILE__).parent_path() / "fixtures" / name;
+  // Not __FILE__: it is relative to the build directory, and ctest runs in build/tests.
+  auto path = std::filesystem::path(MOVIEC_EXAMPLES).parent_path() / "tests/events/fixtures" / name;
   std::ifstream in(path, std::ios::binary);
   REQUIRE(in);
   std::stringstream bytes;
