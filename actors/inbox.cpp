@@ -6,6 +6,7 @@
 
 #include "actors/errors.hpp"
 #include "actors/run_recorder.hpp"
+#include "common/log.hpp"
 #include "store/source_cursors.hpp"
 
 namespace moviec::actors {
@@ -69,8 +70,7 @@ void move_away(self_ptr self, const std::string& name, bool ok, const std::strin
   if (ec) {
     std::error_code ignored;
     if (!ok) fs::remove(target.string() + ".error", ignored);
-    caf::aout(self) << "moviec: inbox " << st.source.name << ": cannot move " << name << " to "
-                    << target.string() << ": " << ec.message() << "\n";
+    log::error("inbox_move_failed", {{"source", st.source.name}, {"file", name}, {"to", target.string()}, {"error", ec.message()}});
     st.stuck.insert(name);
     return;
   }
@@ -150,8 +150,7 @@ inbox_actor::behavior_type inbox(inbox_actor::stateful_pointer<inbox_state> self
   std::error_code ec;
   fs::create_directories(st.dir, ec);
   if (ec)
-    caf::aout(self) << "moviec: inbox " << st.source.name << ": cannot create " << st.dir.string()
-                    << ": " << ec.message() << "\n";
+    log::error("inbox_not_created", {{"source", st.source.name}, {"dir", st.dir.string()}, {"error", ec.message()}});
   self->send(self, tick_atom::value);
   return {
       [=](tick_atom) {

@@ -3,6 +3,7 @@
 #include <iterator>
 
 #include "actors/errors.hpp"
+#include "common/log.hpp"
 
 namespace moviec::actors {
 
@@ -29,7 +30,7 @@ void commit(journal_impl::stateful_pointer<journal_state> self) {
   }
   for (auto& [stream, version, bytes] : st.snapshots) {
     auto s = st.log->write_snapshot(stream, version, bytes, st.snapshots_kept);
-    if (!s) caf::aout(self) << "moviec: snapshot of " << stream << " not stored: " << s.message() << "\n";
+    if (!s) log::error("snapshot_not_stored", {{"stream", stream}, {"version", version}, {"error", s.message()}});
   }
   st.snapshots.clear();
 }

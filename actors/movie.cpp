@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "actors/errors.hpp"
+#include "common/log.hpp"
 #include "events/hash.hpp"
 #include "store/keys.hpp"
 #include "store/movie_recovery.hpp"
@@ -149,8 +150,7 @@ void reload(movie_actor::stateful_pointer<movie_state> self) {
   auto& st = self->state;
   auto recovered = recover_movie(*st.deps.log, st.movie.movie_id, UINT64_MAX, &st.snapshot_version);
   if (recovered) st.movie = recovered.take();
-  else caf::aout(self) << "moviec: recovering " << st.movie.movie_id << " failed: "
-                       << recovered.status().message() << "\n";
+  else log::error("movie_recovery_failed", {{"movie_id", st.movie.movie_id}, {"error", recovered.status().message()}});
 }
 
 /// Snapshots the movie when enough events have passed since the last one.

@@ -4,6 +4,8 @@
 
 #include "actors/errors.hpp"
 #include "actors/run_recorder.hpp"
+#include "common/log.hpp"
+#include "common/metrics.hpp"
 #include "sources/changes_feed.hpp"
 #include "store/source_cursors.hpp"
 
@@ -31,6 +33,7 @@ void schedule(self_ptr self, bool ok) {
     st.failures = 0;
   } else {
     ++st.failures;
+    metrics::poll_failed(st.source.name);
     wait = st.options.backoff;
     for (int i = 1; i < st.failures && wait < st.options.max_backoff; ++i) wait *= 2;
     wait = std::min(wait, st.options.max_backoff);
@@ -79,8 +82,7 @@ void poll(self_ptr self) {
             if (ok) {
               auto put = store::SourceCursors(*st.deps.db).put(st.source.name, kCursorName, next_cursor, true);
               if (!put) {
-                caf::aout(self) << "moviec: poll " << st.source.name << ": cannot store the cursor: "
-                                << put.message() << "\n";
+                log::error("poll_cursor_not_stored", {{"source", st.source.name}, {"error", put.message()}});
                 ok = false;
               }
             }
@@ -101,7 +103,7 @@ poller_actor::behavior_type poller(poller_actor::stateful_pointer<poller_state> 
   st.source = std::move(source);
   auto options = config::parse_poll_options(st.source.options, "sources." + st.source.name + ".options");
   if (!options) {
-    caf::aout(self) << "moviec: poll " << st.source.name << ": " << options.status().message() << "\n";
+    log::error("poll_not_started", {{"source", st.source.name}, {"error", options.status().message()}});
     self->quit();
     return {[=](tick_atom) {}};
   }

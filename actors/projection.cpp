@@ -1,6 +1,7 @@
 #include "actors/projection.hpp"
 
 #include "actors/errors.hpp"
+#include "common/log.hpp"
 
 namespace moviec::actors {
 
@@ -8,8 +9,7 @@ namespace {
 
 void fail_waiters(projection_actor::stateful_pointer<projection_state> self, const Status& status) {
   auto& st = self->state;
-  caf::aout(self) << "moviec: projection stopped at " << st.projector->checkpoint() << ": "
-                  << status.message() << "\n";
+  log::error("projection_stopped", {{"checkpoint", st.projector->checkpoint()}, {"error", status.message()}});
   for (auto& [seq, rp] : st.waiters) rp.deliver(to_error(status));
   st.waiters.clear();
 }

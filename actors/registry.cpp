@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "actors/errors.hpp"
+#include "common/metrics.hpp"
 
 namespace moviec::actors {
 
@@ -16,6 +17,7 @@ void evict(registry_actor::stateful_pointer<registry_state> self, const std::str
   st.lru.erase(it->second.lru_position);
   st.live.erase(it);
   ++st.stats.evicted;
+  metrics::movie_actor_evicted();
 }
 
 movie_actor actor_for(registry_actor::stateful_pointer<registry_state> self,
@@ -33,6 +35,7 @@ movie_actor actor_for(registry_actor::stateful_pointer<registry_state> self,
   st.lru.push_front(movie_id);
   st.live.emplace(movie_id, registry_state::Entry{actor, st.lru.begin(), now});
   ++st.stats.spawned;
+  metrics::movie_actor_spawned();
   return actor;
 }
 

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/log.hpp"
+#include "common/metrics.hpp"
+
 namespace moviec::actors {
 
 namespace {
@@ -65,6 +68,11 @@ Status RunRecorder::finish(const IngestSummary& summary, double seconds) {
   record_.summary = summary_json(summary, seconds);
   record_.rejects_stored = std::min(next_reject_, store::SourceRuns::kRejectsKeptPerRun);
   auto stored = runs_.put(record_, /*prune=*/true);
+  metrics::source_run(record_.source, record_.way, summary.failed > 0, summary.read, summary.changed,
+                      summary.unchanged, summary.rejected);
+  log::write(summary.failed > 0 ? log::Level::error : log::Level::info, "ingest_run",
+             {{"source", record_.source}, {"way", record_.way}, {"input", record_.input},
+              {"run", record_.run}, {"state", record_.state}, {"summary", record_.summary}});
   return flushed.is_ok() ? stored : flushed;
 }
 

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/runtime.hpp"
+#include "common/log.hpp"
 #include "app/history_printer.hpp"
 #include "app/progress.hpp"
 #include "app/push.hpp"
@@ -33,6 +34,13 @@ struct CommonOptions {
   std::string data_dir;
   std::string config_path;
 };
+
+/// The config as the start-up log shows it: the token blanked.
+nlohmann::json config_for_log(const moviec::config::Config& cfg) {
+  auto j = moviec::config::to_json(cfg);
+  j["token"] = cfg.token.empty() ? "" : "(set)";
+  return j;
+}
 
 /// Loads the config (defaults when no file) and applies command-line overrides.
 /// Exits with 2 and one clear message when it is invalid.
@@ -119,9 +127,11 @@ int run_serve(const CommonOptions& common, const std::string& listen) {
   if (!listen.empty()) cfg.listen = listen;
   auto address = moviec::http::parse_listen(cfg.listen);
   if (!address) {
-    std::cerr << "moviec: --listen: " << address.status().message() << "\n";
+    moviec::log::error("start_failed", {{"error", "--listen: " + address.status().message()}});
     return 2;
   }
+  moviec::log::info("start", {{"command", "serve"}, {"config_file", common.config_path},
+                              {"config", config_for_log(cfg)}});
   // Signals are taken by sigwait below, not by whichever thread they hit.
   sigset_t signals;
   sigemptyset(&signals);
@@ -130,7 +140,8 @@ int run_serve(const CommonOptions& common, const std::string& listen) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   auto rt = open_runtime(cfg);
-  if (auto st = rt->wait_for_read_models(); !st) std::cerr << "moviec: " << st.message() << "\n";
+  if (auto st = rt->wait_for_read_models(); !st)
+    moviec::log::error("read_models_behind", {{"error", st.message()}});
   moviec::http::Server server(rt->db(), rt->log(), rt->config());
   // POST /ingest/{source} runs through the actors like a file.
   server.set_ingest_hook([&rt](const moviec::http::PushRequest& push) {
@@ -150,15 +161,18 @@ int run_serve(const CommonOptions& common, const std::string& listen) {
                                                  : nlohmann::json(outcome->previous_movie)}};
   });
   if (auto st = server.bind(address->host, address->port); !st) {
-    std::cerr << "moviec: " << st.message() << "\n";
+    moviec::log::error("start_failed", {{"error", st.message()}});
     return 1;
   }
   server.start();
   std::cout << "moviec serving http://" << address->host << ":" << server.port() << " (data "
             << cfg.data_dir << ", " << rt->log().last_sequence() << " events)" << std::endl;
+  moviec::log::info("serving", {{"listen", address->host + ":" + std::to_string(server.port())},
+                                {"data_dir", cfg.data_dir},
+                                {"events", rt->log().last_sequence()}});
   int sig = 0;
   sigwait(&signals, &sig);
-  std::cout << "moviec: stopping" << std::endl;
+  moviec::log::info("stopping", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
   server.stop();
   return 0;
 }
@@ -313,6 +327,16 @@ int run_replay(const CommonOptions& common) {
 int main(int argc, char** argv) {
   CLI::App app{"moviec: one auditable record of every movie, from many sources"};
   app.require_subcommand(1);
+  // Given before or after the subcommand: `moviec --log-format json serve` or `moviec serve --log-format json`.
+  app.fallthrough();
+  std::string log_format = "text";
+  std::string log_level = "info";
+  app.add_option("--log-format", log_format, "log lines on stderr: text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  app.add_option("--log-level", log_level, "lowest level logged: debug, info, warn or error")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
+      ->capture_default_str();
   CommonOptions common;
   auto add_common = [&](CLI::App* cmd) {
     cmd->add_option("--data", common.data_dir, "data directory (overrides the config's data_dir)");
@@ -362,6 +386,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? 0 : 2;
+  }
+  if (auto bad = moviec::log::setup(log_format, log_level); !bad.empty()) {
+    std::cerr << "moviec: " << bad << "\n";
+    return 2;
   }
   if (ingest->parsed()) return run_ingest(common, source, files, ingest_json, rejects_path);
   if (serve->parsed()) return run_serve(common, listen);

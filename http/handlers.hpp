@@ -82,5 +82,7 @@ StatusOr<Response> post_ingest(Context& ctx, const Request& req);         // ing
 StatusOr<Response> get_match_report(Context& ctx, const Request& req);    // matching.cpp
 StatusOr<Response> get_unmatched(Context& ctx, const Request& req);       // matching.cpp
 StatusOr<Response> post_link(Context& ctx, const Request& req);           // links.cpp
+StatusOr<Response> get_metrics(Context& ctx, const Request& req);         // metrics.cpp
+StatusOr<Response> get_openapi(Context& ctx, const Request& req);         // openapi.cpp
 
 }  // namespace moviec::http

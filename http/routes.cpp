@@ -1,5 +1,6 @@
 #include "http/routes.hpp"
 
+#include <chrono>
 #include <exception>
 #include <regex>
 #include <stdexcept>
@@ -8,6 +9,8 @@
 
 #include <httplib.h>
 
+#include "common/log.hpp"
+#include "common/metrics.hpp"
 #include "http/connection.hpp"
 
 namespace moviec::http {
@@ -15,40 +18,67 @@ namespace moviec::http {
 namespace {
 
 struct Route {
-  const char* method;   // GET, POST, PUT, PATCH or DELETE (GET also answers HEAD)
-  const char* pattern;  // ECMAScript regex matched against the whole decoded path
-  const char* name;     // names the handler in 500 messages
+  const char* method;  // GET, POST, PUT, PATCH or DELETE (GET also answers HEAD)
+  const char* path;    // OpenAPI path template: a {name} segment matches one path segment
+  const char* name;    // names the handler in 500 messages
   Handler handler;
 };
 
-// The whole API, documented in docs/http.md. One line per route.
-//   method   path                 name              handler
+// The whole API, documented in docs/http.md and described by docs/openapi.yaml (a test
+// holds the two equal). One line per route.
+//   method   path                             name              handler
 const Route kRoutes[] = {
-    {"GET",   R"(/)",               "page",           &get_page},
-    {"GET",   R"(/healthz)",        "healthz",        &healthz},
-    {"GET",   R"(/movies)",         "search_movies",  &search_movies},
-    {"GET",   R"(/movies/([^/]+))", "get_movie",      &get_movie},
-    {"GET",   R"(/movies/([^/]+)/history)", "movie_history", &get_movie_history},
-    {"GET",   R"(/movies/([^/]+)/fields/([^/]+))", "field_story", &get_field_story},
-    {"GET",   R"(/events)",         "events",         &get_events},
-    {"GET",   R"(/stats)",          "get_stats",      &get_stats},
-    {"GET",   R"(/sources)",        "list_sources",   &list_sources},
-    {"GET",   R"(/sources/([^/]+)/rejects)", "source_rejects", &get_source_rejects},
-    {"GET",   R"(/sources/([^/]+)/match-report)", "match_report", &get_match_report},
-    {"GET",   R"(/sources/([^/]+)/unmatched)", "unmatched",  &get_unmatched},
-    {"POST",  R"(/links)",          "links",          &post_link},
-    {"POST",  R"(/ingest/([^/]+))", "ingest",         &post_ingest},
+    {"GET",   "/",                             "page",           &get_page},
+    {"GET",   "/healthz",                      "healthz",        &healthz},
+    {"GET",   "/metrics",                      "metrics",        &get_metrics},
+    {"GET",   "/openapi.json",                 "openapi",        &get_openapi},
+    {"GET",   "/movies",                       "search_movies",  &search_movies},
+    {"GET",   "/movies/{id}",                  "get_movie",      &get_movie},
+    {"GET",   "/movies/{id}/history",          "movie_history",  &get_movie_history},
+    {"GET",   "/movies/{id}/fields/{field}",   "field_story",    &get_field_story},
+    {"GET",   "/events",                       "events",         &get_events},
+    {"GET",   "/stats",                        "get_stats",      &get_stats},
+    {"GET",   "/sources",                      "list_sources",   &list_sources},
+    {"GET",   "/sources/{name}/rejects",       "source_rejects", &get_source_rejects},
+    {"GET",   "/sources/{name}/match-report",  "match_report",   &get_match_report},
+    {"GET",   "/sources/{name}/unmatched",     "unmatched",      &get_unmatched},
+    {"POST",  "/links",                        "links",          &post_link},
+    {"POST",  "/ingest/{source}",              "ingest",         &post_ingest},
 };
+
+/// The regex of a path template: "{x}" becomes one segment "([^/]+)", '.' is literal.
+std::string pattern_of(const std::string& path) {
+  std::string out;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    if (path[i] == '{') {
+      i = path.find('}', i);
+      out += "([^/]+)";
+    } else if (path[i] == '.') {
+      out += "\\.";
+    } else {
+      out += path[i];
+    }
+  }
+  return out;
+}
 
 /// The compiled patterns, in kRoutes order.
 const std::vector<std::regex>& route_patterns() {
   static const std::vector<std::regex> patterns = [] {
     std::vector<std::regex> out;
-    for (auto& r : kRoutes) out.emplace_back(r.pattern);
+    for (auto& r : kRoutes) out.emplace_back(pattern_of(r.path));
     return out;
   }();
   return patterns;
 }
+
+/// What one worker thread knows about the request it is answering, between the
+/// pre-routing handler and the logger (httplib runs both on the request's thread).
+struct InFlight {
+  std::chrono::steady_clock::time_point started{};
+  const Route* route = nullptr;  // null: no route matched (404, 405, malformed)
+};
+thread_local InFlight t_in_flight;
 
 Request to_request(const httplib::Request& h) {
   Request r;
@@ -166,23 +196,52 @@ int http_status(Status::Code code) {
   return 500;
 }
 
+std::vector<RouteInfo> route_table() {
+  std::vector<RouteInfo> out;
+  for (auto& r : kRoutes) out.push_back({r.method, r.path});
+  return out;
+}
+
+void note_request_start() { t_in_flight = InFlight{std::chrono::steady_clock::now(), nullptr}; }
+
 void install_routes(httplib::Server& svr, Context& ctx) {
   route_patterns();  // compile now, not under the first request
   for (const Route& route : kRoutes) {
+    const std::string pattern = pattern_of(route.path);
     auto handler = [&ctx, &route](const httplib::Request& req, httplib::Response& res) {
+      t_in_flight.route = &route;
       write(invoke(route, ctx, req), res);
     };
     const std::string method = route.method;
-    if (method == "GET") svr.Get(route.pattern, handler);
-    else if (method == "POST") svr.Post(route.pattern, handler);
-    else if (method == "PUT") svr.Put(route.pattern, handler);
-    else if (method == "PATCH") svr.Patch(route.pattern, handler);
-    else if (method == "DELETE") svr.Delete(route.pattern, handler);
+    if (method == "GET") svr.Get(pattern, handler);
+    else if (method == "POST") svr.Post(pattern, handler);
+    else if (method == "PUT") svr.Put(pattern, handler);
+    else if (method == "PATCH") svr.Patch(pattern, handler);
+    else if (method == "DELETE") svr.Delete(pattern, handler);
     else throw std::logic_error(std::string("route table: unsupported method ") + route.method);
   }
 
   svr.set_error_handler(httplib::Server::HandlerWithResponse(on_error));
   svr.set_exception_handler(on_exception);
+
+  // Every answer is counted (GET /metrics) and logged, under its route template,
+  // timed from note_request_start() (the server's pre-routing handler).
+  svr.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    auto now = std::chrono::steady_clock::now();
+    auto started = t_in_flight.started == std::chrono::steady_clock::time_point{} ? now
+                                                                                 : t_in_flight.started;
+    const char* route = t_in_flight.route ? t_in_flight.route->path : "unmatched";
+    t_in_flight = InFlight{};
+    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now - started).count();
+    metrics::http_request(route, req.method, res.status, static_cast<double>(micros) / 1e6);
+    if (log::enabled(log::Level::info))
+      log::info("http_request", {{"method", req.method},
+                                 {"path", req.path},
+                                 {"route", route},
+                                 {"status", res.status},
+                                 {"us", micros},
+                                 {"bytes", res.body.size()}});
+  });
 }
 
 }  // namespace moviec::http

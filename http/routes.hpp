@@ -1,8 +1,9 @@
 #pragma once
 // Internal to http/: the one route table and the edge where errors become JSON.
-// Only server.cpp includes this; handlers never see httplib.
+// Only server.cpp (and tests) include this; handlers never see httplib.
 
 #include <string>
+#include <vector>
 
 #include "common/status.hpp"
 #include "http/handlers.hpp"
@@ -22,6 +23,20 @@ std::string allowed_methods(const std::string& path);
 
 /// True when some route answers `method` (HEAD counts as GET).
 bool implements_method(const std::string& method);
+
+/// One route of the table: its method and OpenAPI path template ("/movies/{id}").
+struct RouteInfo {
+  std::string method;
+  std::string path;
+};
+
+/// The route table, in order (tests hold it equal to docs/openapi.yaml).
+std::vector<RouteInfo> route_table();
+
+/// Marks the start of a request on the calling thread, for its duration in the
+/// metrics and the request log; the server's pre-routing handler calls it first
+/// (httplib has one pre-routing handler, and the server's decides admission).
+void note_request_start();
 
 /// Registers every route of the table on `svr`, each wrapped so that no exception
 /// escapes (invalid_argument -> 400, anything else -> 500) and Status errors become

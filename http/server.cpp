@@ -261,6 +261,7 @@ Server::Server(store::Db& db, store::EventLog& log, const config::Config& config
   auto* ctx = &impl_->ctx;
   auto* limits = &svr.limits();
   svr.set_pre_routing_handler([ctx, limits](const httplib::Request& req, httplib::Response& res) {
+    note_request_start();
     if (auto* conn = current_connection()) conn->begin_body();
     // httplib parsed the ranges into the request before routing; the request
     // object is its own (not const), so dropping them here is well-defined.

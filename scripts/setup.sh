@@ -6,8 +6,16 @@ packages=(
   libcaf-dev librocksdb-dev nlohmann-json3-dev libcpp-httplib-dev catch2
   libcli11-dev libfmt-dev libutf8proc-dev libjemalloc-dev
   curl python3
+  python3-yaml          # the build turns docs/openapi.yaml into JSON (scripts/embed_openapi.py)
+  libspdlog-dev         # the log (common/log.cpp)
+  prometheus-cpp-dev    # GET /metrics (common/metrics.cpp)
+  prometheus            # tests/ops: a real Prometheus scrapes the server; promtool checks the page
   chromium  # tests/web load the web page in headless Chromium
 )
+# tests/contract: node runs @redocly/cli and ajv (package.json). Debian's nodejs and npm,
+# unless a node is installed already (another distribution's nodejs conflicts with npm).
+if ! command -v node >/dev/null; then packages+=(nodejs); fi
+if ! command -v npm >/dev/null; then packages+=(npm); fi
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
 missing=()
@@ -18,4 +26,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# The npm tools the tests use, exactly as package-lock.json pins them.
+root="$(cd "$(dirname "$0")/.." && pwd)"
+if [ -f "$root/package-lock.json" ] && [ ! -f "$root/node_modules/.package-lock.json" -o \
+     "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ]; then
+  echo "setup: npm ci"
+  (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
 fi

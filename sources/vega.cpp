@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "common/log.hpp"
+
 namespace moviec::sources {
 
 const char* vega_layout_json() {
@@ -39,7 +41,7 @@ const config::Layout& vega_layout() {
     auto parsed = config::parse_layout(nlohmann::json::parse(vega_layout_json()), "vega_json");
     // The text above is fixed at build time and covered by tests: failing here is a bug.
     if (!parsed) {
-      std::fprintf(stderr, "moviec: built-in vega layout: %s\n", parsed.status().message().c_str());
+      log::error("builtin_layout_invalid", {{"layout", "vega_json"}, {"error", parsed.status().message()}});
       std::abort();
     }
     return parsed.take();

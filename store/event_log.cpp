@@ -1,9 +1,11 @@
 #include "store/event_log.hpp"
 
 #include <cassert>
+#include <chrono>
 #include <map>
 #include <set>
 
+#include "common/metrics.hpp"
 #include "events/coding.hpp"
 #include "events/hash.hpp"
 #include "store/keys.hpp"
@@ -42,6 +44,7 @@ std::vector<StatusOr<AppendResult>> EventLog::append(std::vector<AppendRequest>&
   std::uint64_t seq = last_sequence_.load();
   std::map<std::string, std::uint64_t> heads;  // stream heads as of this batch
   std::set<std::string> ids_in_batch;
+  metrics::AppendTally tally;  // events by type, counted once the write succeeded
 
   for (auto& req : requests) {
     if (req.events.empty()) {
@@ -105,6 +108,7 @@ std::vector<StatusOr<AppendResult>> EventLog::append(std::vector<AppendRequest>&
                 keys::be64(e.sequence));
       batch.Put(db_.cf(ColumnFamily::event_ids), keys::event_id_key(e.id), keys::be64(e.sequence));
       ids_in_batch.insert(e.id);
+      tally.add(events::type_name(e.type));
     }
     for (auto& w : req.side_writes) batch.Put(db_.cf(w.family), w.key, w.value);
     batch.Put(db_.cf(ColumnFamily::stream_heads), keys::stream_head_key(req.stream),
@@ -117,6 +121,7 @@ std::vector<StatusOr<AppendResult>> EventLog::append(std::vector<AppendRequest>&
 
   if (seq == last_sequence_.load()) return results;  // nothing new: no write at all
   batch.Put(db_.cf(ColumnFamily::meta), std::string(keys::kLastSequence), keys::be64(seq));
+  auto write_started = std::chrono::steady_clock::now();
   auto st = db_.write(batch, sync);
   if (!st) {
     for (auto& r : results)
@@ -129,6 +134,8 @@ std::vector<StatusOr<AppendResult>> EventLog::append(std::vector<AppendRequest>&
     last_sequence_ = seq;
   }
   appended_.notify_all();
+  metrics::journal_committed(
+      tally, std::chrono::duration<double>(std::chrono::steady_clock::now() - write_started).count());
   return results;
 }
 
