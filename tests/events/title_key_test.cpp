@@ -114,3 +114,30 @@ TEST_CASE("mojibake from Rotten Tomatoes and vega is repaired into extra keys", 
   auto vega = title_keys("Le Fabuleux destin d'Am\xc3\x88lie Poulain", {}, true);
   CHECK(has_key(vega, title_key("Le Fabuleux destin d'Amélie Poulain"), TitleKind::primary));
 }
+
+TEST_CASE("number words and Roman numerals up to twenty are digits in keys and forms", "[title_key]") {
+  CHECK(title_key("Daddy's Home Two") == title_key("Daddy's Home 2"));
+  CHECK(title_key("Rocky XV") == title_key("Rocky 15"));
+  // "one", "i", "v" and "x" stay words.
+  CHECK(title_key("One Day") == "oneday");
+  CHECK(title_key("Malcolm X") == "malcolmx");
+  CHECK(title_form("Ocean's Twelve").words == std::vector<std::string>{"oceans", "12"});
+}
+
+TEST_CASE("a title form keeps its articles and knows where its main title ends", "[title_key]") {
+  auto f = title_form("Star Wars: Episode VII - The Force Awakens");
+  CHECK(f.words == std::vector<std::string>{"star", "wars", "episode", "7", "the", "force", "awakens"});
+  CHECK(f.main_words == 2);
+  CHECK(title_form("The Trip").words == std::vector<std::string>{"the", "trip"});
+  CHECK(title_form("The Trip").main_words == 0);
+  CHECK(is_article("the"));
+  CHECK_FALSE(is_article("die"));
+  // Every title of a film, primary first; a bracketed alternate and akas are alternates.
+  auto forms = title_forms("City of Lost Children, The (Cité des enfants perdus, La) (1995)", {"Kairo"}, false);
+  REQUIRE(forms.size() >= 3);
+  CHECK(forms[0].kind == TitleKind::primary);
+  CHECK(forms[0].words == std::vector<std::string>{"the", "city", "of", "lost", "children"});
+  CHECK(std::any_of(forms.begin(), forms.end(), [](auto& f) {
+    return f.kind == TitleKind::alternate && f.words == std::vector<std::string>{"kairo"};
+  }));
+}
