@@ -70,7 +70,10 @@ StatusOr<MatchDecision> MatchDecider::decide(const events::SourceRecord& r,
     current = known_movie;  // decided in this process, not projected yet
     decided = 0;
   }
-  if (again) current.clear();  // displaced: already out of its movie
+  // Displaced from known_movie: already out of it, and what it taught there (its own
+  // id as a crosswalk) may not be projected away yet: not a way back.
+  const std::string displaced_from = again ? known_movie : std::string();
+  if (again) current.clear();
 
   auto matched = [&](const std::string& movie, std::string_view method) {
     MatchDecision d;
@@ -127,7 +130,7 @@ StatusOr<MatchDecision> MatchDecider::decide(const events::SourceRecord& r,
   auto walk = [&](const std::string& kind, const std::string& value) -> Status {
     auto movie = matches_.crosswalk(kind, value);
     if (!movie) return movie.status();
-    if (*movie && !(*movie)->empty()) walked.emplace(**movie, kind + "=" + value);
+    if (*movie && !(*movie)->empty() && **movie != displaced_from) walked.emplace(**movie, kind + "=" + value);
     return Status::ok();
   };
   if (auto st = walk(r.source, r.source_id); !st) return st;
@@ -155,12 +158,24 @@ StatusOr<std::optional<store::MatchHolder>> MatchDecider::holder_of(const std::s
     auto it = pending_holders_->find(movie + '\0' + r.source);
     if (it != pending_holders_->end()) {
       if (it->second.source_id == r.source_id) return std::optional<store::MatchHolder>{};
-      return std::optional<store::MatchHolder>{it->second};
+      auto h = it->second;
+      if (h.method != matching::kManual) {
+        auto person = matches_.decision(r.source, h.source_id);
+        if (!person) return person.status();
+        if (*person && (**person).value("movie_id", "") == movie) h.method = std::string(matching::kManual);
+      }
+      return std::optional<store::MatchHolder>{std::move(h)};
     }
   }
   auto h = matches_.holder(movie, r.source);
   if (!h) return h.status();
   if (*h && (**h).source_id == r.source_id) return std::optional<store::MatchHolder>{};
+  if (*h && (**h).method != matching::kManual) {
+    // A person linked it where it already was: the link holds it, whatever placed it.
+    auto person = matches_.decision(r.source, (**h).source_id);
+    if (!person) return person.status();
+    if (*person && (**person).value("movie_id", "") == movie) (**h).method = std::string(matching::kManual);
+  }
   return h;
 }
 

@@ -84,7 +84,8 @@ class MatchDecider {
   /// Decides for `record`. `known_movie` is a decision the caller made for this
   /// record that the read models may not show yet (it stands in for step 4).
   /// `again`: the record was displaced from `known_movie` and is decided anew
-  /// (step 4 is skipped; it does not stay).
+  /// (step 4 is skipped, it does not stay; a crosswalk to `known_movie` does not
+  /// count: it taught it itself there).
   StatusOr<MatchDecision> decide(const events::SourceRecord& record,
                                  const std::string& known_movie = "", bool again = false);
 

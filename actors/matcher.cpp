@@ -176,7 +176,7 @@ void decide_again(self_ptr self, const std::string& movie, const std::string& so
   item.fingerprint = std::move(fingerprint);
   item.input = why;
   item.correlation = correlation;
-  auto d = st.decider->decide(item.record, "", /*again=*/true);
+  auto d = st.decider->decide(item.record, movie, /*again=*/true);
   if (!d) return fail(to_error(d.status()));
   auto ok = [=](IngestOutcome) { done(); };
   if (d->matched) return route(self, std::move(item), *d, ok, fail, depth + 1);
@@ -203,15 +203,29 @@ void route(self_ptr self, IngestItem item, const MatchDecision& d, OutcomeFn ok,
                                                           d.movie_id, source, id, d.weight.value_or(0),
                                                           d.displaced_weight.value_or(0));
   remember(self, item, d);
+  const std::string me = recent_key(source, id);
+  self->state.arriving[me];  // on its way: a displacement of it waits for its arrival
+  auto arrived = [=] {
+    auto& waiting = self->state.arriving;
+    auto it = waiting.find(me);
+    if (it == waiting.end()) return;
+    auto then = std::move(it->second);
+    waiting.erase(it);
+    for (auto& f : then) f();
+  };
   auto send = [=] {
     self->request(self->state.deps.registry, self->state.deps.timeout, ingest_atom::value, item)
         .then(
             [=](IngestOutcome& outcome) {
+              arrived();
               if (displaced.empty()) return ok(outcome);
               decide_again(self, d.movie_id, source, displaced, why, item.correlation, depth,
                            [=] { ok(outcome); }, fail);
             },
-            [=](caf::error& err) { fail(err); });
+            [=](caf::error& err) {
+              arrived();
+              fail(err);
+            });
   };
   auto leave_current = [=] {
     if (d.current_movie.empty()) return send();
@@ -220,7 +234,13 @@ void route(self_ptr self, IngestItem item, const MatchDecision& d, OutcomeFn ok,
                       send, fail);
   };
   if (displaced.empty()) return leave_current();
-  remove_from_movie(self, RemoveItem{d.movie_id, source, displaced, why, item.correlation, 0}, leave_current, fail);
+  auto displace = [=] {
+    remove_from_movie(self, RemoveItem{d.movie_id, source, displaced, why, item.correlation, 0}, leave_current,
+                      fail);
+  };
+  if (auto it = self->state.arriving.find(recent_key(source, displaced)); it != self->state.arriving.end())
+    return it->second.push_back(displace);  // the holder is not in the movie yet
+  displace();
 }
 
 /// Records that `item` is in no movie: SourceRecordUnmatched in its source stream.

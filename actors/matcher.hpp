@@ -32,6 +32,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -65,6 +66,9 @@ struct matcher_state {
   // Records placed by title + year that the read models may not show yet, so that a
   // displaced one can be decided again: "source\0id" -> (record, fingerprint).
   std::unordered_map<std::string, std::pair<events::SourceRecord, std::string>> placed;
+  // Records on their way into a movie ("source\0id"), and what waits for their
+  // arrival: a displacement must not overtake the record it takes out.
+  std::unordered_map<std::string, std::vector<std::function<void()>>> arriving;
 
   // -- the resolve pass in progress -----------------------------------------------
   bool resolving = false;

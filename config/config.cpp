@@ -375,9 +375,14 @@ Status parse_matching(const json& j, const std::string& path, MatchingConfig& ou
     if (auto s = checks::get_int_in(j["year_window"], child(path, "year_window"), 0, 3, window); !s) return s;
     out.year_window = static_cast<int>(window);
   }
-  if (j.contains("several_per_movie"))
-    if (auto s = checks::get_names(j["several_per_movie"], child(path, "several_per_movie"), out.several_per_movie); !s)
-      return s;
+  if (j.contains("several_per_movie")) {  // an array of source names, maybe empty
+    const auto& names = j["several_per_movie"];
+    auto npath = child(path, "several_per_movie");
+    if (!names.is_array()) return error(npath, fmt::format("expected an array of source names, got {}", names.dump()));
+    out.several_per_movie.clear();
+    if (!names.empty())
+      if (auto s = checks::get_names(names, npath, out.several_per_movie); !s) return s;
+  }
   if (j.contains("max_candidates"))
     if (auto s = get_size(j["max_candidates"], child(path, "max_candidates"), out.max_candidates); !s)
       return s;

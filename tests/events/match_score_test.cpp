@@ -38,7 +38,7 @@ double score(const SourceRecord& r, const json& m) { return scored(r, m).confide
 
 }  // namespace
 
-TEST_CASE("exact title and year is 7 bits; each year apart costs more; beyond the window none",
+TEST_CASE("exact title and year is 7 bits, each year apart costs more, beyond the window none",
           "[match_score]") {
   auto r = record("Usual Suspects, The", 1995);
   CHECK(weight(r, movie("The Usual Suspects", 1995)) == Approx(7.0));

@@ -87,12 +87,16 @@ TEST_CASE("a.k.a. and bracketed alternates and akas become alternate keys", "[ti
   CHECK(has_key(with_akas, "nosferatu", TitleKind::partial));
 }
 
-TEST_CASE("the part before a subtitle is a partial key, unless it is too short", "[title_key]") {
+TEST_CASE("the parts before and after a subtitle are partial keys, unless too short", "[title_key]") {
   auto keys = title_keys("Star Wars: Episode IV - A New Hope", {}, false);
   CHECK(has_key(keys, "starwarsepisode4anewhope", TitleKind::primary));
   CHECK(has_key(keys, "starwars", TitleKind::partial));
   auto m = title_keys("M - Eine Stadt sucht einen Mörder", {}, false);
-  CHECK(std::none_of(m.begin(), m.end(), [](auto& k) { return k.kind == TitleKind::partial; }));
+  CHECK_FALSE(has_key(m, "m", TitleKind::partial));
+  // The last subtitle is a partial key too ("Return of the Jedi" finds Star Wars VI).
+  CHECK(has_key(m, "einestadtsuchteinenmorder", TitleKind::partial));
+  CHECK(has_key(title_keys("Star Wars: Episode VI - Return of the Jedi", {}, false), "returnofthejedi",
+                TitleKind::partial));
 }
 
 TEST_CASE("mojibake from Rotten Tomatoes and vega is repaired into extra keys", "[title_key][mojibake]") {
