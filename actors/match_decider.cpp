@@ -16,8 +16,6 @@ namespace matching = events::matching;
 
 namespace {
 
-constexpr double kSameSourcePenalty = 0.25;
-
 bool is_imdb_id(const std::string& id) {
   return id.size() > 2 && id[0] == 't' && id[1] == 't' &&
          std::all_of(id.begin() + 2, id.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -31,18 +29,10 @@ MatchDecision unmatched(std::string_view reason, std::string message, json candi
   return d;
 }
 
-/// Another record of the same source already in this movie: two records of one
-/// source are rarely one film, so the candidate is doubted.
-std::string same_source_holder(const json& doc, const events::SourceRecord& r) {
-  for (auto& ref : doc.value("sources", json::array()))
-    if (ref.value("source", "") == r.source && ref.value("source_id", "") != r.source_id)
-      return ref.value("source_id", "");
-  return "";
-}
-
 std::string describe(const json& c) {
-  return fmt::format("{} ({}, {}) {:.3f}", c.value("movie_id", ""), c.value("title", ""),
-                     c.contains("year") ? c["year"].dump() : "no year", c.value("confidence", 0.0));
+  return fmt::format("{} ({}, {}) {:.3f} ({:.2f} bits)", c.value("movie_id", ""), c.value("title", ""),
+                     c.contains("year") ? c["year"].dump() : "no year", c.value("confidence", 0.0),
+                     c.value("weight", 0.0));
 }
 
 }  // namespace
@@ -51,8 +41,18 @@ bool is_valid_movie_id(const std::string& id) {
   return !id.empty() && id.find(':') == std::string::npos && id.find('\0') == std::string::npos;
 }
 
+MatchSettings match_settings(const config::MatchingConfig& c) {
+  MatchSettings s;
+  s.min_confidence = c.min_confidence;
+  s.min_margin_bits = c.min_margin_bits;
+  s.max_candidates = c.max_candidates;
+  s.weights.year_window = c.year_window;
+  s.several_per_movie = {c.several_per_movie.begin(), c.several_per_movie.end()};
+  return s;
+}
+
 StatusOr<MatchDecision> MatchDecider::decide(const events::SourceRecord& r,
-                                             const std::string& known_movie) {
+                                             const std::string& known_movie, bool again) {
   // Where the record is now, if anywhere.
   std::string current;
   std::string current_method;
@@ -70,6 +70,10 @@ StatusOr<MatchDecision> MatchDecider::decide(const events::SourceRecord& r,
     current = known_movie;  // decided in this process, not projected yet
     decided = 0;
   }
+  // Displaced from known_movie: already out of it, and what it taught there (its own
+  // id as a crosswalk) may not be projected away yet: not a way back.
+  const std::string displaced_from = again ? known_movie : std::string();
+  if (again) current.clear();
 
   auto matched = [&](const std::string& movie, std::string_view method) {
     MatchDecision d;
@@ -114,7 +118,7 @@ StatusOr<MatchDecision> MatchDecider::decide(const events::SourceRecord& r,
   if (has_imdb) return matched(imdb->second, matching::kExternalId);
 
   // 4. Matched before: stay.
-  if (!current.empty()) {
+  if (!current.empty() && !again) {
     auto d = matched(current, current_method.empty() ? matching::kCrosswalk : current_method);
     d.confidence = current_confidence;
     d.basis = decided;
@@ -126,7 +130,7 @@ StatusOr<MatchDecision> MatchDecider::decide(const events::SourceRecord& r,
   auto walk = [&](const std::string& kind, const std::string& value) -> Status {
     auto movie = matches_.crosswalk(kind, value);
     if (!movie) return movie.status();
-    if (*movie && !(*movie)->empty()) walked.emplace(**movie, kind + "=" + value);
+    if (*movie && !(*movie)->empty() && **movie != displaced_from) walked.emplace(**movie, kind + "=" + value);
     return Status::ok();
   };
   if (auto st = walk(r.source, r.source_id); !st) return st;
@@ -148,46 +152,98 @@ StatusOr<MatchDecision> MatchDecider::decide(const events::SourceRecord& r,
   return by_title_year(r);
 }
 
-StatusOr<json> MatchDecider::score_candidates(const events::SourceRecord& r) {
-  json out = json::array();
-  if (!r.year) return out;
+StatusOr<std::optional<store::MatchHolder>> MatchDecider::holder_of(const std::string& movie,
+                                                                    const events::SourceRecord& r) {
+  if (pending_holders_) {
+    auto it = pending_holders_->find(movie + '\0' + r.source);
+    if (it != pending_holders_->end()) {
+      if (it->second.source_id == r.source_id) return std::optional<store::MatchHolder>{};
+      auto h = it->second;
+      if (h.method != matching::kManual) {
+        auto person = matches_.decision(r.source, h.source_id);
+        if (!person) return person.status();
+        if (*person && (**person).value("movie_id", "") == movie) h.method = std::string(matching::kManual);
+      }
+      return std::optional<store::MatchHolder>{std::move(h)};
+    }
+  }
+  auto h = matches_.holder(movie, r.source);
+  if (!h) return h.status();
+  if (*h && (**h).source_id == r.source_id) return std::optional<store::MatchHolder>{};
+  if (*h && (**h).method != matching::kManual) {
+    // A person linked it where it already was: the link holds it, whatever placed it.
+    auto person = matches_.decision(r.source, (**h).source_id);
+    if (!person) return person.status();
+    if (*person && (**person).value("movie_id", "") == movie) (**h).method = std::string(matching::kManual);
+  }
+  return h;
+}
+
+namespace {
+
+struct Candidate {
+  std::string movie_id;
+  std::string title;
+  std::optional<int> year;
+  events::MatchScore score;
+  std::optional<store::MatchHolder> holder;  // looked up only where it matters
+};
+
+json to_json(const Candidate& c) {
+  json j{{"movie_id", c.movie_id},         {"title", c.title},   {"confidence", c.score.confidence},
+         {"weight", c.score.weight},       {"why", c.score.why}, {"features", c.score.features}};
+  if (c.year) j["year"] = *c.year;
+  if (c.holder) {
+    j["held_by"] = json{{"source_id", c.holder->source_id}, {"method", c.holder->method}};
+    if (c.holder->weight) j["held_by"]["weight"] = *c.holder->weight;
+  }
+  return j;
+}
+
+}  // namespace
+
+/// The scored candidates of `r`, best first (by weight, then movie id).
+static Status scored_candidates(store::MatchModels& matches, store::ReadModels& movies, const MatchSettings& settings,
+                                const events::SourceRecord& r, std::vector<Candidate>& out) {
+  if (!r.year) return Status::ok();
   auto facts = events::facts_of(r);
+  std::vector<std::string> names;
+  for (auto& n : r.names) names.push_back(n.title);
+  std::vector<std::string> keys;
+  for (auto& k : events::title_keys(r.title, names, /*repair_mojibake=*/true)) keys.push_back(std::move(k.key));
   std::vector<std::string> ids;
-  std::set<std::string> seen;
-  for (auto& k : facts.titles) {
-    auto block = matches_.block(k.key, *r.year, settings_.max_candidates);
-    if (!block) return block.status();
-    for (auto& id : *block)
-      if (ids.size() < settings_.max_candidates && seen.insert(id).second) ids.push_back(id);
-  }
-  std::vector<json> scored;
+  if (auto st = matches.block(keys, *r.year, settings.weights.year_window, settings.max_candidates, ids); !st)
+    return st;
+  events::MatchFacts movie;
+  std::string title;
   for (auto& id : ids) {
-    auto doc = movies_.movie(id);
-    if (!doc) {
-      if (doc.status().code() == Status::Code::not_found) continue;  // index ahead of its doc
-      return doc.status();
+    auto found = matches.movie_facts(id, movie, title);
+    if (!found) return found.status();
+    if (!*found) {  // a store from before the compact facts: the read model
+      auto doc = movies.movie(id);
+      if (!doc) {
+        if (doc.status().code() == Status::Code::not_found) continue;  // index ahead of its doc
+        return doc.status();
+      }
+      movie = events::facts_of_movie(*doc);
+      title = doc->value("title", "");
     }
-    auto s = events::score_match(facts, events::facts_of_movie(*doc));
+    auto s = events::score_match(facts, movie, settings.weights);
     if (s.confidence <= 0) continue;
-    auto other = same_source_holder(*doc, r);
-    if (other.empty() && pending_holders_) {
-      auto it = pending_holders_->find(id + '\0' + r.source);
-      if (it != pending_holders_->end() && it->second != r.source_id) other = it->second;
-    }
-    if (!other.empty()) {
-      s.confidence = std::max(0.0, s.confidence - kSameSourcePenalty);
-      s.why += ", already holds " + r.source + " record " + other;
-    }
-    json c{{"movie_id", id}, {"title", doc->value("title", "")}, {"confidence", s.confidence}, {"why", s.why}};
-    if (doc->contains("year")) c["year"] = (*doc)["year"];
-    scored.push_back(std::move(c));
+    out.push_back(Candidate{id, title, movie.year, std::move(s), std::nullopt});
   }
-  std::stable_sort(scored.begin(), scored.end(), [](const json& a, const json& b) {
-    auto ca = a["confidence"].get<double>(), cb = b["confidence"].get<double>();
-    if (ca != cb) return ca > cb;
-    return a["movie_id"].get<std::string>() < b["movie_id"].get<std::string>();
+  std::stable_sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) {
+    if (a.score.weight != b.score.weight) return a.score.weight > b.score.weight;
+    return a.movie_id < b.movie_id;
   });
-  for (auto& c : scored) out.push_back(std::move(c));
+  return Status::ok();
+}
+
+StatusOr<json> MatchDecider::score_candidates(const events::SourceRecord& r) {
+  std::vector<Candidate> all;
+  if (auto st = scored_candidates(matches_, movies_, settings_, r, all); !st) return st;
+  json out = json::array();
+  for (auto& c : all) out.push_back(to_json(c));
   return out;
 }
 
@@ -196,34 +252,78 @@ StatusOr<MatchDecision> MatchDecider::by_title_year(const events::SourceRecord& 
     return unmatched(matching::kNoTitle, "the record has no title and no movie id");
   if (!r.year)
     return unmatched(matching::kNoYear, "no year: a title alone is never enough (\"" + r.title + "\")");
-  auto all = score_candidates(r);
-  if (!all) return all.status();
-  json kept = json::array();
-  for (std::size_t i = 0; i < all->size() && i < settings_.candidates_kept; ++i) kept.push_back((*all)[i]);
-  if (all->empty())
+  std::vector<Candidate> all;
+  if (auto st = scored_candidates(matches_, movies_, settings_, r, all); !st) return st;
+  if (all.empty())
     return unmatched(matching::kNoCandidates,
-                     fmt::format("no movie titled \"{}\" from {} to {}", r.title, *r.year - 1, *r.year + 1));
+                     fmt::format("no movie titled \"{}\" from {} to {}", r.title,
+                                 *r.year - settings_.weights.year_window, *r.year + settings_.weights.year_window));
 
-  const json& best = (*all)[0];
-  double top = best["confidence"].get<double>();
-  double second = all->size() > 1 ? (*all)[1]["confidence"].get<double>() : 0.0;
+  // Assignment: a candidate held by another record of this source is open only to
+  // a stronger claim on it; the others are passed over (and say why). Holders are
+  // looked up best first, until the choice and its runner-up are known.
+  std::vector<std::size_t> open, taken;
+  const bool one = settings_.one_per_movie(r.source);
+  for (std::size_t i = 0; i < all.size() && open.size() < 2; ++i) {
+    auto& c = all[i];
+    if (one && c.score.confidence >= settings_.min_confidence) {
+      auto held = holder_of(c.movie_id, r);
+      if (!held) return held.status();
+      c.holder = std::move(*held);
+    }
+    if (c.holder) {
+      bool can_take = c.holder->method == matching::kTitleYear && c.holder->weight &&
+                      c.score.weight > *c.holder->weight + 1e-9;
+      if (!can_take) {
+        taken.push_back(i);
+        continue;
+      }
+    }
+    open.push_back(i);
+  }
+  auto describe_c = [](const Candidate& c) { return describe(to_json(c)); };
+  json kept = json::array();
+  for (std::size_t i = 0; i < all.size() && i < settings_.candidates_kept; ++i) kept.push_back(to_json(all[i]));
+
+  // The good candidates are held by stronger records: say so, rather than "weak"
+  // for what is left.
+  if (!taken.empty() && (open.empty() || all[open[0]].score.confidence < settings_.min_confidence)) {
+    const auto& best = all[taken[0]];
+    return unmatched(matching::kTaken,
+                     fmt::format("every candidate is held by a stronger record of {}: {} holds {} ({})", r.source,
+                                 best.holder->source_id, describe_c(best), best.holder->method),
+                     kept);
+  }
+  const auto& best = all[open[0]];
+  double top = best.score.confidence;
+  double top_w = best.score.weight;
   if (top < settings_.min_confidence)
     return unmatched(matching::kWeak,
-                     fmt::format("best candidate {} is below {:.2f}: {}", describe(best),
-                                 settings_.min_confidence, best.value("why", "")),
+                     fmt::format("best candidate {} is below {:.2f}: {}{}", describe_c(best), settings_.min_confidence,
+                                 best.score.why,
+                                 open.size() > 1 ? "; runner-up " + describe_c(all[open[1]]) : std::string()),
                      kept);
-  // (An epsilon, so that 1.0 against 0.9 is the margin of 0.1 it looks like.)
-  if (top - second < settings_.min_margin - 1e-9)
+  if (open.size() > 1 && top_w - all[open[1]].score.weight < settings_.min_margin_bits - 1e-9)
     return unmatched(matching::kAmbiguous,
-                     fmt::format("{} and {} are too close to call (margin {:.2f} needed)",
-                                 describe(best), describe((*all)[1]), settings_.min_margin),
+                     fmt::format("{} and {} are too close to call ({:.2f} bits apart, {:.2f} needed)",
+                                 describe_c(best), describe_c(all[open[1]]), top_w - all[open[1]].score.weight,
+                                 settings_.min_margin_bits),
                      kept);
   MatchDecision d;
   d.matched = true;
-  d.movie_id = best["movie_id"].get<std::string>();
+  d.movie_id = best.movie_id;
   d.method = std::string(matching::kTitleYear);
   d.confidence = top;
-  d.candidates = std::move(kept);
+  d.weight = top_w;
+  if (best.holder) {
+    d.displaces = best.holder->source_id;
+    d.displaced_weight = best.holder->weight;
+  }
+  // The chosen candidate first, then the others as scored.
+  json ordered = json::array({to_json(best)});
+  for (auto& c : kept)
+    if (ordered.size() < settings_.candidates_kept && c["movie_id"] != best.movie_id) ordered.push_back(c);
+  d.candidates = std::move(ordered);
   return d;
 }
 

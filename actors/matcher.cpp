@@ -2,6 +2,8 @@
 
 #include <functional>
 
+#include <fmt/format.h>
+
 #include "actors/errors.hpp"
 #include "actors/runtime.hpp"
 #include "events/event.hpp"
@@ -32,14 +34,35 @@ std::string recent_key(const std::string& source, const std::string& source_id) 
   return source + '\0' + source_id;
 }
 
-void remember(self_ptr self, const std::string& source, const std::string& id, const std::string& movie) {
+void remember(self_ptr self, const IngestItem& item, const MatchDecision& d) {
   auto& st = self->state;
-  if (st.recent.size() >= st.deps.recent_kept) {  // the read models have caught up long since
-    st.recent.clear();
+  const auto& source = item.record.source;
+  const auto& id = item.record.source_id;
+  if (st.recent.size() >= st.deps.recent_kept || st.placed.size() >= st.deps.recent_kept) {
+    st.recent.clear();  // the read models have caught up long since
     st.holders.clear();
+    st.placed.clear();
   }
-  st.recent[recent_key(source, id)] = movie;
-  st.holders[movie + '\0' + source] = id;
+  st.recent[recent_key(source, id)] = d.movie_id;
+  const std::string held_key = d.movie_id + '\0' + source;
+  store::MatchHolder h{id, d.method, d.weight};
+  if (d.method == matching::kTitleYear && !h.weight) {
+    // It follows its earlier title + year decision: it holds by that decision's weight.
+    if (auto prior = st.holders.find(held_key); prior != st.holders.end() && prior->second.source_id == id)
+      h.weight = prior->second.weight;
+    else if (auto held = st.decider->matches().holder(d.movie_id, source);
+             held && *held && (**held).source_id == id)
+      h.weight = (**held).weight;
+  }
+  if (d.method == matching::kTitleYear) st.placed[recent_key(source, id)] = {item.record, item.fingerprint};
+  else st.placed.erase(recent_key(source, id));
+  st.holders[held_key] = std::move(h);
+}
+
+void forget_holder(self_ptr self, const std::string& movie, const std::string& source, const std::string& id) {
+  auto& st = self->state;
+  auto held = st.holders.find(movie + '\0' + source);
+  if (held != st.holders.end() && held->second.source_id == id) st.holders.erase(held);
 }
 
 /// Appends one event to a source stream, tracking the stream's head here: the
@@ -85,84 +108,6 @@ void remove_from_movie(self_ptr self, RemoveItem item, std::function<void()> nex
       .then([=](IngestOutcome&) { next(); }, [=](caf::error& err) { fail(err); });
 }
 
-/// Sends a matched item to its movie, moving it out of its old movie first.
-void route(self_ptr self, IngestItem item, const MatchDecision& d, OutcomeFn ok, ErrorFn fail) {
-  auto& st = self->state;
-  item.movie_id = d.movie_id;
-  item.match_method = d.method;
-  item.match_confidence = d.confidence;
-  item.match_candidates = d.method == matching::kTitleYear ? d.candidates : json();
-  item.match_basis = d.basis;
-  if (!d.current_movie.empty()) {  // it leaves its old movie
-    auto old = st.holders.find(d.current_movie + '\0' + item.record.source);
-    if (old != st.holders.end() && old->second == item.record.source_id) st.holders.erase(old);
-  }
-  remember(self, item.record.source, item.record.source_id, d.movie_id);
-  auto send = [=] {
-    self->request(self->state.deps.registry, self->state.deps.timeout, ingest_atom::value, item)
-        .then([=](IngestOutcome& outcome) { ok(outcome); }, [=](caf::error& err) { fail(err); });
-  };
-  if (d.current_movie.empty()) return send();
-  remove_from_movie(self,
-                    RemoveItem{d.current_movie, item.record.source, item.record.source_id, item.input,
-                               item.correlation, item.causation_seq},
-                    send, fail);
-  (void)st;
-}
-
-/// Records that `item` is in no movie: SourceRecordUnmatched in its source stream.
-void record_unmatched(self_ptr self, IngestItem item, const MatchDecision& d, OutcomeFn ok,
-                      ErrorFn fail) {
-  auto& st = self->state;
-  const auto& r = item.record;
-  std::string previous;
-  if (auto entry = st.decider->matches().unmatched(r.source, r.source_id); entry && *entry)
-    previous = (**entry).value("fingerprint", "");
-  events::Event e;
-  e.type = events::EventType::source_record_unmatched;
-  e.stream = matching::source_stream(r.source);
-  e.time_ms = now_ms();
-  e.source = r.source;
-  e.causation = item.input;
-  e.correlation = item.correlation;
-  e.causation_seq = item.causation_seq != 0 ? item.causation_seq : d.basis;
-  e.data = events::to_data(
-      events::SourceRecordUnmatched{r, item.fingerprint, previous, d.reason, d.message, d.candidates});
-  std::vector<store::SideWrite> side{{store::ColumnFamily::fingerprints,
-                                      store::keys::fingerprint_key(r.source, r.source_id),
-                                      item.fingerprint}};
-  st.recent.erase(recent_key(r.source, r.source_id));
-  auto append = [=] {
-    append_to_source_stream(
-        self, e, side,
-        [=](store::AppendResult result) {
-          IngestOutcome outcome;
-          outcome.changed = !result.duplicate;
-          outcome.appended = result.duplicate ? 0 : 1;
-          outcome.unmatched = true;
-          ok(outcome);
-        },
-        fail);
-  };
-  if (d.current_movie.empty()) return append();
-  remove_from_movie(self,
-                    RemoveItem{d.current_movie, r.source, r.source_id, item.input, item.correlation,
-                               e.causation_seq},
-                    append, fail);
-}
-
-void handle_ingest(self_ptr self, IngestItem item, OutcomeFn ok, ErrorFn fail) {
-  auto& st = self->state;
-  std::string known;
-  if (auto it = st.recent.find(recent_key(item.record.source, item.record.source_id));
-      it != st.recent.end())
-    known = it->second;
-  auto decision = st.decider->decide(item.record, known);
-  if (!decision) return fail(to_error(decision.status()));
-  if (decision->matched) return route(self, std::move(item), *decision, ok, fail);
-  record_unmatched(self, std::move(item), *decision, ok, fail);
-}
-
 /// What moviec has of a record: its latest version (from its unmatched entry, or
 /// from the event that put it in its movie) and the movie it is in ("" = none).
 struct KnownRecord {
@@ -198,6 +143,159 @@ StatusOr<KnownRecord> known_record(self_ptr self, const std::string& source, con
     }
   }
   return out;
+}
+
+void record_unmatched(self_ptr self, IngestItem item, const MatchDecision& d, OutcomeFn ok, ErrorFn fail);
+void route(self_ptr self, IngestItem item, const MatchDecision& d, OutcomeFn ok, ErrorFn fail, int depth = 0);
+
+constexpr int kMaxDisplacements = 16;
+
+/// A record displaced from `movie` (already taken out of it) is decided again:
+/// into another movie, or into the unmatched log. Then `done`.
+void decide_again(self_ptr self, const std::string& movie, const std::string& source, const std::string& id,
+                  const std::string& why, const std::string& correlation, int depth, std::function<void()> done,
+                  ErrorFn fail) {
+  auto& st = self->state;
+  std::optional<events::SourceRecord> record;
+  std::string fingerprint;
+  if (auto p = st.placed.find(recent_key(source, id)); p != st.placed.end()) {
+    record = p->second.first;
+    fingerprint = p->second.second;
+  } else {
+    auto known = known_record(self, source, id);
+    if (!known) return fail(to_error(known.status()));
+    record = known->record;
+    fingerprint = known->fingerprint;
+  }
+  st.recent.erase(recent_key(source, id));
+  st.placed.erase(recent_key(source, id));
+  forget_holder(self, movie, source, id);
+  if (!record) return done();  // nothing to decide again (cannot happen for a placed record)
+  IngestItem item;
+  item.record = std::move(*record);
+  item.fingerprint = std::move(fingerprint);
+  item.input = why;
+  item.correlation = correlation;
+  auto d = st.decider->decide(item.record, movie, /*again=*/true);
+  if (!d) return fail(to_error(d.status()));
+  auto ok = [=](IngestOutcome) { done(); };
+  if (d->matched) return route(self, std::move(item), *d, ok, fail, depth + 1);
+  record_unmatched(self, std::move(item), *d, ok, fail);
+}
+
+/// Sends a matched item to its movie, moving it out of its old movie first; a
+/// title + year decision that displaces a weaker record of its source takes that
+/// record out of the movie first and decides it again after.
+void route(self_ptr self, IngestItem item, const MatchDecision& d, OutcomeFn ok, ErrorFn fail, int depth) {
+  item.movie_id = d.movie_id;
+  item.match_method = d.method;
+  item.match_confidence = d.confidence;
+  item.match_candidates = d.method == matching::kTitleYear ? d.candidates : json();
+  item.match_basis = d.basis;
+  const std::string source = item.record.source;
+  const std::string id = item.record.source_id;
+  if (!d.current_movie.empty())  // it leaves its old movie
+    forget_holder(self, d.current_movie, source, id);
+  // A chain of displacements is followed this far; the rest wait for the next pass.
+  const std::string displaced = depth < kMaxDisplacements ? d.displaces : std::string();
+  const std::string why = displaced.empty() ? std::string()
+                                            : fmt::format("displaced from {} by {} {}: {:.2f} bits > {:.2f}",
+                                                          d.movie_id, source, id, d.weight.value_or(0),
+                                                          d.displaced_weight.value_or(0));
+  remember(self, item, d);
+  const std::string me = recent_key(source, id);
+  self->state.arriving[me];  // on its way: a displacement of it waits for its arrival
+  auto arrived = [=] {
+    auto& waiting = self->state.arriving;
+    auto it = waiting.find(me);
+    if (it == waiting.end()) return;
+    auto then = std::move(it->second);
+    waiting.erase(it);
+    for (auto& f : then) f();
+  };
+  auto send = [=] {
+    self->request(self->state.deps.registry, self->state.deps.timeout, ingest_atom::value, item)
+        .then(
+            [=](IngestOutcome& outcome) {
+              arrived();
+              if (displaced.empty()) return ok(outcome);
+              decide_again(self, d.movie_id, source, displaced, why, item.correlation, depth,
+                           [=] { ok(outcome); }, fail);
+            },
+            [=](caf::error& err) {
+              arrived();
+              fail(err);
+            });
+  };
+  auto leave_current = [=] {
+    if (d.current_movie.empty()) return send();
+    remove_from_movie(self,
+                      RemoveItem{d.current_movie, source, id, item.input, item.correlation, item.causation_seq},
+                      send, fail);
+  };
+  if (displaced.empty()) return leave_current();
+  auto displace = [=] {
+    remove_from_movie(self, RemoveItem{d.movie_id, source, displaced, why, item.correlation, 0}, leave_current,
+                      fail);
+  };
+  if (auto it = self->state.arriving.find(recent_key(source, displaced)); it != self->state.arriving.end())
+    return it->second.push_back(displace);  // the holder is not in the movie yet
+  displace();
+}
+
+/// Records that `item` is in no movie: SourceRecordUnmatched in its source stream.
+void record_unmatched(self_ptr self, IngestItem item, const MatchDecision& d, OutcomeFn ok,
+                      ErrorFn fail) {
+  auto& st = self->state;
+  const auto& r = item.record;
+  std::string previous;
+  if (auto entry = st.decider->matches().unmatched(r.source, r.source_id); entry && *entry)
+    previous = (**entry).value("fingerprint", "");
+  events::Event e;
+  e.type = events::EventType::source_record_unmatched;
+  e.stream = matching::source_stream(r.source);
+  e.time_ms = now_ms();
+  e.source = r.source;
+  e.causation = item.input;
+  e.correlation = item.correlation;
+  e.causation_seq = item.causation_seq != 0 ? item.causation_seq : d.basis;
+  e.data = events::to_data(
+      events::SourceRecordUnmatched{r, item.fingerprint, previous, d.reason, d.message, d.candidates});
+  std::vector<store::SideWrite> side{{store::ColumnFamily::fingerprints,
+                                      store::keys::fingerprint_key(r.source, r.source_id),
+                                      item.fingerprint}};
+  st.recent.erase(recent_key(r.source, r.source_id));
+  st.placed.erase(recent_key(r.source, r.source_id));
+  if (!d.current_movie.empty()) forget_holder(self, d.current_movie, r.source, r.source_id);
+  auto append = [=] {
+    append_to_source_stream(
+        self, e, side,
+        [=](store::AppendResult result) {
+          IngestOutcome outcome;
+          outcome.changed = !result.duplicate;
+          outcome.appended = result.duplicate ? 0 : 1;
+          outcome.unmatched = true;
+          ok(outcome);
+        },
+        fail);
+  };
+  if (d.current_movie.empty()) return append();
+  remove_from_movie(self,
+                    RemoveItem{d.current_movie, r.source, r.source_id, item.input, item.correlation,
+                               e.causation_seq},
+                    append, fail);
+}
+
+void handle_ingest(self_ptr self, IngestItem item, OutcomeFn ok, ErrorFn fail) {
+  auto& st = self->state;
+  std::string known;
+  if (auto it = st.recent.find(recent_key(item.record.source, item.record.source_id));
+      it != st.recent.end())
+    known = it->second;
+  auto decision = st.decider->decide(item.record, known);
+  if (!decision) return fail(to_error(decision.status()));
+  if (decision->matched) return route(self, std::move(item), *decision, ok, fail);
+  record_unmatched(self, std::move(item), *decision, ok, fail);
 }
 
 // --- POST /links -------------------------------------------------------------------
@@ -264,9 +362,7 @@ void handle_link(self_ptr self, LinkRequest req, caf::typed_response_promise<Lin
         }
         // No match: out of its movie, if it is in one; the projection lists it unmatched.
         self->state.recent.erase(recent_key(req.source, req.source_id));
-        if (auto held = self->state.holders.find(current + '\0' + req.source);
-            held != self->state.holders.end() && held->second == req.source_id)
-          self->state.holders.erase(held);
+        forget_holder(self, current, req.source, req.source_id);
         out.applied = record.has_value();
         if (current.empty()) { rp.deliver(out); return; }
         remove_from_movie(self,

@@ -14,6 +14,12 @@
 //  - link:      SourceRecordLinked (who, why) in the source stream, then the record
 //               (when moviec has it) flows into the linked movie with method
 //               "manual", or out of its movie for "no match".
+//  - displace:  a title_year record that takes a movie from a weaker record of its
+//               source (actors/match_decider.hpp, assignment): the weaker one is
+//               removed from the movie (SourceRecordRemoved, caused by "displaced
+//               by SOURCE ID: W bits > V bits"), then decided again, and lands in
+//               another movie or in the unmatched log; a chain of displacements
+//               is followed to at most kMaxDisplacements records.
 //  - resolve:   a pass that first applies every person's decision its record does
 //               not show yet (a stop between the link event and its application),
 //               then sends every unmatched record now matchable (a new movie, a new
@@ -26,6 +32,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,7 +62,13 @@ struct matcher_state {
   std::unique_ptr<MatchDecider> decider;
   std::unordered_map<std::string, std::uint64_t> heads;    // source stream -> its head, as appended
   std::unordered_map<std::string, std::string> recent;     // "source\0id" -> movie routed to
-  std::unordered_map<std::string, std::string> holders;    // "movie\0source" -> source id routed there
+  PendingHolders holders;                                  // "movie\0source" -> the record routed there
+  // Records placed by title + year that the read models may not show yet, so that a
+  // displaced one can be decided again: "source\0id" -> (record, fingerprint).
+  std::unordered_map<std::string, std::pair<events::SourceRecord, std::string>> placed;
+  // Records on their way into a movie ("source\0id"), and what waits for their
+  // arrival: a displacement must not overtake the record it takes out.
+  std::unordered_map<std::string, std::vector<std::function<void()>>> arriving;
 
   // -- the resolve pass in progress -----------------------------------------------
   bool resolving = false;

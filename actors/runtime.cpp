@@ -67,9 +67,7 @@ StatusOr<std::unique_ptr<Runtime>> Runtime::open(const config::Config& config) {
   matcher_deps.log = rt->log_.get();
   matcher_deps.journal = rt->journal_;
   matcher_deps.registry = rt->registry_;
-  matcher_deps.settings.min_confidence = config.matching.min_confidence;
-  matcher_deps.settings.min_margin = config.matching.min_margin;
-  matcher_deps.settings.max_candidates = config.matching.max_candidates;
+  matcher_deps.settings = match_settings(config.matching);
   matcher_deps.resolve_in_flight = config.max_in_flight;
   rt->matcher_ = sys.spawn(actors::matcher, matcher_deps);
   // Catch up on whatever an earlier run committed but did not project.

@@ -59,6 +59,18 @@ void print_record_change(std::ostream& out, const events::Event& e) {
                      previous.empty() ? "new record" : "was " + previous);
   if (auto m = d.value("match_method", ""); !m.empty()) out << ", matched by " << m;
   out << "\n";
+  // A title + year decision explains itself: the chosen candidate's features and
+  // the runner-up (events/match_score.hpp).
+  if (auto c = d.find("match_candidates"); c != d.end() && c->is_array() && !c->empty()) {
+    auto line_of = [](const nlohmann::json& x) {
+      return fmt::format("{} {}{} confidence {} ({} bits): {}", x.value("movie_id", ""),
+                         short_value(x.value("title", "")),
+                         x.contains("year") ? " (" + x["year"].dump() + ")" : std::string(),
+                         x.value("confidence", 0.0), x.value("weight", 0.0), x.value("why", ""));
+    };
+    out << "    chosen    " << line_of((*c)[0]) << "\n";
+    if (c->size() > 1) out << "    runner-up " << line_of((*c)[1]) << "\n";
+  }
 }
 
 void print_movie_change(std::ostream& out, const events::Event& e) {

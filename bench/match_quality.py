@@ -11,6 +11,12 @@ A. MovieLens by title + year alone against the IMDb samples. The MovieLens links
    matcher in this script (exact normalized title and exact year, unique) on the
    same input.
 
+C. The development set (../shared/data/tmdb-5000/SOURCES.md): MovieLens small with
+   its links defines the movies (tt ids); TMDB 5000, described by a config-only
+   layout (TMDB_LAYOUT below) WITHOUT its TMDB id as an external id, is matched to
+   them by title + year; truth = the MovieLens links (tmdbId -> imdbId). Printed
+   beside the naive floor (../shared/bench/naive_match_tmdb_ml.py) in the same run.
+
 B. Rotten Tomatoes and vega against MovieLens-with-links (every MovieLens movie has
    its IMDb id). These files carry no ids, so there is no ground truth; two checks:
    - silver standard: records whose normalized title (this script's own
@@ -20,6 +26,7 @@ B. Rotten Tomatoes and vega against MovieLens-with-links (every MovieLens movie 
      date; a pair that disagrees on them points at a wrong match.
 
 usage: bench/match_quality.py [--moviec build/moviec] [--data ../shared/data] [--keep] [--show N]
+                              [--only A,B,C]
 """
 import argparse
 import csv
@@ -48,6 +55,29 @@ CONFIG = {
         {"name": "rotten_tomatoes", "format": "rotten_tomatoes_csv"},
         {"name": "vega", "format": "vega_json"},
     ],
+}
+
+# TMDB 5000 by configuration alone (docs/sources-layout.md). Its `id` is the record's
+# id in the source only: no external id, so nothing but title + year can match it.
+# Not named "tmdb": a record's own (source, id) is a crosswalk key (DESIGN.md,
+# Matching, rule 5), and MovieLens links teach tmdb=<id>, which would hand over the
+# answer.
+TMDB_LAYOUT = {
+    "name": "tmdb_export", "format": "layout",
+    "options": {
+        "type": "csv",
+        "source_id": "id",
+        "fields": [
+            {"column": "title", "field": "title", "required": True},
+            {"column": "original_title", "field": "names", "type": "text"},
+            {"column": "release_date", "field": "year", "type": "date", "formats": ["%Y-%m-%d"]},
+            {"column": "runtime", "field": "runtime_minutes", "type": "int", "zero_means_missing": True,
+             "on_error": "skip"},
+            {"column": "genres", "field": "genres", "type": "list", "json_array": True, "item_key": "name"},
+            {"column": "vote_average", "field": "source_ratings", "type": "rating", "name": "tmdb",
+             "scale": [0, 10], "votes": "vote_count"},
+        ],
+    },
 }
 
 
@@ -219,8 +249,8 @@ def experiment_a(a, work, config, show):
     print(f"  {'matcher':<52} {'matched':>7} {'correct':>7} {'wrong':>5} {'precision':>9} {'recall':>6}")
     results = {}
     for name, decided in (("baseline: exact title + exact year, unique (this script)", baseline),
-                          ("moviec title_year (min_confidence {}, margin {})".format(
-                              a.min_confidence, a.min_margin), moviec_decided)):
+                          ("moviec title_year (min_confidence {}, margin {} bits)".format(
+                              a.min_confidence, a.min_margin_bits), moviec_decided)):
         correct, wrong, missed, p, r = score(decided)
         results[name] = (correct, wrong, missed)
         print(f"  {name:<52} {len(decided):>7} {len(correct):>7} {len(wrong):>5} {p:>9.4f} {r:>6.3f}")
@@ -248,6 +278,77 @@ def experiment_a(a, work, config, show):
     explained = sum(1 for m in missed if m in unmatched)
     print(f"  misses explained in the unmatched log: {explained} of {len(missed)}")
     return results
+
+
+# --- experiment C ----------------------------------------------------------------------
+
+def experiment_c(a, work, config, show):
+    data = os.path.join(work, "c")
+    ml = os.path.join(a.data, "movielens-ml-latest-small")
+    tmdb_file = os.path.join(a.data, "tmdb-5000", "tmdb_5000_movies.csv")
+    s = ingest(a.moviec, data, config, "movielens", [os.path.join(ml, "movies.csv"), os.path.join(ml, "links.csv")])
+    print(f"  ingested movielens movies.csv + links.csv: {s['read']} records in {s['wall']:.1f} s")
+    s = ingest(a.moviec, data, config, "tmdb_export", [tmdb_file])
+    print(f"  ingested tmdb (layout, no external id): {s['read']} records, {s['rejected']} rejected,"
+          f" {s['unmatched']} unmatched, in {s['wall']:.1f} s")
+
+    links = list(csv.DictReader(open(os.path.join(ml, "links.csv"))))
+    tt_of_tmdb = {r["tmdbId"]: "tt" + r["imdbId"] for r in links if r["tmdbId"]}
+    ml_tmdb_of_tt = {"tt" + r["imdbId"]: r["tmdbId"] for r in links}
+    csv.field_size_limit(10 ** 8)
+    tmdb = {r["id"]: r for r in csv.DictReader(open(tmdb_file, encoding="utf-8"))}
+    pairs = {tid: tt for tid, tt in tt_of_tmdb.items() if tid in tmdb}
+
+    with Serve(a.moviec, data, config) as server:
+        matched, unmatched = decisions(server, "tmdb_export")
+        report = server.get("/sources/tmdb_export/match-report")
+        rejects = server.get("/sources/tmdb_export/rejects?limit=20")
+    decided = {sid: v[0] for sid, v in matched.items()}
+    on_pairs = {t: decided[t] for t in pairs if t in decided}
+    correct = [t for t, tt in on_pairs.items() if tt == pairs[t]]
+    wrong = [t for t, tt in on_pairs.items() if tt != pairs[t]]
+    missed = [t for t in pairs if decided.get(t) != pairs[t]]
+    # Records outside the truth set matched to a movie whose own TMDB id is known and
+    # another one: wrong too (the naive floor does not look at these).
+    outside_wrong = [t for t, tt in decided.items() if t not in pairs and ml_tmdb_of_tt.get(tt) and
+                     ml_tmdb_of_tt[tt] != t]
+    p = len(correct) / len(on_pairs) if on_pairs else float("nan")
+    r = len(correct) / len(pairs) if pairs else float("nan")
+
+    naive = subprocess.run([sys.executable, os.path.join(a.data, "..", "bench", "naive_match_tmdb_ml.py"), a.data],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True).stdout.strip()
+    m = re.search(r"matched (\d+)/(\d+), correct (\d+); precision ([\d.]+) recall ([\d.]+)", naive)
+    print(f"\n  TMDB records: {len(tmdb)}; with a MovieLens link (truth): {len(pairs)}")
+    print(f"  {'matcher':<44} {'matched':>7} {'correct':>7} {'wrong':>5} {'precision':>9} {'recall':>6}")
+    if m:
+        nm, nc = int(m.group(1)), int(m.group(3))
+        print(f"  {'naive floor (naive_match_tmdb_ml.py)':<44} {nm:>7} {nc:>7} {nm - nc:>5} "
+              f"{float(m.group(4)):>9.4f} {float(m.group(5)):>6.4f}")
+    else:
+        print(f"  naive floor: {naive or 'did not run'}")
+    print(f"  {'moviec title_year':<44} {len(on_pairs):>7} {len(correct):>7} {len(wrong):>5} {p:>9.4f} {r:>6.4f}")
+    print(f"  outside the truth set: {len(decided) - len(on_pairs)} matched, {len(outside_wrong)} to a movie"
+          f" whose MovieLens link names another TMDB id")
+    print(f"  match report: {json.dumps(report)}")
+    if rejects.get("rejects"):
+        print(f"  rejects: {[(x.get('source_id'), x.get('reason')) for x in rejects['rejects'][:show]]}")
+    for t in sorted(wrong, key=int) + sorted(outside_wrong, key=int):
+        row = tmdb[t]
+        tt = decided[t]
+        print(f"    wrong: tmdb {t} {row['title']!r} {row['release_date'][:4]} -> {tt} (truth {pairs.get(t)})"
+              f" confidence {matched[t][2]}")
+    reasons = Counter()
+    for t in sorted(missed, key=int):
+        u = unmatched.get(t)
+        reasons[u["reason"] if u else ("matched elsewhere" if t in decided else "not read")] += 1
+    print(f"  misses ({len(missed)}) by reason: {dict(reasons)}")
+    for t in sorted(missed, key=int)[:show]:
+        row = tmdb[t]
+        u = unmatched.get(t)
+        why = f"{u['reason']}: {u['message']}" if u else f"matched to {decided.get(t)}"
+        print(f"    missed: tmdb {t} {row['title']!r} ({row['original_title']!r}) {row['release_date'][:4]}"
+              f" truth {pairs[t]}\n        -> {why}")
+    return p, r
 
 
 # --- experiment B ----------------------------------------------------------------------
@@ -364,25 +465,37 @@ def experiment_b(a, work, config, show):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--moviec", default=os.path.join(HERE, "..", "build", "moviec"))
-    ap.add_argument("--data", default=os.path.join(HERE, "..", "..", "shared", "data"))
+    ap.add_argument("--data", default=next((d for d in (os.path.join(HERE, "..", "..", "shared", "data"),
+                                                         os.path.join(HERE, "..", "..", "..", "shared", "data"))
+                                            if os.path.isdir(d)), "../shared/data"))
     ap.add_argument("--keep", action="store_true", help="keep the data directories")
     ap.add_argument("--show", type=int, default=10, help="examples listed per kind")
     ap.add_argument("--min-confidence", type=float, default=0.8)
-    ap.add_argument("--min-margin", type=float, default=0.1)
+    ap.add_argument("--min-margin-bits", type=float, default=2.0)
+    ap.add_argument("--year-window", type=int, default=2)
+    ap.add_argument("--only", default="A,B,C", help="experiments to run, e.g. C or A,C")
     a = ap.parse_args()
     if not os.path.isdir(a.data):
         sys.exit(f"no shared data at {a.data}")
     work = tempfile.mkdtemp(prefix="moviec-match-")
     config = os.path.join(work, "moviec.json")
     cfg = dict(CONFIG)
-    cfg["matching"] = {"min_confidence": a.min_confidence, "min_margin": a.min_margin}
+    cfg["sources"] = CONFIG["sources"] + [TMDB_LAYOUT]
+    cfg["matching"] = {"min_confidence": a.min_confidence, "min_margin_bits": a.min_margin_bits,
+                       "year_window": a.year_window}
     with open(config, "w") as f:
         json.dump(cfg, f)
+    only = set(a.only.split(","))
     try:
-        print("A. MovieLens by title + year alone (links withheld) against the IMDb samples")
-        experiment_a(a, work, config, a.show)
-        print("\nB. Rotten Tomatoes and vega against MovieLens with links")
-        experiment_b(a, work, config, a.show)
+        if "C" in only and os.path.isdir(os.path.join(a.data, "tmdb-5000")):
+            print("C. TMDB 5000 -> MovieLens small by title + year (the development set; links are the truth)")
+            experiment_c(a, work, config, a.show)
+        if "A" in only:
+            print("\nA. MovieLens by title + year alone (links withheld) against the IMDb samples")
+            experiment_a(a, work, config, a.show)
+        if "B" in only:
+            print("\nB. Rotten Tomatoes and vega against MovieLens with links")
+            experiment_b(a, work, config, a.show)
     finally:
         if a.keep:
             print(f"\ndata kept in {work}")

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "config/checks.hpp"
 #include "config/layout.hpp"
 #include "config/poll_options.hpp"
 
@@ -353,12 +354,35 @@ Status get_fraction(const json& j, const std::string& path, double& out) {
 
 Status parse_matching(const json& j, const std::string& path, MatchingConfig& out) {
   if (auto s = expect_type(j, path, j.is_object(), "an object"); !s) return s;
-  if (auto s = check_keys(j, path, {"min_confidence", "min_margin", "max_candidates"}); !s) return s;
+  if (j.contains("min_margin"))
+    return error(child(path, "min_margin"),
+                 "replaced by \"min_margin_bits\": the margin is in bits of match weight now (docs/config.md)");
+  if (auto s = check_keys(j, path, {"min_confidence", "min_margin_bits", "year_window", "max_candidates",
+                                    "several_per_movie"});
+      !s)
+    return s;
   if (j.contains("min_confidence"))
     if (auto s = get_fraction(j["min_confidence"], child(path, "min_confidence"), out.min_confidence); !s)
       return s;
-  if (j.contains("min_margin"))
-    if (auto s = get_fraction(j["min_margin"], child(path, "min_margin"), out.min_margin); !s) return s;
+  if (j.contains("min_margin_bits")) {
+    if (auto s = checks::get_number(j["min_margin_bits"], child(path, "min_margin_bits"), out.min_margin_bits); !s)
+      return s;
+    if (out.min_margin_bits < 0 || out.min_margin_bits > 30)
+      return error(child(path, "min_margin_bits"), fmt::format("must be from 0 to 30, got {}", out.min_margin_bits));
+  }
+  if (j.contains("year_window")) {
+    std::int64_t window = 0;
+    if (auto s = checks::get_int_in(j["year_window"], child(path, "year_window"), 0, 3, window); !s) return s;
+    out.year_window = static_cast<int>(window);
+  }
+  if (j.contains("several_per_movie")) {  // an array of source names, maybe empty
+    const auto& names = j["several_per_movie"];
+    auto npath = child(path, "several_per_movie");
+    if (!names.is_array()) return error(npath, fmt::format("expected an array of source names, got {}", names.dump()));
+    out.several_per_movie.clear();
+    if (!names.empty())
+      if (auto s = checks::get_names(names, npath, out.several_per_movie); !s) return s;
+  }
   if (j.contains("max_candidates"))
     if (auto s = get_size(j["max_candidates"], child(path, "max_candidates"), out.max_candidates); !s)
       return s;
@@ -518,8 +542,10 @@ json to_json(const Config& c) {
           {"http_body_timeout_ms", c.http_body_timeout.count()},
           {"sources", sources},
           {"matching", {{"min_confidence", c.matching.min_confidence},
-                        {"min_margin", c.matching.min_margin},
-                        {"max_candidates", c.matching.max_candidates}}},
+                        {"min_margin_bits", c.matching.min_margin_bits},
+                        {"year_window", c.matching.year_window},
+                        {"max_candidates", c.matching.max_candidates},
+                        {"several_per_movie", c.matching.several_per_movie}}},
           {"rules", {{"version", c.rules.version}, {"trust", trust}, {"fields", fields}}}};
 }
 

@@ -29,8 +29,10 @@ struct SourceConfig {
 /// How sure title + year matching must be (actors/match_decider.hpp).
 struct MatchingConfig {
   double min_confidence = 0.8;     // a winner scores at least this (0..1)
-  double min_margin = 0.1;         // ... and this much more than the runner-up (0..1)
+  double min_margin_bits = 2.0;    // ... and this many bits of match weight more than the runner-up
+  int year_window = 2;             // candidates at most this many years apart (0..3)
   std::size_t max_candidates = 50; // movies scored per record at most
+  std::vector<std::string> several_per_movie;  // sources whose records may share a movie
 };
 
 struct Config {

@@ -89,7 +89,7 @@ Status parse_mapping(const json& j, const std::string& path, FieldMapping& m) {
   if (auto s = check_keys(j, path,
                           {"column", "field", "type", "required", "zero_means_missing", "formats",
                            "repair_century_after", "allow_future", "separator", "name", "scale",
-                           "votes"});
+                           "votes", "json_array", "item_key", "values", "on_error"});
       !s)
     return s;
   for (const char* key : {"column", "field"})
@@ -129,7 +129,10 @@ Status parse_mapping(const json& j, const std::string& path, FieldMapping& m) {
   };
   for (const char* key : {"formats", "repair_century_after", "allow_future"})
     if (auto s = only_for(key, ParseType::date); !s) return s;
-  if (auto s = only_for("separator", ParseType::list); !s) return s;
+  for (const char* key : {"separator", "json_array", "item_key"})
+    if (auto s = only_for(key, ParseType::list); !s) return s;
+  if (j.contains("values") && m.type != ParseType::list && m.type != ParseType::text)
+    return error(child(path, "values"), "only for type \"text\" or \"list\"");
   for (const char* key : {"name", "scale", "votes"})
     if (auto s = only_for(key, ParseType::rating); !s) return s;
 
@@ -160,6 +163,33 @@ Status parse_mapping(const json& j, const std::string& path, FieldMapping& m) {
       return s;
   if (j.contains("separator"))
     if (auto s = get_char(j["separator"], child(path, "separator"), m.separator); !s) return s;
+  if (j.contains("json_array"))
+    if (auto s = get_bool(j["json_array"], child(path, "json_array"), m.json_array); !s) return s;
+  if (j.contains("item_key")) {
+    if (auto s = get_nonempty_string(j["item_key"], child(path, "item_key"), m.item_key); !s) return s;
+    if (!m.json_array) return error(child(path, "item_key"), "only with \"json_array\": true");
+  }
+  if (j.contains("values")) {
+    const auto& values = j["values"];
+    auto vpath = child(path, "values");
+    if (!values.is_object() || values.empty())
+      return error(vpath, fmt::format("expected an object of code -> value, got {}", values.dump()));
+    for (auto& [code, value] : values.items()) {
+      if (!value.is_string() || value.get<std::string>().empty())
+        return error(child(vpath, code), fmt::format("expected a non-empty string, got {}", value.dump()));
+      m.values[code] = value.get<std::string>();
+    }
+  }
+  if (j.contains("on_error")) {
+    std::string mode;
+    if (auto s = get_string(j["on_error"], child(path, "on_error"), mode); !s) return s;
+    if (mode != "reject" && mode != "skip")
+      return error(child(path, "on_error"),
+                   fmt::format("unknown value \"{}\" (expected \"reject\" or \"skip\")", mode));
+    if (mode == "skip" && m.required)
+      return error(child(path, "on_error"), "\"skip\" cannot be used with \"required\": true");
+    m.skip_on_error = mode == "skip";
+  }
   if (m.type == ParseType::rating) {
     if (!j.contains("name")) return error(child(path, "name"), "missing (required for a rating)");
     if (auto s = get_nonempty_string(j["name"], child(path, "name"), m.rating_name); !s) return s;

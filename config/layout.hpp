@@ -6,6 +6,7 @@
 // documents every key with a worked example; sources/layout_mapper.hpp applies it.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +40,13 @@ struct FieldMapping {
   bool allow_future = false;                    // else a date after today rejects the row
   // list
   char separator = ',';
+  bool json_array = false;  // the cell holds a JSON array ("[{\"id\": 28, \"name\": \"Action\"}]")
+  std::string item_key;     // json_array of objects: the key whose value is the item ("name")
+  // text, list
+  std::map<std::string, std::string> values;  // code -> value ("28" -> "Action"); others kept
+  // all
+  bool skip_on_error = false;  // "on_error": "skip": a value that fails to parse is left out
+                               // (recorded in metadata.skipped) instead of rejecting the row
   // rating
   std::string rating_name;  // "imdb", "critics", ...
   double scale_min = 0;

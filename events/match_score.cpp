@@ -18,37 +18,164 @@ namespace {
 // Words that say nothing about a genre by themselves ("Action & Adventure").
 bool is_filler(const std::string& w) { return w == "and" || w == "film" || w == "movie"; }
 
-std::vector<std::string> genre_words(const std::vector<std::string>& genres) {
-  std::set<std::string> out;
-  for (auto& g : genres)
-    for (auto& w : words(g))
-      if (!is_filler(w)) out.insert(w);
-  return {out.begin(), out.end()};
+bool is_number(const std::string& w) {
+  return !w.empty() && std::all_of(w.begin(), w.end(), is_ascii_digit);
 }
 
-double title_weight(TitleKind a, TitleKind b) {
-  if (a == TitleKind::partial && b == TitleKind::partial) return 0;
-  if (a == TitleKind::partial || b == TitleKind::partial) return 0.65;
-  if (a == TitleKind::primary && b == TitleKind::primary) return 1.0;
-  return 0.92;
+std::vector<std::string> strong_words(const std::vector<std::string>& words, std::size_t end) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < end && i < words.size(); ++i)
+    if (!is_article(words[i])) out.push_back(words[i]);
+  return out;
 }
 
-std::string_view title_label(double weight) {
-  if (weight >= 1.0) return "title exact";
-  if (weight >= 0.9) return "alternate title";
-  return "main title only";
+std::vector<std::string> articles(const std::vector<std::string>& words) {
+  std::vector<std::string> out;
+  for (auto& w : words)
+    if (is_article(w)) out.push_back(w);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string joined(const std::vector<std::string>& words) {
+  std::string out;
+  for (auto& w : words) out += w;
+  return out;
+}
+
+/// `small`'s words all in `large` (as multisets), and what `large` has more is
+/// not numbers alone (a sequel); at least two words, half of the larger one.
+bool words_within(std::vector<std::string> small, std::vector<std::string> large) {
+  if (small.size() < 2 || small.size() >= large.size() || small.size() * 2 < large.size()) return false;
+  std::sort(small.begin(), small.end());
+  std::sort(large.begin(), large.end());
+  std::vector<std::string> extra;
+  std::size_t i = 0;
+  for (auto& w : large) {
+    if (i < small.size() && small[i] == w) ++i;
+    else if (i < small.size() && small[i] < w) return false;  // a word of small not in large
+    else extra.push_back(w);
+  }
+  if (i != small.size()) return false;
+  return !std::all_of(extra.begin(), extra.end(), is_number);
+}
+
+double title_weight(TitleLevel level, const MatchWeights& w) {
+  switch (level) {
+    case TitleLevel::exact: return w.title_exact;
+    case TitleLevel::spacing: return w.title_spacing;
+    case TitleLevel::article_missing: return w.title_article_missing;
+    case TitleLevel::article_differs: return w.title_article_differs;
+    case TitleLevel::main_title: return w.title_main_title;
+    case TitleLevel::words_within: return w.title_words_within;
+    case TitleLevel::other: return 0;
+  }
+  return 0;
+}
+
+std::string signed_bits(double v) { return fmt::format("{:+g}", std::round(v * 100) / 100); }
+
+std::string form_text(const TitleForm& f) {
+  std::string out;
+  for (std::size_t i = 0; i < f.words.size(); ++i) {
+    if (i) out += f.main_words == i ? ": " : " ";
+    out += f.words[i];
+  }
+  return out;
 }
 
 }  // namespace
+
+const char* title_level_name(TitleLevel level) {
+  switch (level) {
+    case TitleLevel::exact: return "exact";
+    case TitleLevel::spacing: return "spacing";
+    case TitleLevel::article_missing: return "article_missing";
+    case TitleLevel::article_differs: return "article_differs";
+    case TitleLevel::main_title: return "main_title";
+    case TitleLevel::words_within: return "words_within";
+    case TitleLevel::other: return "other";
+  }
+  return "other";
+}
+
+TitleLevel compare_titles(const TitleForm& a, const TitleForm& b) {
+  if (a.words == b.words) return TitleLevel::exact;
+  auto sa = strong_words(a.words, a.words.size());
+  auto sb = strong_words(b.words, b.words.size());
+  // Other articles: each side has one the other lacks ("A Trip" / "The Trip"); an
+  // article only one side has is a missing one.
+  auto aa = articles(a.words), ab = articles(b.words);
+  auto lacks = [](const std::vector<std::string>& x, const std::vector<std::string>& y) {
+    return std::any_of(x.begin(), x.end(), [&](auto& w) { return !std::binary_search(y.begin(), y.end(), w); });
+  };
+  bool articles_differ = lacks(aa, ab) && lacks(ab, aa);
+  if (!sa.empty() && sa == sb) return articles_differ ? TitleLevel::article_differs : TitleLevel::article_missing;
+  if (!sa.empty() && joined(sa) == joined(sb))
+    return articles_differ ? TitleLevel::article_differs : TitleLevel::spacing;
+  // One side is the other's main title: "Star Wars" / "Star Wars: Episode IV - A New Hope".
+  auto main_of = [](const TitleForm& with_sub, const std::vector<std::string>& whole) {
+    if (with_sub.main_words == 0) return false;
+    auto main = strong_words(with_sub.words, with_sub.main_words);
+    return !main.empty() && main == whole && joined(main).size() >= 4;
+  };
+  if ((a.main_words == 0 && main_of(b, sa)) || (b.main_words == 0 && main_of(a, sb)))
+    return TitleLevel::main_title;
+  // One side is the other's last subtitle: "Return of the Jedi" / "Star Wars:
+  // Episode VI - Return of the Jedi" (two words at least).
+  auto last_of = [](const TitleForm& f) {
+    return f.last_subtitle_words == 0
+               ? std::vector<std::string>{}
+               : strong_words(std::vector<std::string>(f.words.end() - static_cast<long>(f.last_subtitle_words),
+                                                       f.words.end()),
+                              f.last_subtitle_words);
+  };
+  auto la = last_of(a), lb = last_of(b);
+  if ((a.main_words == 0 && sa.size() >= 2 && sa == lb) || (b.main_words == 0 && sb.size() >= 2 && sb == la))
+    return TitleLevel::main_title;
+  if (words_within(sa, sb) || words_within(sb, sa)) return TitleLevel::words_within;
+  // Both with a subtitle, the same last subtitle, main titles sharing a word:
+  // "Ice Age: Continental Drift" / "Ice Age 4: Continental Drift".
+  if (!la.empty() && la == lb && a.main_words > 0 && b.main_words > 0) {
+    auto ma = strong_words(a.words, a.main_words), mb = strong_words(b.words, b.main_words);
+    if (std::any_of(ma.begin(), ma.end(), [&](auto& w) { return std::find(mb.begin(), mb.end(), w) != mb.end(); }))
+      return TitleLevel::words_within;
+  }
+  return TitleLevel::other;
+}
+
+std::vector<std::string> genre_words(const std::vector<std::string>& genres) {
+  // The same genre in the vocabularies of the sources read: MovieLens "Sci-Fi" and
+  // "Children", TMDB "Science Fiction" and "Family", RT "Kids & Family", "Musical"
+  // and "Music", "Mystery & Suspense" and "Thriller".
+  static const std::pair<const char*, const char*> kSame[] = {
+      {"sci", "science"}, {"fi", "fiction"}, {"scifi", "science"}, {"children", "family"},
+      {"childrens", "family"}, {"kids", "family"}, {"musical", "music"}, {"suspense", "thriller"},
+      {"biopic", "biography"}, {"animated", "animation"}, {"documentaries", "documentary"}};
+  std::set<std::string> out;
+  for (auto& g : genres)
+    for (auto& w : words(g)) {
+      if (is_filler(w)) continue;
+      std::string word = w;
+      for (auto& [from, to] : kSame)
+        if (word == from) word = to;
+      out.insert(std::move(word));
+    }
+  return {out.begin(), out.end()};
+}
 
 MatchFacts facts_of(const SourceRecord& record) {
   MatchFacts f;
   std::vector<std::string> names;
   for (auto& n : record.names) names.push_back(n.title);
-  f.titles = title_keys(record.title, names, /*repair_mojibake=*/true);
+  f.titles = title_forms(record.title, names, /*repair_mojibake=*/true);
+  f.source = record.source;
   f.year = record.year;
   f.runtime_minutes = record.runtime_minutes;
   f.genre_words = genre_words(record.genres);
+  for (auto& [kind, value] : record.external_ids)
+    if (!value.empty()) f.external_ids.emplace_back(kind, value);
+  std::sort(f.external_ids.begin(), f.external_ids.end());
   return f;
 }
 
@@ -61,7 +188,7 @@ MatchFacts facts_of_movie(const json& golden) {
         names.push_back(n["title"].get<std::string>());
   std::string title;
   if (auto it = golden.find("title"); it != golden.end() && it->is_string()) title = it->get<std::string>();
-  f.titles = title_keys(title, names, /*repair_mojibake=*/false);
+  f.titles = title_forms(title, names, /*repair_mojibake=*/false);
   if (auto it = golden.find("year"); it != golden.end() && it->is_number_integer()) f.year = it->get<int>();
   if (auto it = golden.find("runtime_minutes"); it != golden.end() && it->is_number_integer())
     f.runtime_minutes = it->get<int>();
@@ -70,56 +197,91 @@ MatchFacts facts_of_movie(const json& golden) {
     for (auto& g : *it)
       if (g.is_string()) genres.push_back(g.get<std::string>());
   f.genre_words = genre_words(genres);
+  if (auto p = golden.find("provenance"); p != golden.end() && p->is_object()) {
+    if (auto r = p->find("runtime_minutes"); r != p->end() && r->is_object()) f.runtime_source = r->value("source", "");
+    if (auto g = p->find("genres"); g != p->end() && g->is_object()) f.genres_source = g->value("source", "");
+  }
+  // The ids its sources carry (each source's external_ids, as the read model lists them).
+  if (auto it = golden.find("external_ids"); it != golden.end() && it->is_object())
+    for (auto& [kind, value] : it->items())
+      if (value.is_string() && !value.get<std::string>().empty())
+        f.external_ids.emplace_back(kind, value.get<std::string>());
+  std::sort(f.external_ids.begin(), f.external_ids.end());
   return f;
 }
 
-MatchScore score_match(const MatchFacts& record, const MatchFacts& movie) {
+double confidence_of(double weight) {
+  double p = 1.0 / (1.0 + std::exp2(-weight));
+  return std::round(p * 1000) / 1000;
+}
+
+MatchScore score_match(const MatchFacts& record, const MatchFacts& movie, const MatchWeights& w) {
   MatchScore s;
   if (!record.year || !movie.year) return s;
   int year_gap = std::abs(*record.year - *movie.year);
-  if (year_gap > 1) return s;
+  int window = std::min<int>(w.year_window, static_cast<int>(w.year_gap.size()) - 1);
+  if (year_gap > window) return s;
 
+  // The best pair of titles, every known title of both sides.
+  TitleLevel best = TitleLevel::other;
   double title = 0;
+  const TitleForm* best_a = nullptr;
+  const TitleForm* best_b = nullptr;
   for (auto& a : record.titles)
-    for (auto& b : movie.titles)
-      if (a.key == b.key) title = std::max(title, title_weight(a.kind, b.kind));
-  if (title == 0) return s;
+    for (auto& b : movie.titles) {
+      auto level = compare_titles(a, b);
+      if (level == TitleLevel::other) continue;
+      double v = title_weight(level, w);
+      if (a.kind != TitleKind::primary || b.kind != TitleKind::primary) v += w.alternate_title;
+      if (!best_a || v > title) {
+        title = v;
+        best = level;
+        best_a = &a;
+        best_b = &b;
+      }
+    }
+  if (!best_a) return s;
 
-  double confidence = title * (year_gap == 0 ? 1.0 : 0.85);
-  std::string why = fmt::format("{}, {}", title_label(title),
-                                year_gap == 0 ? "same year" : "year one apart");
-  // A year apart, and the record names another title (in brackets, an a.k.a.)
-  // that this movie does not know: "Pulse (Kairo)" released 2005 in the US is not
-  // the 2006 remake "Pulse".
-  if (year_gap == 1) {
-    bool has_other = false, shares_other = false;
-    for (auto& a : record.titles) {
-      if (a.kind != TitleKind::alternate) continue;
-      has_other = true;
-      for (auto& b : movie.titles)
-        if (a.key == b.key) shares_other = true;
-    }
-    if (has_other && !shares_other) {
-      confidence -= 0.15;
-      why += ", its other title unknown here";
-    }
-  }
-  if (record.runtime_minutes && movie.runtime_minutes) {
+  double weight = title + w.prior;
+  bool alternate = best_a->kind != TitleKind::primary || best_b->kind != TitleKind::primary;
+  std::string why = fmt::format("title {}{} {}", title_level_name(best), alternate ? " (an alternate title)" : "",
+                                signed_bits(title));
+  s.features["title"] = title_level_name(best);
+  if (alternate) s.features["title_pair"] = json::array({form_text(*best_a), form_text(*best_b)});
+
+  double year = w.year_gap[static_cast<std::size_t>(year_gap)];
+  weight += year;
+  why += year_gap == 0 ? ", same year 0" : fmt::format(", year {} apart {}", year_gap, signed_bits(year));
+  s.features["year_gap"] = year_gap;
+
+  auto own = [&](const std::string& given_by) { return !given_by.empty() && given_by == record.source; };
+  if (record.runtime_minutes && movie.runtime_minutes && !own(movie.runtime_source)) {
     int gap = std::abs(*record.runtime_minutes - *movie.runtime_minutes);
-    if (gap <= 3) confidence += 0.10;
-    else if (gap <= 10) confidence += 0;
-    else if (gap <= 20) confidence -= 0.10;
-    else confidence -= 0.20;
-    why += fmt::format(", runtime {} min apart", gap);
+    double v = gap <= 3 ? w.runtime_3 : gap <= 10 ? w.runtime_10 : gap <= 20 ? w.runtime_20 : w.runtime_far;
+    weight += v;
+    why += fmt::format(", runtime {} min apart {}", gap, signed_bits(v));
+    s.features["runtime_gap"] = gap;
   }
-  if (!record.genre_words.empty() && !movie.genre_words.empty()) {
-    bool shared = std::any_of(record.genre_words.begin(), record.genre_words.end(), [&](auto& w) {
-      return std::binary_search(movie.genre_words.begin(), movie.genre_words.end(), w);
+  if (!record.genre_words.empty() && !movie.genre_words.empty() && !own(movie.genres_source)) {
+    bool shared = std::any_of(record.genre_words.begin(), record.genre_words.end(), [&](auto& g) {
+      return std::binary_search(movie.genre_words.begin(), movie.genre_words.end(), g);
     });
-    confidence += shared ? 0.05 : -0.05;
-    why += shared ? ", a genre shared" : ", no genre shared";
+    double v = shared ? w.genre_shared : w.genre_none;
+    weight += v;
+    why += fmt::format(", {} {}", shared ? "a genre shared" : "no genre shared", signed_bits(v));
+    s.features["genres"] = shared ? "shared" : "none shared";
   }
-  s.confidence = std::round(std::clamp(confidence, 0.0, 1.0) * 1000) / 1000;
+  for (auto& id : record.external_ids)
+    if (std::binary_search(movie.external_ids.begin(), movie.external_ids.end(), id)) {
+      weight += w.external_id;
+      why += fmt::format(", {}={} on both {}", id.first, id.second, signed_bits(w.external_id));
+      s.features["external_id"] = id.first + "=" + id.second;
+      break;
+    }
+  why += fmt::format(", prior {} = {:.2f} bits", signed_bits(w.prior), weight);
+  s.weight = std::round(weight * 100) / 100;
+  s.confidence = confidence_of(weight);
+  if (s.confidence <= 0) s.confidence = 0.001;  // a candidate, however weak
   s.why = std::move(why);
   return s;
 }

@@ -1,26 +1,44 @@
 #pragma once
 // Scoring one source record against one candidate movie for the title + year
-// fallback of matching. The score is a confidence in [0, 1]: how sure moviec is
-// that both describe the same film, from what both sides know.
+// fallback of matching: a sum of feature weights in bits (log2 of how much more
+// likely the evidence is for the same film than for another film of the block,
+// the Fellegi-Sunter "match weight" Splink uses), turned into a confidence
+// 1 / (1 + 2^-weight) in [0, 1]. Every feature is evidence for or against; a
+// feature that one side does not know counts 0 (nothing is penalized for being
+// unknown).
 //
-//   title   best pair of keys (events/title_key.hpp) equal on both sides:
-//           primary = primary 1.0; primary or alternate = alternate 0.92;
-//           a partial key on one side 0.65 (partial = partial never counts:
-//           "Alien: Resurrection" is not "Alien: Covenant")
-//   year    equal x1.0, one apart x0.85, further apart: not a candidate; one apart
-//           and the record names another title (brackets, a.k.a.) that the movie
-//           does not know: -0.15
-//   runtime when both know it: within 3 min +0.10, within 10 min 0, within 20 min
-//           -0.10, further -0.20 (a mild penalty: some sources' runtimes are plainly
-//           wrong, e.g. vega's "Running Time min" is 20-100 min off for many films)
-//   genres  when both have some: a shared genre word +0.05, none -0.05
+//   title    the best pair of title forms (events/title_key.hpp), every known
+//            title of both sides compared (title, bracketed alternates, a.k.a.,
+//            original titles, akas):
+//              exact            same words                                    +8.0
+//              spacing          same letters, split otherwise ("Suckerpunch") +7.5
+//              article_missing  the same but one side has no article          +6.5
+//              article_differs  other articles ("A Trip" / "The Trip")        +3.5
+//              main_title       one side is the other's main title, its
+//                               subtitle missing, or its last subtitle
+//                               ("Return of the Jedi")                        +3.5
+//              words_within     one side's words all in the other's (not only
+//                               a number more: "Toy Story 2" is a sequel), or
+//                               the same last subtitle and main titles that
+//                               share a word ("Ice Age 4: Continental Drift") +3.0
+//              other            not a candidate
+//            a pair that uses an alternate title on either side                 -0.5
+//   year     0 apart 0, 1 apart -2.5, 2 apart -5.0, 3 apart -7.0; beyond the
+//            window (MatchWeights::year_window, default 2): not a candidate
+//   runtime  when both know it: within 3 min +1.5, 10 min +0.5, 20 min -1.5,
+//            further -3.0
+//   genres   when both have some: a genre word shared +0.5, none -1.5
+//            (a movie's runtime or genres that the record's own source gave count 0)
+//   ids      an external id both carry with the same value (kind=value)       +8.0
+//   prior    every candidate                                                  -1.0
 //
-// Exact title and year alone is 1.0; exact title one year apart 0.85; an
-// alternate title one year apart needs runtime or genres to reach the default
-// acceptance of 0.8. Pure functions, no I/O.
+// So exact title and year: 7.0 bits, confidence 0.992; one year apart 0.958;
+// two years apart 0.8; an alternate title one year apart 0.94. Pure functions,
+// no I/O.
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -32,23 +50,61 @@ namespace moviec::events {
 
 /// What one side knows about a film, as matching compares it.
 struct MatchFacts {
-  std::vector<TitleKey> titles;
+  std::vector<TitleForm> titles;
   std::optional<int> year;
   std::optional<int> runtime_minutes;
-  std::vector<std::string> genre_words;  // folded words of the genres ("sci fi" -> sci, fi)
+  std::vector<std::string> genre_words;  // folded words of the genres, sorted ("sci fi" -> fi, sci)
+  std::vector<std::pair<std::string, std::string>> external_ids;  // (kind, value), sorted
+  // A record: its source. A movie: the source that gave its golden runtime and
+  // genres. A movie's runtime or genres given by the record's own source came
+  // from another record of that source (the one holding the movie, maybe wrongly):
+  // not evidence about the movie, so that feature counts 0.
+  std::string source;
+  std::string runtime_source;
+  std::string genres_source;
 };
 
-/// A source record's facts; mojibake repairs add keys (the record as published is kept).
+/// A source record's facts; mojibake repairs add forms (the record as published is kept).
 MatchFacts facts_of(const SourceRecord& record);
 
 /// A golden record's facts (the JSON of the movies read model, docs/http.md).
 MatchFacts facts_of_movie(const nlohmann::json& golden);
 
-struct MatchScore {
-  double confidence = 0;  // 0 = not a candidate at all
-  std::string why;        // "title exact, year +1, runtime 2 min apart"
+/// The folded, deduplicated, sorted words of genre names, without fillers ("and", "film").
+std::vector<std::string> genre_words(const std::vector<std::string>& genres);
+
+/// The weights in bits (see the top of this file).
+struct MatchWeights {
+  double title_exact = 8.0;
+  double title_spacing = 7.5;
+  double title_article_missing = 6.5;
+  double title_article_differs = 3.5;
+  double title_main_title = 3.5;
+  double title_words_within = 3.0;
+  double alternate_title = -0.5;
+  std::vector<double> year_gap{0.0, -2.5, -5.0, -7.0};  // by years apart
+  int year_window = 2;  // candidates at most this many years apart (< year_gap.size())
+  double runtime_3 = 1.5, runtime_10 = 0.5, runtime_20 = -1.5, runtime_far = -3.0;
+  double genre_shared = 0.5, genre_none = -1.5;
+  double external_id = 8.0;
+  double prior = -1.0;
 };
 
-MatchScore score_match(const MatchFacts& record, const MatchFacts& movie);
+/// How two title forms compare (the title feature's levels, best first).
+enum class TitleLevel { exact, spacing, article_missing, article_differs, main_title, words_within, other };
+const char* title_level_name(TitleLevel level);
+TitleLevel compare_titles(const TitleForm& a, const TitleForm& b);
+
+struct MatchScore {
+  double confidence = 0;  // 0 = not a candidate at all
+  double weight = 0;      // bits; the confidence is 1 / (1 + 2^-weight)
+  std::string why;        // "title exact +8, year +1 -2.5, runtime 2 min apart +1.5, prior -1 = 6.0 bits"
+  nlohmann::json features = nlohmann::json::object();  // {"title": "exact", "year_gap": 1, ...}
+};
+
+/// The confidence of a weight in bits, rounded to 3 decimals.
+double confidence_of(double weight);
+
+MatchScore score_match(const MatchFacts& record, const MatchFacts& movie, const MatchWeights& w = {});
 
 }  // namespace moviec::events

@@ -30,7 +30,7 @@ inline constexpr std::string_view kManual = "manual";                 // a perso
 inline constexpr std::string_view kSourceMovieId = "source_movie_id"; // the record's own id is the movie id (IMDb)
 inline constexpr std::string_view kExternalId = "external_id";        // it carries an IMDb id its source crosswalked (MovieLens links)
 inline constexpr std::string_view kCrosswalk = "crosswalk";           // an id another source tied to a movie
-inline constexpr std::string_view kTitleYear = "title_year";          // normalized title + year (+-1), scored
+inline constexpr std::string_view kTitleYear = "title_year";          // title + year (within matching.year_window), scored
 
 // --- why a record is in no movie (SourceRecordUnmatched.reason)
 inline constexpr std::string_view kNoTitle = "no_title";            // nothing to compare
@@ -38,6 +38,7 @@ inline constexpr std::string_view kNoYear = "no_year";              // title alo
 inline constexpr std::string_view kNoCandidates = "no_candidates";  // no movie with the title within a year
 inline constexpr std::string_view kWeak = "weak";                   // the best candidate scored below min_confidence
 inline constexpr std::string_view kAmbiguous = "ambiguous";         // two or more candidates too close to call
+inline constexpr std::string_view kTaken = "taken";                 // every good candidate holds a stronger record of the source
 inline constexpr std::string_view kNoMatch = "no_match";            // a person said it matches no movie
 inline constexpr std::string_view kInvalidMovieId = "invalid_movie_id";  // the movie id it carries cannot be one
 

@@ -24,11 +24,28 @@ constexpr std::array<std::string_view, 34> kTrailingArticles{
 constexpr std::array<std::string_view, 12> kDroppedArticles{
     "the", "a", "an", "la", "le", "les", "il", "el", "los", "las", "der", "das"};
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 7> kRomanNumerals{
-    {{"ii", "2"}, {"iii", "3"}, {"iv", "4"}, {"vi", "6"}, {"vii", "7"}, {"viii", "8"}, {"ix", "9"}}};
+// Roman numerals and number words written as digits ("Rocky II", "Daddy's Home
+// Two"). "i", "v", "x" and "one" stay words: too often a word or a letter.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 48> kNumbers{
+    {{"ii", "2"},     {"iii", "3"},    {"iv", "4"},       {"vi", "6"},       {"vii", "7"},
+     {"viii", "8"},   {"ix", "9"},     {"xi", "11"},      {"xii", "12"},     {"xiii", "13"},
+     {"xiv", "14"},   {"xv", "15"},    {"xvi", "16"},     {"xvii", "17"},    {"xviii", "18"},
+     {"xix", "19"},   {"xx", "20"},    {"two", "2"},      {"three", "3"},    {"four", "4"},
+     {"five", "5"},   {"six", "6"},    {"seven", "7"},    {"eight", "8"},    {"nine", "9"},
+     {"ten", "10"},   {"eleven", "11"}, {"twelve", "12"},  {"thirteen", "13"}, {"fourteen", "14"},
+     {"fifteen", "15"}, {"sixteen", "16"}, {"seventeen", "17"}, {"eighteen", "18"}, {"nineteen", "19"},
+     {"twenty", "20"}, {"thirty", "30"}, {"forty", "40"}, {"fifty", "50"}, {"sixty", "60"},
+     {"seventy", "70"}, {"eighty", "80"}, {"ninety", "90"},
+     // Abbreviations written out either way ("Dr. Dolittle", "Doctor Dolittle").
+     {"dr", "doctor"}, {"mr", "mister"}, {"st", "saint"}, {"vs", "versus"}}};
+
+// Articles as scoring weighs them (weak words); a superset of kDroppedArticles.
+constexpr std::array<std::string_view, 16> kArticles{
+    "the", "a", "an", "la", "le", "les", "l", "il", "el", "los", "las", "der", "das", "un", "une", "una"};
 
 // A partial key shorter than this says too little ("M" of "M - Eine Stadt ...").
 constexpr std::size_t kMinPartialKey = 4;
+constexpr std::size_t kMinSubtitleKey = 6;
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
@@ -81,6 +98,21 @@ std::string_view before_subtitle(std::string_view title) {
   return trim(title.substr(0, cut));
 }
 
+/// The last part after a subtitle separator ("The Empire Strikes Back" of "Star
+/// Wars: Episode V - The Empire Strikes Back"); "" when there is none.
+std::string_view last_subtitle(std::string_view title) {
+  std::size_t cut = std::string_view::npos, len = 0;
+  for (std::string_view sep : {":", " - ", " \xe2\x80\x93 ", " \xe2\x80\x94 "}) {
+    auto at = title.rfind(sep);
+    if (at != std::string_view::npos && (cut == std::string_view::npos || at > cut)) {
+      cut = at;
+      len = sep.size();
+    }
+  }
+  if (cut == std::string_view::npos || cut == 0) return {};
+  return trim(title.substr(cut + len));
+}
+
 void add_key(std::map<std::string, TitleKind>& keys, std::string key, TitleKind kind) {
   if (key.empty()) return;
   auto [it, inserted] = keys.emplace(std::move(key), kind);
@@ -96,6 +128,10 @@ void add_title(std::map<std::string, TitleKind>& keys, std::string_view title, T
   if (with_partial) {
     auto partial = title_key(before_subtitle(parts.main));
     if (partial.size() >= kMinPartialKey) add_key(keys, std::move(partial), TitleKind::partial);
+    // The last subtitle as well: "Return of the Jedi" finds "Star Wars: Episode VI -
+    // Return of the Jedi"; "Ice Age: The Meltdown" finds "Ice Age 2: The Meltdown".
+    auto sub = title_key(last_subtitle(parts.main));
+    if (sub.size() >= kMinSubtitleKey) add_key(keys, std::move(sub), TitleKind::partial);
   }
 }
 
@@ -153,7 +189,16 @@ TitleParts split_title(std::string_view title) {
   return parts;
 }
 
-std::string title_key(std::string_view title) {
+namespace {
+
+std::string_view number_word(const std::string& word) {
+  auto n = std::find_if(kNumbers.begin(), kNumbers.end(), [&](auto& r) { return r.first == word; });
+  return n == kNumbers.end() ? std::string_view(word) : n->second;
+}
+
+/// The text words are taken from: "&" as "and", vulgar fractions as digits,
+/// apostrophes dropped ("Schindler's" is one word, as in keys).
+std::string prepare(std::string_view title, bool drop_apostrophes) {
   std::string text;
   text.reserve(title.size() + 8);
   for (std::size_t i = 0; i < title.size(); ++i) {
@@ -162,23 +207,109 @@ std::string title_key(std::string_view title) {
       text += " and ";
     } else if (c == '\xc2' && i + 1 < title.size() && (title[i + 1] == '\xbd' || title[i + 1] == '\xbc' ||
                                                        title[i + 1] == '\xbe')) {
-      // Vulgar fractions as digits: "2½" and "2 1/2" agree ("The Naked Gun 2½").
       text += title[i + 1] == '\xbd' ? " 1/2" : title[i + 1] == '\xbc' ? " 1/4" : " 3/4";
       ++i;
+    } else if (c == '\xe2' && i + 2 < title.size() && title[i + 1] == '\x85' &&
+               (title[i + 2] == '\x93' || title[i + 2] == '\x94')) {
+      text += title[i + 2] == '\x93' ? " 1/3" : " 2/3";  // "The Naked Gun 33⅓"
+      i += 2;
+    } else if (drop_apostrophes && c == '\'') {
+    } else if (drop_apostrophes && c == '\xe2' && i + 2 < title.size() && title[i + 1] == '\x80' &&
+               title[i + 2] == '\x99') {
+      i += 2;  // U+2019, the typographic apostrophe
     } else {
       text.push_back(c);
     }
   }
+  return text;
+}
+
+/// "3D" and "3-D" name a format, not the film ("Shark Night 3D"): left out.
+void drop_3d(std::vector<std::string>& w) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    if (w[i] == "3d") continue;
+    if (w[i] == "3" && i + 1 < w.size() && w[i + 1] == "d") {
+      ++i;
+      continue;
+    }
+    out.push_back(std::move(w[i]));
+  }
+  if (!out.empty()) w = std::move(out);
+}
+
+std::vector<std::string> form_words(std::string_view title) {
+  auto w = words(prepare(title, true));
+  drop_3d(w);
+  if (w.size() < 2) return w;  // "Nine" is not "9": a number word alone is the title
+  for (auto& word : w) {
+    auto n = number_word(word);
+    if (n.data() != word.data()) word = std::string(n);
+  }
+  return w;
+}
+
+}  // namespace
+
+bool is_article(std::string_view word) {
+  return std::find(kArticles.begin(), kArticles.end(), word) != kArticles.end();
+}
+
+TitleForm title_form(std::string_view title) {
+  TitleForm f;
+  auto main = before_subtitle(title);
+  f.words = form_words(title);
+  if (!main.empty()) {
+    auto n = form_words(main).size();
+    if (n > 0 && n < f.words.size()) f.main_words = n;
+  }
+  auto last = last_subtitle(title);
+  if (f.main_words > 0 && !last.empty()) {
+    auto n = form_words(last).size();
+    if (n > 0 && n < f.words.size()) f.last_subtitle_words = n;
+  }
+  return f;
+}
+
+std::vector<TitleForm> title_forms(std::string_view title, const std::vector<std::string>& other_names,
+                                   bool repair_mojibake) {
+  std::vector<TitleForm> out;
+  auto add = [&](std::string_view text, TitleKind kind) {
+    auto f = title_form(text);
+    if (f.words.empty()) return;
+    f.kind = kind;
+    for (auto& o : out)
+      if (o.words == f.words && o.main_words == f.main_words) return;  // primary came first
+    out.push_back(std::move(f));
+  };
+  auto add_title = [&](std::string_view text, TitleKind kind) {
+    auto parts = split_title(text);
+    add(parts.main, kind);
+    add(parts.unsplit, TitleKind::alternate);
+    for (auto& alt : parts.alternates) add(alt, TitleKind::alternate);
+  };
+  auto with_repairs = [&](std::string_view text, TitleKind kind) {
+    add_title(text, kind);
+    if (!repair_mojibake) return;
+    if (auto fixed = repair_utf8_read_as_mac_roman(text)) add_title(*fixed, kind);
+    if (auto fixed = repair_cp1252_read_as_mac_roman(text)) add_title(*fixed, kind);
+  };
+  with_repairs(title, TitleKind::primary);
+  for (auto& name : other_names) with_repairs(name, TitleKind::alternate);
+  std::stable_sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.kind < b.kind; });
+  return out;
+}
+
+std::string title_key(std::string_view title) {
+  // Vulgar fractions as digits: "2½" and "2 1/2" agree ("The Naked Gun 2½").
+  auto text = prepare(title, false);
   auto w = words(text);
+  drop_3d(w);
   if (w.size() > 1 &&
       std::find(kDroppedArticles.begin(), kDroppedArticles.end(), w.front()) != kDroppedArticles.end())
     w.erase(w.begin());
   std::string key;
-  for (auto& word : w) {
-    auto roman = std::find_if(kRomanNumerals.begin(), kRomanNumerals.end(),
-                              [&](auto& r) { return r.first == word; });
-    key += roman == kRomanNumerals.end() ? word : std::string(roman->second);
-  }
+  for (auto& word : w) key += w.size() < 2 ? std::string_view(word) : number_word(word);
   return key;
 }
 

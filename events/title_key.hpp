@@ -2,8 +2,14 @@
 // Title keys: the normalized forms of a film's titles that matching compares.
 // A key ignores case, accents, punctuation and spacing, reads "&" as "and" and
 // "½" as "1/2",
-// drops a leading article and writes Roman numerals II..IX as digits, so that
-// "Usual Suspects, The (1995)", "The Usual Suspects" and "USUAL SUSPECTS" agree.
+// drops a leading article and, in a title of two words or more, writes Roman
+// numerals II..XX and number words (two..twenty, the tens to ninety) as digits
+// and dr, mr, st, vs as doctor, mister, saint, versus, so that "Usual Suspects,
+// The (1995)", "The Usual Suspects" and "USUAL SUSPECTS" agree, and "Daddy's Home
+// Two" is "Daddy's Home 2" (but "Nine" is not "9"). "3D" / "3-D" are left out (a
+// format: "Shark Night 3D" is "Shark Night"); "⅓" is "1/3".
+// Keys are for blocking (which movies to score); scoring compares title forms,
+// the same normalization kept as words (articles kept, the subtitle marked).
 // Pure functions, no I/O.
 
 #include <cstdint>
@@ -52,5 +58,31 @@ std::string title_key(std::string_view title);
 /// strongest kind kept per key, in kind order.
 std::vector<TitleKey> title_keys(std::string_view title, const std::vector<std::string>& other_names,
                                  bool repair_mojibake);
+
+/// A title as scoring compares it: its words, normalized as keys are (case,
+/// accents, punctuation, "&" as "and", apostrophes dropped, numbers as digits)
+/// but with articles kept, and where its main title ends.
+struct TitleForm {
+  std::vector<std::string> words;
+  std::size_t main_words = 0;  // words before a subtitle separator (':', ' - '); 0 = no subtitle
+  std::size_t last_subtitle_words = 0;  // words after the last separator (0 = no subtitle)
+  TitleKind kind = TitleKind::primary;  // primary or alternate
+  bool operator==(const TitleForm& o) const {
+    return words == o.words && main_words == o.main_words && last_subtitle_words == o.last_subtitle_words &&
+           kind == o.kind;
+  }
+};
+
+/// The words of one title as a TitleForm (kind primary).
+TitleForm title_form(std::string_view title);
+
+/// Every form of a film's titles: the title's main part (primary), the title
+/// unsplit and its bracketed alternates, and `other_names` (alternate); with
+/// `repair_mojibake` also repaired spellings. Deduplicated, primary first.
+std::vector<TitleForm> title_forms(std::string_view title, const std::vector<std::string>& other_names,
+                                   bool repair_mojibake);
+
+/// True for a word that is an article ("the", "a", "les", ...): weak evidence.
+bool is_article(std::string_view word);
 
 }  // namespace moviec::events

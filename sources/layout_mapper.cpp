@@ -86,8 +86,11 @@ StatusOr<std::string> as_text(const Value& v) {
 StatusOr<std::int64_t> as_int(const Value& v) {
   if (v.is_text()) {
     auto n = parse_int(v.text());
-    if (!n) return bad(fmt::format("\"{}\": {}", v.text(), n.status().message()));
-    return n;
+    if (n) return n;
+    // A whole number written as a decimal ("116.0", TMDB's runtimes) is a whole number.
+    if (auto d = parse_float(v.text()); d && std::isfinite(*d) && *d == std::floor(*d) && std::fabs(*d) < 9e15)
+      return static_cast<std::int64_t>(*d);
+    return bad(fmt::format("\"{}\": {}", v.text(), n.status().message()));
   }
   const json& j = v.j();
   if (j.is_number_integer()) return j.get<std::int64_t>();
@@ -130,15 +133,33 @@ StatusOr<Date> as_date(const Value& v, const FieldMapping& m, const Date& today,
   return d;
 }
 
-StatusOr<std::vector<std::string>> as_list(const Value& v, char separator) {
+StatusOr<std::vector<std::string>> as_list(const Value& v, const FieldMapping& m) {
+  json parsed;
+  const json* array = nullptr;
   if (v.is_text()) {
     if (auto problem = utf8_problem(v.cell->text); !problem.empty()) return bad(problem);
-    return split_list(v.cell->text, separator);
+    if (!m.json_array) return split_list(v.cell->text, m.separator);
+    // JSON in a cell: TMDB's `[{"id": 28, "name": "Action"}, ...]`.
+    parsed = json::parse(v.text(), nullptr, false);
+    if (parsed.is_discarded()) return bad("not a JSON array (it does not parse as JSON)");
+    array = &parsed;
+  } else {
+    array = &v.j();
   }
-  const json& j = v.j();
+  const json& j = *array;
   if (!j.is_array()) return bad(fmt::format("expected a list, got {}", json_kind(j)));
   std::vector<std::string> out;
-  for (auto& item : j) {
+  for (auto& element : j) {
+    const json* picked = &element;
+    if (!m.item_key.empty()) {
+      if (!element.is_object())
+        return bad(fmt::format("expected objects with \"{}\" in the array, got {}", m.item_key,
+                               json_kind(element)));
+      auto k = element.find(m.item_key);
+      if (k == element.end()) continue;  // an item without the key says nothing
+      picked = &*k;
+    }
+    const json& item = *picked;
     if (item.is_null()) continue;
     std::string s = item.is_string() ? item.get<std::string>() : item.dump();
     if (item.is_object() || item.is_array())
@@ -220,6 +241,7 @@ StatusOr<events::SourceRecord> LayoutMapper::map(const Row& row, std::string& so
 
   const Date today = today_utc();
   std::vector<std::string> repairs;
+  std::vector<std::string> skipped;
   std::optional<Date> registration;
   for (std::size_t i = 0; i < layout_.fields.size(); ++i) {
     const FieldMapping& m = layout_.fields[i];
@@ -229,7 +251,14 @@ StatusOr<events::SourceRecord> LayoutMapper::map(const Row& row, std::string& so
       continue;
     }
     Value v{&cell};
-    auto fail = [&](const Status& s) { return bad(fmt::format("column \"{}\": {}", m.column, s.message())); };
+    // A value that fails to parse rejects the row, or with "on_error": "skip" is
+    // left out, the problem kept in metadata.skipped (ok() = go on without it).
+    auto fail = [&](const Status& s) {
+      auto why = fmt::format("column \"{}\": {}", m.column, s.message());
+      if (!m.skip_on_error) return bad(why);
+      skipped.push_back(std::move(why));
+      return Status::ok();
+    };
     const std::string& f = m.field;
 
     // Parse by type first; then put the value where the field wants it.
@@ -241,7 +270,10 @@ StatusOr<events::SourceRecord> LayoutMapper::map(const Row& row, std::string& so
     switch (m.type) {
       case ParseType::text: {
         auto t = as_text(v);
-        if (!t) return fail(t.status());
+        if (!t) {
+          if (auto st = fail(t.status()); !st) return st;
+          continue;  // on_error skip
+        }
         if (t->empty()) {
           if (m.required) return bad(fmt::format("column \"{}\": missing (required)", m.column));
           continue;
@@ -251,34 +283,52 @@ StatusOr<events::SourceRecord> LayoutMapper::map(const Row& row, std::string& so
       }
       case ParseType::integer: {
         auto n = as_int(v);
-        if (!n) return fail(n.status());
+        if (!n) {
+          if (auto st = fail(n.status()); !st) return st;
+          continue;  // on_error skip
+        }
         integer = *n;
         break;
       }
       case ParseType::number: {
         auto n = as_float(v);
-        if (!n) return fail(n.status());
+        if (!n) {
+          if (auto st = fail(n.status()); !st) return st;
+          continue;  // on_error skip
+        }
         number = *n;
         break;
       }
       case ParseType::date: {
         auto d = as_date(v, m, today, repairs);
-        if (!d) return fail(d.status());
+        if (!d) {
+          if (auto st = fail(d.status()); !st) return st;
+          continue;  // on_error skip
+        }
         date = *d;
         break;
       }
       case ParseType::list: {
-        auto l = as_list(v, m.separator);
-        if (!l) return fail(l.status());
+        auto l = as_list(v, m);
+        if (!l) {
+          if (auto st = fail(l.status()); !st) return st;
+          continue;  // on_error skip
+        }
         list = l.take();
         break;
       }
       case ParseType::rating: {
         auto value = as_float(v);
-        if (!value) return fail(value.status());
-        if (*value < m.scale_min || *value > m.scale_max)
-          return fail(Status::invalid(fmt::format("{}: out of range {}..{}", number_text(*value),
-                                                  number_text(m.scale_min), number_text(m.scale_max))));
+        if (!value) {
+          if (auto st = fail(value.status()); !st) return st;
+          continue;  // on_error skip
+        }
+        if (*value < m.scale_min || *value > m.scale_max) {
+          auto why = fmt::format("{}: out of range {}..{}", number_text(*value), number_text(m.scale_min),
+                                 number_text(m.scale_max));
+          if (auto st = fail(Status::invalid(why)); !st) return st;
+          continue;
+        }
         std::int64_t votes = 0;
         if (votes_columns_[i] != SIZE_MAX) {
           Cell vc = row.cell(votes_columns_[i]);
@@ -294,18 +344,32 @@ StatusOr<events::SourceRecord> LayoutMapper::map(const Row& row, std::string& so
       }
     }
 
+    if (!m.values.empty()) {  // a value map: codes to values ("28" -> "Action")
+      auto mapped = [&](std::string& value) {
+        if (auto it = m.values.find(value); it != m.values.end()) value = it->second;
+      };
+      if (text) mapped(*text);
+      for (auto& item : list) mapped(item);
+    }
+
     if (f == "title") {
       auto t = normalize_title(*text);
       r.title = move_trailing_article(t.text);
       if (!t.repaired_from.empty()) r.metadata["title_repaired_from"] = t.repaired_from;
     } else if (f == "year") {
       std::int64_t year = date ? date->year : *integer;
-      if (!plausible_year(year, today))
-        return bad(fmt::format("column \"{}\": year {} is not plausible (1800..{})", m.column, year, today.year + 10));
+      if (!plausible_year(year, today)) {
+        auto why = fmt::format("year {} is not plausible (1800..{})", year, today.year + 10);
+        if (auto st = fail(Status::invalid(why)); !st) return st;
+        continue;
+      }
       r.year = static_cast<int>(year);
     } else if (f == "runtime_minutes") {
-      if (*integer <= 0 || *integer > 100000)
-        return bad(fmt::format("column \"{}\": runtime {} minutes is not plausible", m.column, *integer));
+      if (*integer <= 0 || *integer > 100000) {
+        auto why = fmt::format("runtime {} minutes is not plausible", *integer);
+        if (auto st = fail(Status::invalid(why)); !st) return st;
+        continue;
+      }
       r.runtime_minutes = static_cast<int>(*integer);
     } else if (f == "genres" || f == "names") {
       if (text) list.push_back(*text);
@@ -348,6 +412,11 @@ StatusOr<events::SourceRecord> LayoutMapper::map(const Row& row, std::string& so
   }
   if (registration && r.year)
     if (auto s = check_release_year(*r.year, *registration); !s) return bad(s.message());
+  if (!skipped.empty()) {
+    std::string joined;
+    for (auto& why : skipped) joined += (joined.empty() ? "" : "; ") + why;
+    r.metadata["skipped"] = joined;
+  }
   if (!repairs.empty()) {
     std::string joined;
     for (auto& rep : repairs) joined += (joined.empty() ? "" : "; ") + rep;

@@ -26,6 +26,8 @@
 //                  'p' 0x00 source 0x00 source_id  -> a person's standing decision JSON (POST /links)
 //                  'x' 0x00 id kind 0x00 id value  -> crosswalk JSON: movie_id and the record that taught it
 //                  'n' 0x00 source 0x00 state      -> decimal count of the source's records in that state
+//                  'f' 0x00 movie_id 0x00          -> the movie's match facts, compact (store/match_models.hpp)
+//                  'h' 0x00 movie_id 0x00 source   -> the record of that source the movie holds (JSON)
 
 #include <cstdint>
 #include <optional>
@@ -114,6 +116,8 @@ inline constexpr char kMatchUnmatched = 'u';
 inline constexpr char kMatchDecision = 'p';
 inline constexpr char kMatchCrosswalk = 'x';
 inline constexpr char kMatchCount = 'n';
+inline constexpr char kMatchFacts = 'f';
+inline constexpr char kMatchHolder = 'h';
 
 /// kind 0x00 a 0x00 b
 inline std::string matching_key(char kind, std::string_view a, std::string_view b) {

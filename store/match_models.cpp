@@ -1,5 +1,6 @@
 #include "store/match_models.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -40,21 +41,187 @@ StatusOr<std::optional<std::string>> MatchModels::crosswalk(const std::string& k
   return std::optional<std::string>{(*j)->value("movie_id", "")};
 }
 
-StatusOr<std::vector<std::string>> MatchModels::block(const std::string& key, int year,
-                                                      std::size_t limit) {
-  std::vector<std::string> out;
-  std::set<std::string> seen;
+Status MatchModels::block(const std::vector<std::string>& title_keys, int year, int window, std::size_t limit,
+                          std::vector<std::string>& out) {
+  if (title_keys.empty()) return Status::ok();
+  const auto last = static_cast<std::uint64_t>(year + window);
   auto it = db_.iterator(ColumnFamily::movie_index);
-  for (int y = year - 1; y <= year + 1 && out.size() < limit; ++y) {
-    if (y < 0) continue;
-    auto prefix = keys::match_block_prefix(key, y);
-    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix) && out.size() < limit; it->Next()) {
-      std::string id(keys::index_movie_id(it->key().ToStringView(), prefix.size()));
-      if (seen.insert(id).second) out.push_back(std::move(id));
+  for (auto& key : title_keys) {
+    // 'm' 0x00 key 0x00 BE64(year) 0x00 movie_id: the years of one key are adjacent.
+    const std::string key_prefix = keys::index_prefix('m', key);
+    for (it->Seek(keys::match_block_prefix(key, std::max(0, year - window))); it->Valid() && out.size() < limit;
+         it->Next()) {
+      auto k = it->key().ToStringView();
+      if (k.size() < key_prefix.size() + 9 || k.compare(0, key_prefix.size(), key_prefix) != 0) break;
+      std::uint64_t y = 0;
+      for (std::size_t i = 0; i < 8; ++i) y = (y << 8) | static_cast<unsigned char>(k[key_prefix.size() + i]);
+      if (y > last) break;
+      auto id = k.substr(key_prefix.size() + 9);
+      if (std::find(out.begin(), out.end(), id) == out.end()) out.emplace_back(id);
     }
+    if (out.size() >= limit) break;
   }
-  if (auto st = from_rocksdb(it->status(), "match blocking"); !st) return st;
+  return from_rocksdb(it->status(), "match blocking");
+}
+
+StatusOr<bool> MatchModels::movie_facts(const std::string& movie_id, events::MatchFacts& facts,
+                                        std::string& title) {
+  auto stored = db_.get(ColumnFamily::matching, keys::matching_key(keys::kMatchFacts, movie_id, ""));
+  if (!stored) {
+    if (stored.status().code() == Status::Code::not_found) return false;
+    return stored.status();
+  }
+  if (!decode_match_facts(*stored, facts, title))
+    return Status::corruption("matching: the match facts of " + movie_id + " do not decode");
+  return true;
+}
+
+StatusOr<std::optional<MatchHolder>> MatchModels::holder(const std::string& movie_id,
+                                                         const std::string& source) {
+  auto j = get_json(keys::matching_key(keys::kMatchHolder, movie_id, source));
+  if (!j) return j.status();
+  if (!*j) return std::optional<MatchHolder>{};
+  MatchHolder h;
+  h.source_id = (*j)->value("source_id", "");
+  h.method = (*j)->value("method", "");
+  if (auto w = (*j)->find("weight"); w != (*j)->end() && w->is_number()) h.weight = w->get<double>();
+  return std::optional<MatchHolder>{std::move(h)};
+}
+
+// --- the compact match record ------------------------------------------------------
+
+namespace {
+
+constexpr char kField = '\x1f';
+constexpr char kItem = '\x1e';
+constexpr char kVersion = '1';
+
+std::string clean(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out)
+    if (c == kField || c == kItem) c = ' ';
   return out;
+}
+
+std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  if (s.empty()) return out;
+  std::size_t start = 0;
+  while (true) {
+    auto pos = s.find(sep, start);
+    out.push_back(s.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
+    if (pos == std::string_view::npos) break;
+    start = pos + 1;
+  }
+  return out;
+}
+
+std::optional<int> to_int(std::string_view s) {
+  if (s.empty()) return std::nullopt;
+  int v = 0;
+  bool negative = s[0] == '-';
+  for (std::size_t i = negative ? 1 : 0; i < s.size(); ++i) {
+    if (s[i] < '0' || s[i] > '9') return std::nullopt;
+    v = v * 10 + (s[i] - '0');
+  }
+  return negative ? -v : v;
+}
+
+// Fields, in order: version, title, names, year, runtime, genres, external ids,
+// title forms ("K M L word word ..." per form: kind, main words, last subtitle words), genre words, runtime source,
+// genres source.
+constexpr std::size_t kFields = 11;
+
+}  // namespace
+
+std::string encode_match_record(const MovieMatchRecord& r) {
+  std::string out(1, kVersion);
+  auto items = [&](const std::vector<std::string>& v) {
+    out += kField;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (i) out += kItem;
+      out += clean(v[i]);
+    }
+  };
+  out += kField;
+  out += clean(r.title);
+  items(r.names);
+  out += kField;
+  if (r.year) out += std::to_string(*r.year);
+  out += kField;
+  if (r.runtime_minutes) out += std::to_string(*r.runtime_minutes);
+  items(r.genres);
+  std::vector<std::string> ids;
+  for (auto& [k, v] : r.external_ids) ids.push_back(clean(k) + "=" + clean(v));
+  items(ids);
+  std::vector<std::string> forms;
+  for (auto& f : events::title_forms(r.title, r.names, /*repair_mojibake=*/false)) {
+    std::string form = std::to_string(static_cast<int>(f.kind)) + " " + std::to_string(f.main_words) + " " +
+                       std::to_string(f.last_subtitle_words);
+    for (auto& w : f.words) form += " " + w;
+    forms.push_back(std::move(form));
+  }
+  items(forms);
+  out += kField;
+  auto words = events::genre_words(r.genres);
+  for (std::size_t i = 0; i < words.size(); ++i) out += (i ? " " : "") + words[i];
+  out += kField;
+  out += clean(r.runtime_source);
+  out += kField;
+  out += clean(r.genres_source);
+  return out;
+}
+
+std::optional<MovieMatchRecord> decode_match_record(std::string_view bytes) {
+  auto f = split(bytes, kField);
+  if (f.size() != kFields || f[0].size() != 1 || f[0][0] != kVersion) return std::nullopt;
+  MovieMatchRecord r;
+  r.title = std::string(f[1]);
+  for (auto n : split(f[2], kItem)) r.names.emplace_back(n);
+  r.year = to_int(f[3]);
+  r.runtime_minutes = to_int(f[4]);
+  for (auto g : split(f[5], kItem)) r.genres.emplace_back(g);
+  for (auto id : split(f[6], kItem)) {
+    auto eq = id.find('=');
+    if (eq == std::string_view::npos) continue;
+    r.external_ids.emplace_back(std::string(id.substr(0, eq)), std::string(id.substr(eq + 1)));
+  }
+  r.runtime_source = std::string(f[9]);
+  r.genres_source = std::string(f[10]);
+  return r;
+}
+
+bool decode_match_facts(std::string_view bytes, events::MatchFacts& facts, std::string& title) {
+  auto f = split(bytes, kField);
+  if (f.size() != kFields || f[0].size() != 1 || f[0][0] != kVersion) return false;
+  facts = events::MatchFacts{};
+  title.assign(f[1]);
+  facts.year = to_int(f[3]);
+  facts.runtime_minutes = to_int(f[4]);
+  for (auto id : split(f[6], kItem)) {
+    auto eq = id.find('=');
+    if (eq == std::string_view::npos) continue;
+    facts.external_ids.emplace_back(std::string(id.substr(0, eq)), std::string(id.substr(eq + 1)));
+  }
+  std::sort(facts.external_ids.begin(), facts.external_ids.end());
+  for (auto form : split(f[7], kItem)) {
+    auto parts = split(form, ' ');
+    if (parts.size() < 4) continue;
+    events::TitleForm t;
+    auto kind = to_int(parts[0]);
+    auto main = to_int(parts[1]);
+    auto last = to_int(parts[2]);
+    if (!kind || !main || !last || *kind < 0 || *kind > 2 || *main < 0 || *last < 0) return false;
+    t.kind = static_cast<events::TitleKind>(*kind);
+    t.main_words = static_cast<std::size_t>(*main);
+    t.last_subtitle_words = static_cast<std::size_t>(*last);
+    for (std::size_t i = 3; i < parts.size(); ++i) t.words.emplace_back(parts[i]);
+    facts.titles.push_back(std::move(t));
+  }
+  for (auto w : split(f[8], ' ')) facts.genre_words.emplace_back(w);
+  facts.runtime_source = std::string(f[9]);
+  facts.genres_source = std::string(f[10]);
+  return true;
 }
 
 StatusOr<MatchModels::UnmatchedPage> MatchModels::unmatched_page(const std::string& source,

@@ -11,6 +11,10 @@
 //               "fingerprint", "sequence", "time"}
 //   decision   {"movie_id" ("" = no match), "by", "why", "sequence", "time"}
 //   crosswalk  {"movie_id", "source", "source_id", "sequence"}
+//   holder     {"source_id", "method", "weight"?, "sequence"}: the record of a source a
+//              movie holds (assignment: one record of a source per movie)
+//   facts      MovieMatchRecord, encoded compactly (no JSON): what scoring needs of a
+//              movie, so that a candidate costs one point lookup
 
 #include <optional>
 #include <string>
@@ -19,9 +23,37 @@
 #include <nlohmann/json.hpp>
 
 #include "common/status.hpp"
+#include "events/match_score.hpp"
 #include "store/db.hpp"
 
 namespace moviec::store {
+
+/// What matching knows of a movie: the golden fields it compares, as written.
+struct MovieMatchRecord {
+  std::string title;
+  std::vector<std::string> names;  // the titles of the golden `names`
+  std::optional<int> year;
+  std::optional<int> runtime_minutes;
+  std::vector<std::string> genres;
+  std::vector<std::pair<std::string, std::string>> external_ids;
+  std::string runtime_source;  // the source whose runtime won (FieldChange.source)
+  std::string genres_source;   // the source whose genres won
+};
+
+/// The stored form: the record's fields and its facts precomputed (title forms,
+/// genre words), joined with 0x1f / 0x1e separators; version byte first.
+std::string encode_match_record(const MovieMatchRecord& r);
+/// nullopt when `bytes` is not an encoded record.
+std::optional<MovieMatchRecord> decode_match_record(std::string_view bytes);
+/// The facts alone, without recomputing them; false when `bytes` is not a record.
+bool decode_match_facts(std::string_view bytes, events::MatchFacts& facts, std::string& title);
+
+/// The holder of a movie for one source (see holder above).
+struct MatchHolder {
+  std::string source_id;
+  std::string method;
+  std::optional<double> weight;  // title_year: its match weight in bits
+};
 
 class MatchModels {
  public:
@@ -36,8 +68,19 @@ class MatchModels {
   /// The movie an external id (kind = "tmdb", a source name, ...) was tied to.
   StatusOr<std::optional<std::string>> crosswalk(const std::string& kind, const std::string& value);
 
-  /// Movie ids with title key `key` and a year within one of `year`, at most `limit`.
-  StatusOr<std::vector<std::string>> block(const std::string& key, int year, std::size_t limit);
+  /// Movie ids with one of the title keys `keys` and a year within `window` of
+  /// `year`, at most `limit`, in key order, each once: one range scan per key, one
+  /// iterator for all.
+  Status block(const std::vector<std::string>& keys, int year, int window, std::size_t limit,
+               std::vector<std::string>& out);
+
+  /// The movie's match facts and title (one point lookup); false when it has none
+  /// stored (a store written before they existed: the caller falls back to the
+  /// movie's read model).
+  StatusOr<bool> movie_facts(const std::string& movie_id, events::MatchFacts& facts, std::string& title);
+
+  /// The record of `source` the movie holds; nullopt when none.
+  StatusOr<std::optional<MatchHolder>> holder(const std::string& movie_id, const std::string& source);
 
   struct UnmatchedPage {
     std::vector<nlohmann::json> records;  // unmatched entries, by source id

@@ -1,6 +1,7 @@
 #include "store/match_projection.hpp"
 
 #include "events/matching.hpp"
+#include "store/match_models.hpp"
 #include "store/keys.hpp"
 
 namespace moviec::store {
@@ -69,7 +70,7 @@ void MatchProjection::apply(const Event& e) {
     case EventType::source_record_removed: return on_removed(e);
     case EventType::source_record_unmatched: return on_unmatched(e);
     case EventType::source_record_linked: return on_linked(e);
-    case EventType::movie_changed: return;
+    case EventType::movie_changed: return on_movie_changed(e);
   }
 }
 
@@ -82,6 +83,14 @@ void MatchProjection::on_changed(const Event& e) {
   json state{{"state", "matched"}, {"movie_id", e.stream}, {"sequence", e.sequence},
              {"method", p.match_method}, {"decided", e.sequence}};
   if (p.match_confidence) state["confidence"] = *p.match_confidence;
+  // The weight of the candidate it was placed in (title_year): what a later record
+  // of its source must beat to take its place.
+  if (p.match_candidates.is_array())
+    for (auto& c : p.match_candidates)
+      if (c.is_object() && c.value("movie_id", "") == e.stream && c.contains("weight") && c["weight"].is_number()) {
+        state["weight"] = c["weight"];
+        break;
+      }
   // A record that only follows an earlier decision (a changed version of a record
   // already in this movie) keeps how that decision was made.
   if (p.match_basis != 0 && old && old->value("state", "") == "matched" &&
@@ -90,11 +99,15 @@ void MatchProjection::on_changed(const Event& e) {
     state["decided"] = old->value("decided", p.match_basis);
     if (old->contains("confidence")) state["confidence"] = (*old)["confidence"];
     else state.erase("confidence");
+    if (old->contains("weight")) state["weight"] = (*old)["weight"];
+    else state.erase("weight");
   }
 
   // A record that moved: what it taught about its old movie no longer holds.
-  if (old && old->value("state", "") == "matched" && old->value("movie_id", "") != e.stream)
+  if (old && old->value("state", "") == "matched" && old->value("movie_id", "") != e.stream) {
     forget_crosswalks(*old, source, id);
+    drop_holder(old->value("movie_id", ""), source, id);
+  }
 
   // Crosswalks: ids this record carries (and its own id, as kind = source name)
   // now lead to this movie, unless another movie was taught them first.
@@ -112,6 +125,7 @@ void MatchProjection::on_changed(const Event& e) {
   for (auto& [kind, value] : p.record.external_ids) teach(kind, value);
   state["crosswalks"] = std::move(taught);
 
+  set_holder(e.stream, source, id, state);
   set_state(source, id, std::move(state));
   if (get(unmatched_key(source, id))) erase(unmatched_key(source, id));
 }
@@ -132,7 +146,70 @@ void MatchProjection::on_removed(const Event& e) {
   auto old = get(state_key(p.source, p.source_id));
   if (!old || old->value("state", "") != "matched" || old->value("movie_id", "") != e.stream) return;
   forget_crosswalks(*old, p.source, p.source_id);
+  drop_holder(e.stream, p.source, p.source_id);
   set_state(p.source, p.source_id, std::nullopt);
+}
+
+void MatchProjection::set_holder(const std::string& movie, const std::string& source,
+                                 const std::string& source_id, const json& state) {
+  json h{{"source_id", source_id},
+         {"method", state.value("method", "")},
+         {"sequence", state.value("sequence", std::uint64_t{0})}};
+  if (state.contains("weight")) h["weight"] = state["weight"];
+  put(keys::matching_key(keys::kMatchHolder, movie, source), std::move(h));
+}
+
+void MatchProjection::drop_holder(const std::string& movie, const std::string& source,
+                                  const std::string& source_id) {
+  auto key = keys::matching_key(keys::kMatchHolder, movie, source);
+  auto h = get(key);
+  if (h && h->value("source_id", "") == source_id) erase(key);
+}
+
+void MatchProjection::on_movie_changed(const Event& e) {
+  auto p = events::movie_changed(e);
+  bool relevant = false;
+  for (auto& c : p.fields)
+    if (c.field == "title" || c.field == "year" || c.field == "runtime_minutes" || c.field == "genres" ||
+        c.field == "names" || c.field == "external_ids")
+      relevant = true;
+  if (!relevant) return;
+  auto key = keys::matching_key(keys::kMatchFacts, e.stream, "");
+  MovieMatchRecord r;
+  if (auto p2 = pending_.find(key); p2 != pending_.end() && p2->second) {
+    if (auto d = decode_match_record(*p2->second)) r = std::move(*d);
+  } else if (auto stored = db_.get(ColumnFamily::matching, key)) {
+    if (auto d = decode_match_record(*stored)) r = std::move(*d);
+  }
+  for (auto& c : p.fields) {
+    const json& v = c.new_value;
+    if (c.field == "title") {
+      r.title = v.is_string() ? v.get<std::string>() : "";
+    } else if (c.field == "year") {
+      r.year = v.is_number_integer() ? std::optional<int>(v.get<int>()) : std::nullopt;
+    } else if (c.field == "runtime_minutes") {
+      r.runtime_minutes = v.is_number_integer() ? std::optional<int>(v.get<int>()) : std::nullopt;
+      r.runtime_source = r.runtime_minutes ? c.source : "";
+    } else if (c.field == "genres") {
+      r.genres_source = v.is_array() && !v.empty() ? c.source : "";
+      r.genres.clear();
+      if (v.is_array())
+        for (auto& g : v)
+          if (g.is_string()) r.genres.push_back(g.get<std::string>());
+    } else if (c.field == "names") {
+      r.names.clear();
+      if (v.is_array())
+        for (auto& n : v)
+          if (n.is_object() && n.contains("title") && n["title"].is_string())
+            r.names.push_back(n["title"].get<std::string>());
+    } else if (c.field == "external_ids") {
+      r.external_ids.clear();
+      if (v.is_object())
+        for (auto& [kind, value] : v.items())
+          if (value.is_string()) r.external_ids.emplace_back(kind, value.get<std::string>());
+    }
+  }
+  pending_[key] = encode_match_record(r);
 }
 
 void MatchProjection::on_unmatched(const Event& e) {

@@ -14,6 +14,12 @@
 //                                  unmatched entry (record, reason, candidates)
 //   SourceRecordLinked             the person's standing decision; a "no match"
 //                                  also turns a known record's state to no_match
+//   MovieChanged (movie M)         M's compact match facts (title, names, year,
+//                                  runtime, genres, external ids) follow the
+//                                  golden record
+//
+// With every state matched to M, the holder key of (M, source) names the record
+// (and its method and match weight); it goes when the record leaves M.
 //
 // Counts per (source, state) move with every state change, so a match report is
 // a handful of reads.
@@ -60,6 +66,10 @@ class MatchProjection {
   void on_removed(const events::Event& e);
   void on_unmatched(const events::Event& e);
   void on_linked(const events::Event& e);
+  void on_movie_changed(const events::Event& e);
+  void set_holder(const std::string& movie, const std::string& source, const std::string& source_id,
+                  const nlohmann::json& state);
+  void drop_holder(const std::string& movie, const std::string& source, const std::string& source_id);
 
   Db& db_;
   std::map<std::string, std::optional<std::string>> pending_;  // key -> value (nullopt: delete)

@@ -348,3 +348,21 @@ TEST_CASE("load reads a partial config over the defaults", "[config]") {
   CHECK(c->listen == "127.0.0.1:9999");
   CHECK(c->sources.size() == Config::defaults().sources.size());
 }
+
+TEST_CASE("matching thresholds, year window and several_per_movie are read and checked", "[config]") {
+  auto c = parse(json::parse(R"({"matching": {"min_confidence": 0.9, "min_margin_bits": 3, "year_window": 1,
+                                              "several_per_movie": ["akas"]}})"));
+  REQUIRE(c.is_ok());
+  CHECK(c->matching.min_confidence == 0.9);
+  CHECK(c->matching.min_margin_bits == 3);
+  CHECK(c->matching.year_window == 1);
+  CHECK(c->matching.several_per_movie == std::vector<std::string>{"akas"});
+  CHECK(Config::defaults().matching.year_window == 2);
+  CHECK(Config::defaults().matching.min_margin_bits == 2);
+  CHECK(error_of(json::parse(R"({"matching": {"min_margin": 0.1}})")) ==
+        "matching.min_margin: replaced by \"min_margin_bits\": the margin is in bits of match weight now "
+        "(docs/config.md)");
+  CHECK(error_of(json::parse(R"({"matching": {"year_window": 4}})")).rfind("matching.year_window", 0) == 0);
+  CHECK(error_of(json::parse(R"({"matching": {"min_margin_bits": -1}})")) ==
+        "matching.min_margin_bits: must be from 0 to 30, got -1");
+}

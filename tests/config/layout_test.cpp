@@ -177,3 +177,25 @@ TEST_CASE("http_changes options are validated with their layout", "[config][layo
   bad.erase("changes_url");
   CHECK(source_error("http_changes", bad) == "sources[0].options.changes_url: missing (required)");
 }
+
+TEST_CASE("value maps, JSON arrays in cells and on_error are checked", "[config][layout]") {
+  auto with = [](json mapping) {
+    auto j = minimal_layout();
+    j["fields"].push_back(std::move(mapping));
+    return source_error("layout", j);
+  };
+  CHECK(with({{"column", "g"}, {"field", "genres"}, {"type", "list"}, {"json_array", true}, {"item_key", "name"},
+              {"values", {{"28", "Action"}}}, {"on_error", "skip"}}) == "ok");
+  CHECK(with({{"column", "g"}, {"field", "genres"}, {"type", "list"}, {"item_key", "name"}}) ==
+        "sources[0].options.fields[1].item_key: only with \"json_array\": true");
+  CHECK(with({{"column", "g"}, {"field", "year"}, {"type", "int"}, {"json_array", true}}) ==
+        "sources[0].options.fields[1].json_array: only for type \"list\"");
+  CHECK(with({{"column", "g"}, {"field", "genres"}, {"type", "list"}, {"values", json::array()}}) ==
+        "sources[0].options.fields[1].values: expected an object of code -> value, got []");
+  CHECK(with({{"column", "g"}, {"field", "year"}, {"type", "int"}, {"values", {{"1", "2"}}}}) ==
+        "sources[0].options.fields[1].values: only for type \"text\" or \"list\"");
+  CHECK(with({{"column", "g"}, {"field", "year"}, {"type", "int"}, {"on_error", "ignore"}}) ==
+        "sources[0].options.fields[1].on_error: unknown value \"ignore\" (expected \"reject\" or \"skip\")");
+  CHECK(with({{"column", "g"}, {"field", "year"}, {"type", "int"}, {"required", true}, {"on_error", "skip"}}) ==
+        "sources[0].options.fields[1].on_error: \"skip\" cannot be used with \"required\": true");
+}

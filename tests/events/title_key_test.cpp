@@ -87,12 +87,16 @@ TEST_CASE("a.k.a. and bracketed alternates and akas become alternate keys", "[ti
   CHECK(has_key(with_akas, "nosferatu", TitleKind::partial));
 }
 
-TEST_CASE("the part before a subtitle is a partial key, unless it is too short", "[title_key]") {
+TEST_CASE("the parts before and after a subtitle are partial keys, unless too short", "[title_key]") {
   auto keys = title_keys("Star Wars: Episode IV - A New Hope", {}, false);
   CHECK(has_key(keys, "starwarsepisode4anewhope", TitleKind::primary));
   CHECK(has_key(keys, "starwars", TitleKind::partial));
   auto m = title_keys("M - Eine Stadt sucht einen Mörder", {}, false);
-  CHECK(std::none_of(m.begin(), m.end(), [](auto& k) { return k.kind == TitleKind::partial; }));
+  CHECK_FALSE(has_key(m, "m", TitleKind::partial));
+  // The last subtitle is a partial key too ("Return of the Jedi" finds Star Wars VI).
+  CHECK(has_key(m, "einestadtsuchteinenmorder", TitleKind::partial));
+  CHECK(has_key(title_keys("Star Wars: Episode VI - Return of the Jedi", {}, false), "returnofthejedi",
+                TitleKind::partial));
 }
 
 TEST_CASE("mojibake from Rotten Tomatoes and vega is repaired into extra keys", "[title_key][mojibake]") {
@@ -113,4 +117,31 @@ TEST_CASE("mojibake from Rotten Tomatoes and vega is repaired into extra keys", 
   CHECK(has_key(keys, title_key("Giù la testa"), TitleKind::primary));
   auto vega = title_keys("Le Fabuleux destin d'Am\xc3\x88lie Poulain", {}, true);
   CHECK(has_key(vega, title_key("Le Fabuleux destin d'Amélie Poulain"), TitleKind::primary));
+}
+
+TEST_CASE("number words and Roman numerals up to twenty are digits in keys and forms", "[title_key]") {
+  CHECK(title_key("Daddy's Home Two") == title_key("Daddy's Home 2"));
+  CHECK(title_key("Rocky XV") == title_key("Rocky 15"));
+  // "one", "i", "v" and "x" stay words.
+  CHECK(title_key("One Day") == "oneday");
+  CHECK(title_key("Malcolm X") == "malcolmx");
+  CHECK(title_form("Ocean's Twelve").words == std::vector<std::string>{"oceans", "12"});
+}
+
+TEST_CASE("a title form keeps its articles and knows where its main title ends", "[title_key]") {
+  auto f = title_form("Star Wars: Episode VII - The Force Awakens");
+  CHECK(f.words == std::vector<std::string>{"star", "wars", "episode", "7", "the", "force", "awakens"});
+  CHECK(f.main_words == 2);
+  CHECK(title_form("The Trip").words == std::vector<std::string>{"the", "trip"});
+  CHECK(title_form("The Trip").main_words == 0);
+  CHECK(is_article("the"));
+  CHECK_FALSE(is_article("die"));
+  // Every title of a film, primary first; a bracketed alternate and akas are alternates.
+  auto forms = title_forms("City of Lost Children, The (Cité des enfants perdus, La) (1995)", {"Kairo"}, false);
+  REQUIRE(forms.size() >= 3);
+  CHECK(forms[0].kind == TitleKind::primary);
+  CHECK(forms[0].words == std::vector<std::string>{"the", "city", "of", "lost", "children"});
+  CHECK(std::any_of(forms.begin(), forms.end(), [](auto& f) {
+    return f.kind == TitleKind::alternate && f.words == std::vector<std::string>{"kairo"};
+  }));
 }

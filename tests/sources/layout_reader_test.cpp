@@ -244,3 +244,58 @@ TEST_CASE("the config accepts exactly the date formats the date parser knows", "
   for (std::string f : {"%Y-%m-%d", "%b %d %Y", "%d/%m/%Y", "%Y", "%B %d, %Y", "%Y%%", "%d %Y", "%m/%q/%Y", "%Y-%"})
     CHECK(config::check_date_format_directives(f).is_ok() == sources::check_date_format(f).is_ok());
 }
+
+TEST_CASE("TMDB's shape: JSON arrays in cells, value maps, 116.0 as a whole number", "[sources][layout]") {
+  test::TempDir dir;
+  // Three rows in the shape of TMDB 5000 (quoted JSON with doubled quotes).
+  auto file = write_file(dir, "tmdb.csv",
+                         "id,title,genres,genre_ids,runtime,release_date\n"
+                         "1,Things to Do in Denver When You're Dead,\"[{\"\"id\"\": 80, \"\"name\"\": \"\"Crime\"\"}, "
+                         "{\"\"id\"\": 18, \"\"name\"\": \"\"Drama\"\"}]\",80|18,116.0,1995-12-01\n"
+                         "2,Avatar,[],,0,2009-12-10\n"
+                         "3,Broken,\"[{\"\"id\"\": 1}]\",99,116.5,2009-12-10\n");
+  auto layout = json::parse(R"({
+    "type": "csv", "source_id": "id",
+    "fields": [
+      {"column": "title", "field": "title"},
+      {"column": "genres", "field": "genres", "type": "list", "json_array": true, "item_key": "name"},
+      {"column": "genre_ids", "field": "metadata.genre_names", "type": "list", "separator": "|",
+       "values": {"80": "Crime", "18": "Drama"}},
+      {"column": "runtime", "field": "runtime_minutes", "type": "int", "zero_means_missing": true},
+      {"column": "release_date", "field": "year", "type": "date"}
+    ]})");
+  auto r = read_all(layout_source(layout), {file});
+  REQUIRE(r.items.size() == 2);
+  auto& denver = r.items[0].record;
+  CHECK(denver.genres == std::vector<std::string>{"Crime", "Drama"});
+  CHECK(denver.metadata.at("genre_names") == "Crime|Drama");
+  CHECK(denver.runtime_minutes == 116);  // "116.0"
+  CHECK(r.items[1].record.genres.empty());
+  CHECK_FALSE(r.items[1].record.runtime_minutes);
+  // An object without the key says nothing; a decimal that is not whole is still an error.
+  REQUIRE(r.rejects.size() == 1);
+  CHECK(r.rejects[0].reason == "column \"runtime\": \"116.5\": not a whole number");
+}
+
+TEST_CASE("on_error skip leaves a bad optional value out and keeps the row", "[sources][layout]") {
+  test::TempDir dir;
+  auto file = write_file(dir, "films.csv", "id,name,minutes,genres\n1,Heat,abc,not json\n2,Alien,117,\"[\"\"Horror\"\"]\"\n");
+  auto layout = json::parse(R"({
+    "type": "csv", "source_id": "id",
+    "fields": [
+      {"column": "name", "field": "title"},
+      {"column": "minutes", "field": "runtime_minutes", "type": "int", "on_error": "skip"},
+      {"column": "genres", "field": "genres", "type": "list", "json_array": true, "on_error": "skip"}
+    ]})");
+  auto r = read_all(layout_source(layout), {file});
+  CHECK(r.rejects.empty());
+  REQUIRE(r.items.size() == 2);
+  auto& heat = r.items[0].record;
+  CHECK(heat.title == "Heat");
+  CHECK_FALSE(heat.runtime_minutes);
+  CHECK(heat.metadata.at("skipped") ==
+        "column \"minutes\": \"abc\": not a whole number; column \"genres\": not a JSON array (it does not parse as JSON)");
+  CHECK(r.items[1].record.runtime_minutes == 117);
+  CHECK(r.items[1].record.genres == std::vector<std::string>{"Horror"});
+  CHECK(r.items[1].record.metadata.count("skipped") == 0);
+}
