@@ -84,7 +84,7 @@ TEST_CASE("a source whose matcher stops fails its run at once", "[actors][robust
   auto rt = actors::Runtime::open(test_config(dir)).take();
   // A sink that takes the records and never answers, then dies.
   auto sink = rt->system().spawn([](caf::event_based_actor* self) -> caf::behavior {
-    return {[=](actors::ingest_atom, actors::IngestItem&) {
+    return {[=](actors::ingest_atom, actors::IngestBatch&) {
       self->delayed_send(self, std::chrono::milliseconds(200), caf::atom("die"));
       return self->make_response_promise();  // never delivered
     },
