@@ -82,14 +82,16 @@ TEST_CASE("a reader that throws fails its run at once with the reason", "[actors
 TEST_CASE("a source whose matcher stops fails its run at once", "[actors][robust]") {
   TempDir dir;
   auto rt = actors::Runtime::open(test_config(dir)).take();
-  // A sink that takes the records and never answers, then dies.
-  auto sink = rt->system().spawn([](caf::event_based_actor* self) -> caf::behavior {
+  // A sink that takes the records and never answers, then dies. (It takes an
+  // argument: CAF 0.17 spawning a function of no arguments dereferences a null
+  // shared_ptr, which UBSan reports.)
+  auto sink = rt->system().spawn([](caf::event_based_actor* self, int) -> caf::behavior {
     return {[=](actors::ingest_atom, actors::IngestBatch&) {
       self->delayed_send(self, std::chrono::milliseconds(200), caf::atom("die"));
       return self->make_response_promise();  // never delivered
     },
             [=](caf::atom_value) { self->quit(caf::exit_reason::user_shutdown); }};
-  });
+  }, 0);
   auto deps = rt->source_deps();
   deps.sink = caf::actor_cast<actors::ingest_sink>(sink);
   actors::SourceOptions options;
