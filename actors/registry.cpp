@@ -39,6 +39,16 @@ movie_actor actor_for(registry_actor::stateful_pointer<registry_state> self,
   return actor;
 }
 
+/// The movie an item goes to: the matcher names it, and a record that carries its
+/// id may come straight here; an item with neither is an error.
+StatusOr<std::string> movie_of(const IngestItem& item) {
+  const auto& movie_id = item.movie_id.empty() ? item.record.movie_id : item.movie_id;
+  if (movie_id.empty())
+    return Status::invalid("no movie for " + item.record.source + " record " + item.record.source_id +
+                           " (it must pass the matcher)");
+  return movie_id;
+}
+
 }  // namespace
 
 registry_actor::behavior_type registry(registry_actor::stateful_pointer<registry_state> self,
@@ -58,12 +68,9 @@ registry_actor::behavior_type registry(registry_actor::stateful_pointer<registry
   });
   return {
       [=](ingest_atom, IngestItem& item) -> caf::result<IngestOutcome> {
-        // The matcher names the movie; a record that carries its id may come straight here.
-        std::string movie_id = item.movie_id.empty() ? item.record.movie_id : item.movie_id;
-        if (movie_id.empty())
-          return to_error(Status::invalid("no movie for " + item.record.source + " record " +
-                                          item.record.source_id + " (it must pass the matcher)"));
-        auto actor = actor_for(self, movie_id);
+        auto movie_id = movie_of(item);
+        if (!movie_id) return to_error(movie_id.status());
+        auto actor = actor_for(self, *movie_id);
         return self->delegate(actor, ingest_atom::value, std::move(item));
       },
       [=](ingest_atom, IngestBatch& batch) {
@@ -72,13 +79,12 @@ registry_actor::behavior_type registry(registry_actor::stateful_pointer<registry
             batch.size(), self->make_response_promise<IngestBatchOutcome>());
         for (std::size_t i = 0; i < batch.size(); ++i) {
           auto& item = batch[i];
-          std::string movie_id = item.movie_id.empty() ? item.record.movie_id : item.movie_id;
-          if (movie_id.empty()) {
-            reply->failed(i, "no movie for " + item.record.source + " record " +
-                                 item.record.source_id + " (it must pass the matcher)");
+          auto movie_id = movie_of(item);
+          if (!movie_id) {
+            reply->failed(i, movie_id.status().message());
             continue;
           }
-          self->request(actor_for(self, movie_id), st.deps.append_timeout * 2, ingest_atom::value,
+          self->request(actor_for(self, *movie_id), st.deps.append_timeout * 2, ingest_atom::value,
                         std::move(item))
               .then([=](IngestOutcome& o) { reply->done(i, std::move(o)); },
                     [=](caf::error& e) { reply->failed(i, message_of(e)); });
