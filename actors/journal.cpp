@@ -3,6 +3,7 @@
 #include <iterator>
 
 #include "actors/errors.hpp"
+#include "actors/priority.hpp"
 #include "common/log.hpp"
 
 namespace moviec::actors {
@@ -36,6 +37,12 @@ void commit(journal_impl::stateful_pointer<journal_state> self) {
 }
 
 void schedule_flush(journal_impl::stateful_pointer<journal_state> self) {
+  // An urgent append (a push, actors/priority.hpp) is committed once the urgent
+  // messages queued with it are in, without waiting for the bulk behind them.
+  if (handling_urgent(self)) {
+    self->template send<caf::message_priority::high>(self, flush_atom::value);
+    return;
+  }
   if (self->state.flush_scheduled) return;
   self->state.flush_scheduled = true;
   // Lands behind every message already queued, so those join this commit.

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "actors/errors.hpp"
+#include "actors/priority.hpp"
 #include "actors/runtime.hpp"
 #include "events/event.hpp"
 #include "events/matching.hpp"
@@ -87,7 +88,7 @@ void append_to_source_stream(self_ptr self, events::Event e, std::vector<store::
   req.expected_version = head;
   req.events.push_back(e);
   req.side_writes = side;
-  self->request(st.deps.journal, st.deps.timeout, append_atom::value, std::move(req))
+  request_as_handled(self, st.deps.journal, st.deps.timeout, append_atom::value, std::move(req))
       .then(
           [=](store::AppendResult& result) {
             if (result.duplicate) self->state.heads.erase(stream);
@@ -104,7 +105,7 @@ void append_to_source_stream(self_ptr self, events::Event e, std::vector<store::
 /// Takes the record out of `movie` (SourceRecordRemoved there), then runs `next`.
 void remove_from_movie(self_ptr self, RemoveItem item, std::function<void()> next, ErrorFn fail) {
   auto& st = self->state;
-  self->request(st.deps.registry, st.deps.timeout, remove_atom::value, std::move(item))
+  request_as_handled(self, st.deps.registry, st.deps.timeout, remove_atom::value, std::move(item))
       .then([=](IngestOutcome&) { next(); }, [=](caf::error& err) { fail(err); });
 }
 
@@ -214,7 +215,7 @@ void route(self_ptr self, IngestItem item, const MatchDecision& d, OutcomeFn ok,
     for (auto& f : then) f();
   };
   auto send = [=] {
-    self->request(self->state.deps.registry, self->state.deps.timeout, ingest_atom::value, item)
+    request_as_handled(self, self->state.deps.registry, self->state.deps.timeout, ingest_atom::value, item)
         .then(
             [=](IngestOutcome& outcome) {
               arrived();

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "actors/errors.hpp"
+#include "actors/priority.hpp"
 #include "common/log.hpp"
 #include "events/hash.hpp"
 #include "store/keys.hpp"
@@ -207,8 +208,8 @@ void append_item(movie_actor::stateful_pointer<movie_state> self, PlannedAppend 
   auto events = static_cast<std::uint32_t>(plan.req.events.size());
   auto req = std::move(plan.req);
   auto effect = std::make_shared<PlannedAppend>(std::move(plan));
-  self->request(self->state.deps.journal, self->state.deps.append_timeout, append_atom::value,
-                std::move(req))
+  request_as_handled(self, self->state.deps.journal, self->state.deps.append_timeout,
+                     append_atom::value, std::move(req))
       .await(
           [=](store::AppendResult& result) mutable {
             if (result.duplicate) {  // stored before (a retry): our state is behind
@@ -283,7 +284,7 @@ void reaggregate(movie_actor::stateful_pointer<movie_state> self, ReaggregateIte
     rp.deliver(ReaggregateOutcome{false, 0});
     return;
   }
-  self->request(st.deps.journal, st.deps.append_timeout, append_atom::value, req)
+  request_as_handled(self, st.deps.journal, st.deps.append_timeout, append_atom::value, req)
       .await(
           [=](store::AppendResult& result) mutable {
             if (result.duplicate) {  // stored before (a retried run): our state is behind

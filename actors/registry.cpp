@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "actors/errors.hpp"
+#include "actors/priority.hpp"
 #include "common/metrics.hpp"
 
 namespace moviec::actors {
@@ -84,8 +85,8 @@ registry_actor::behavior_type registry(registry_actor::stateful_pointer<registry
             reply->failed(i, movie_id.status().message());
             continue;
           }
-          self->request(actor_for(self, *movie_id), st.deps.append_timeout * 2, ingest_atom::value,
-                        std::move(item))
+          request_as_handled(self, actor_for(self, *movie_id), st.deps.append_timeout * 2,
+                             ingest_atom::value, std::move(item))
               .then([=](IngestOutcome& o) { reply->done(i, std::move(o)); },
                     [=](caf::error& e) { reply->failed(i, message_of(e)); });
         }

@@ -11,6 +11,7 @@
 #include "actors/matcher.hpp"
 #include "actors/movie.hpp"
 #include "actors/poller.hpp"
+#include "actors/priority.hpp"
 #include "actors/projection.hpp"
 #include "actors/registry.hpp"
 #include "sources/record_reader.hpp"
@@ -120,6 +121,7 @@ SourceDeps Runtime::source_deps() const {
   deps.log = log_.get();
   deps.config = &config_;
   deps.stopping = stopping_;
+  deps.last_urgent_ms = last_urgent_ms_;
   return deps;
 }
 
@@ -146,6 +148,12 @@ StatusOr<IngestSummary> Runtime::ingest_reader(const std::string& source_name,
   so.way = options.way;
   so.input = options.input;
   so.full_snapshot = options.full_snapshot;
+  so.urgent = options.way == "push";
+  const bool so_urgent = so.urgent;
+  if (so_urgent)
+    *last_urgent_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::steady_clock::now().time_since_epoch())
+                           .count();
   auto src = spawn_source(*system_, std::shared_ptr<sources::RecordReader>(std::move(reader)),
                           source_deps(), std::move(so));
   StatusOr<IngestSummary> result = Status::io_error("ingest did not answer");
@@ -158,8 +166,8 @@ StatusOr<IngestSummary> Runtime::ingest_reader(const std::string& source_name,
   if (!result) return result;
   // What this run added (movies, crosswalks) may place records left unmatched
   // before, of any source: once the read models show the run, try them again.
-  if (auto st = wait_for_read_models(); !st) return st;
-  auto resolved = resolve_unmatched();
+  if (auto st = wait_for_read_models(UINT64_MAX, std::chrono::seconds(3600), so_urgent); !st) return st;
+  auto resolved = resolve_unmatched(so_urgent);
   if (!resolved) return resolved.status();
   result->resolved = resolved->resolved;
   if (resolved->failed) {
@@ -179,10 +187,10 @@ StatusOr<LinkOutcome> Runtime::link(LinkRequest request) {
   return result;
 }
 
-StatusOr<ResolveSummary> Runtime::resolve_unmatched() {
+StatusOr<ResolveSummary> Runtime::resolve_unmatched(bool urgent) {
   StatusOr<ResolveSummary> result = Status::io_error("resolve did not answer");
   caf::scoped_actor self{*system_};
-  self->request(matcher_, std::chrono::seconds(24 * 3600), resolve_atom::value)
+  request_at(self.ptr(), urgent, matcher_, std::chrono::seconds(24 * 3600), resolve_atom::value)
       .receive([&](ResolveSummary& summary) { result = std::move(summary); },
                [&](caf::error& err) { result = Status::io_error("resolve failed: " + message_of(err)); });
   return result;
@@ -208,11 +216,11 @@ StatusOr<ReaggregateSummary> Runtime::reaggregate(ReaggregateOptions options) {
   return result;
 }
 
-Status Runtime::wait_for_read_models(std::uint64_t sequence, std::chrono::seconds timeout) {
+Status Runtime::wait_for_read_models(std::uint64_t sequence, std::chrono::seconds timeout, bool urgent) {
   if (sequence == UINT64_MAX) sequence = log_->last_sequence();
   Status result = Status::ok();
   caf::scoped_actor self{*system_};
-  self->request(projection_, caf::duration(timeout), wait_atom::value, sequence)
+  request_at(self.ptr(), urgent, projection_, timeout, wait_atom::value, sequence)
       .receive([&](std::uint64_t) {},
                [&](caf::error& err) { result = Status::io_error("read models did not catch up: " + message_of(err)); });
   return result;

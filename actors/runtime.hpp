@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -78,11 +79,13 @@ class Runtime {
 
   /// One pass over every unmatched record, sending those now matchable into their
   /// movies (matcher_actor). Reads the read models as they stand.
-  StatusOr<ResolveSummary> resolve_unmatched();
+  /// `urgent`: asked at high priority, ahead of bulk work queued at the matcher.
+  StatusOr<ResolveSummary> resolve_unmatched(bool urgent = false);
 
   /// Blocks until the read models include `sequence` (default: the whole log).
   Status wait_for_read_models(std::uint64_t sequence = UINT64_MAX,
-                              std::chrono::seconds timeout = std::chrono::seconds(3600));
+                              std::chrono::seconds timeout = std::chrono::seconds(3600),
+                              bool urgent = false);
 
   store::Db& db() { return *db_; }
   store::EventLog& log() { return *log_; }
@@ -108,6 +111,9 @@ class Runtime {
   std::vector<inbox_actor> inboxes_;
   std::vector<poller_actor> pollers_;
   std::shared_ptr<std::atomic<bool>> stopping_ = std::make_shared<std::atomic<bool>>(false);
+  // When an urgent run (a push) last began: bulk runs pace themselves closer meanwhile.
+  std::shared_ptr<std::atomic<std::int64_t>> last_urgent_ms_ =
+      std::make_shared<std::atomic<std::int64_t>>(std::numeric_limits<std::int64_t>::min() / 2);
 };
 
 /// A fresh correlation id for one ingest run or request: "<prefix>-<unix ms>-<pid>".

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "actors/errors.hpp"
+#include "actors/priority.hpp"
 #include "store/keys.hpp"
 #include "store/source_cursors.hpp"
 
@@ -17,6 +18,14 @@ using self_ptr = source_actor::stateful_pointer<source_state>;
 using nlohmann::json;
 
 constexpr std::chrono::seconds kReadModelWait{3600};
+// How long after an urgent run began bulk runs keep to the interactive lag.
+constexpr std::chrono::milliseconds kInteractiveWindow{10000};
+
+std::int64_t now_steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
@@ -183,7 +192,7 @@ void send_batch(self_ptr self) {
   IngestBatch batch;
   batch.swap(st.batch);
   auto items = batch.size();
-  self->request(st.deps.sink, st.options.item_timeout, ingest_atom::value, std::move(batch))
+  request_at(self, st.options.urgent, st.deps.sink, st.options.item_timeout, ingest_atom::value, std::move(batch))
       .then(
           [=](const IngestBatchOutcome& result) {
             auto& st = self->state;
@@ -210,11 +219,51 @@ void send_batch(self_ptr self) {
           });
 }
 
+/// A run keeps the read models close behind the log: committing faster than the
+/// projection applies would leave every later change (a push, a person's link) waiting
+/// behind the run's backlog before it shows. What is in flight counts too (about two
+/// events a record), as it commits even while the run pauses. True when the run must
+/// pause now; it goes on (pump) once the projection is within half the allowed lag.
+/// While urgent runs (pushes) come, the lag allowed is the smaller interactive one:
+/// a push waits for the backlog ahead of it, and a deep backlog is what keeps a bulk
+/// run fast. An urgent run is small and is what the pacing is for: it never pauses.
+bool projection_behind(self_ptr self) {
+  auto& st = self->state;
+  if (st.waiting_for_projection) return true;
+  if (st.options.urgent || st.options.max_projection_lag == 0 || !st.deps.projection || !st.deps.log)
+    return false;
+  auto head = st.deps.log->last_sequence();
+  auto lag = st.options.max_projection_lag;
+  if (st.deps.last_urgent_ms && st.options.interactive_projection_lag > 0 &&
+      now_steady_ms() - st.deps.last_urgent_ms->load() < kInteractiveWindow.count())
+    lag = std::min(lag, st.options.interactive_projection_lag);
+  if (head + 2 * st.in_flight <= st.projected + lag) return false;
+  if (st.in_flight > 0 && head <= st.projected + lag / 2) return true;  // their answers pump again
+  st.waiting_for_projection = true;
+  self->request(st.deps.projection, kReadModelWait, wait_atom::value,
+                head - lag / 2)
+      .then(
+          [=](std::uint64_t checkpoint) {
+            auto& st = self->state;
+            st.waiting_for_projection = false;
+            st.projected = std::max(st.projected, checkpoint);
+            pump(self);
+          },
+          [=](const caf::error&) {  // no read models to wait for: go on unpaced
+            auto& st = self->state;
+            st.waiting_for_projection = false;
+            st.options.max_projection_lag = 0;
+            pump(self);
+          });
+  return true;
+}
+
 void pump(self_ptr self) {
   auto& st = self->state;
   std::vector<sources::Reject> rejects;
   for (;;) {
-    while (!st.end_of_input && !st.draining && st.in_flight < st.options.max_in_flight) {
+    while (!st.end_of_input && !st.draining && st.in_flight < st.options.max_in_flight &&
+           !projection_behind(self)) {
       if (st.deps.stopping && *st.deps.stopping) {
         st.end_of_input = st.interrupted = true;
         break;
@@ -367,6 +416,8 @@ source_actor spawn_source(caf::actor_system& system, std::shared_ptr<sources::Re
   }
   if (deps.config) {
     options.max_in_flight = deps.config->max_in_flight;
+    options.max_projection_lag = deps.config->max_projection_lag;
+    options.interactive_projection_lag = deps.config->interactive_projection_lag;
     if (options.rejects_path.empty()) {
       auto dir = std::filesystem::path(deps.config->data_dir) / "rejects";
       std::error_code ec;

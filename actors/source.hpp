@@ -52,12 +52,16 @@ struct SourceDeps {
   store::EventLog* log = nullptr;
   const config::Config* config = nullptr;
   std::shared_ptr<std::atomic<bool>> stopping; // set at shutdown: runs end early, no removals
+  std::shared_ptr<std::atomic<std::int64_t>> last_urgent_ms;  // steady clock, when an urgent run last began
 };
 
 struct SourceOptions {
   std::string correlation;          // id of this ingest run, on every event; "" = a fresh one
   std::size_t max_in_flight = 512;  // records sent and not answered yet
   std::size_t batch_size = 128;     // records per request to the sink (at most max_in_flight / 4)
+  std::size_t max_projection_lag = 0;  // events the log may run ahead of the read models before the
+                                       // run pauses (0 = no limit)
+  std::size_t interactive_projection_lag = 0;  // the same while urgent runs come (0 = max_projection_lag)
   std::string rejects_path;         // every reject is appended here (TSV); "" = none
   std::size_t rejects_kept = 100;   // rejects kept in the summary itself
   std::chrono::seconds item_timeout{300};
@@ -67,6 +71,7 @@ struct SourceOptions {
   std::string way = "cli";          // "cli", "push", "inbox" or "poll"
   std::string input;                // what is read: file names, a request, a feed window
   bool full_snapshot = false;       // the input is the whole source (removals may follow)
+  bool urgent = false;              // interactive (a push): overtakes bulk runs (actors/priority.hpp)
   // -- checkpoints (inbox) ---------------------------------------------------------
   std::string checkpoint_name;      // "" = none; else its name in source_cursors
   nlohmann::json checkpoint_guard;  // stored with each checkpoint (file size, mtime)
@@ -84,6 +89,8 @@ struct source_state {
   std::chrono::steady_clock::time_point started;
   std::size_t in_flight = 0;        // records sent or gathered, not answered yet
   IngestBatch batch;                // gathered, not sent yet
+  std::uint64_t projected = 0;      // the read models' checkpoint as last heard
+  bool waiting_for_projection = false;
   bool end_of_input = false;
   bool interrupted = false;         // stopped by shutdown before the end
   // checkpoints

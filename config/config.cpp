@@ -414,7 +414,7 @@ StatusOr<Config> parse(const json& j) {
   Config c = Config::defaults();
   if (auto s = expect_type(j, "", j.is_object(), "an object"); !s) return s;
   if (auto s = check_keys(j, "",
-                          {"data_dir", "listen", "token", "max_in_flight", "max_live_movies",
+                          {"data_dir", "listen", "token", "max_in_flight", "max_projection_lag", "interactive_projection_lag", "max_live_movies",
                            "movie_idle_timeout_ms", "snapshot_every", "snapshots_kept",
                            "journal_max_batch", "sync_writes", "inbox_scan_ms", "inbox_checkpoint_every", "sources", "matching",
                            "http_workers", "http_max_connections", "http_max_body_bytes", "http_header_timeout_ms",
@@ -437,6 +437,8 @@ StatusOr<Config> parse(const json& j) {
     std::size_t* value;
   };
   for (auto [key, value] : {SizeKey{"max_in_flight", &c.max_in_flight},
+                            SizeKey{"max_projection_lag", &c.max_projection_lag},
+                            SizeKey{"interactive_projection_lag", &c.interactive_projection_lag},
                             SizeKey{"max_live_movies", &c.max_live_movies},
                             SizeKey{"snapshot_every", &c.snapshot_every},
                             SizeKey{"snapshots_kept", &c.snapshots_kept},
@@ -527,6 +529,8 @@ json to_json(const Config& c) {
           {"listen", c.listen},
           {"token", c.token},
           {"max_in_flight", c.max_in_flight},
+          {"max_projection_lag", c.max_projection_lag},
+          {"interactive_projection_lag", c.interactive_projection_lag},
           {"max_live_movies", c.max_live_movies},
           {"movie_idle_timeout_ms", c.movie_idle_timeout.count()},
           {"snapshot_every", c.snapshot_every},
