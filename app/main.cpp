@@ -20,6 +20,7 @@
 #include "app/history_printer.hpp"
 #include "app/progress.hpp"
 #include "app/push.hpp"
+#include "app/version.hpp"
 #include "config/config.hpp"
 #include "http/server.hpp"
 #include "events/coding.hpp"
@@ -327,6 +328,7 @@ int run_replay(const CommonOptions& common) {
 int main(int argc, char** argv) {
   CLI::App app{"moviec: one auditable record of every movie, from many sources"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("moviec ") + moviec::app::kVersion);
   // Given before or after the subcommand: `moviec --log-format json serve` or `moviec serve --log-format json`.
   app.fallthrough();
   std::string log_format = "text";

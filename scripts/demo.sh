@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The main job on a fresh Debian 12 machine: install, build, load the bundled
 # example movies into an embedded RocksDB under ./demo-data, serve on 127.0.0.1:8080.
+# It builds the moviec binary only, not the tests, and skips the tests' npm tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
-bash scripts/build.sh
+MOVIEC_SETUP_NPM=0 bash scripts/setup.sh
+BUILD_TARGET=moviec bash scripts/build.sh
 data=${MOVIEC_DATA:-demo-data}
 ./build/moviec ingest --data "$data" --source imdb \
   examples/imdb/title.basics.tsv examples/imdb/title.ratings.tsv examples/imdb/title.akas.tsv

@@ -11,6 +11,7 @@ packages=(
   prometheus-cpp-dev    # GET /metrics (common/metrics.cpp)
   prometheus            # tests/ops: a real Prometheus scrapes the server; promtool checks the page
   chromium  # tests/web load the web page in headless Chromium
+  dpkg-dev  # tests/packaging: cpack -G DEB computes Depends with dpkg-shlibdeps
 )
 # tests/contract: node runs @redocly/cli and ajv (package.json). Debian's nodejs and npm,
 # unless a node is installed already (another distribution's nodejs conflicts with npm).
@@ -27,9 +28,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-# The npm tools the tests use, exactly as package-lock.json pins them.
+# The npm tools the tests use, exactly as package-lock.json pins them (not for the demo:
+# MOVIEC_SETUP_NPM=0).
 root="$(cd "$(dirname "$0")/.." && pwd)"
-if [ -f "$root/package-lock.json" ] && [ ! -f "$root/node_modules/.package-lock.json" -o \
+if [ "${MOVIEC_SETUP_NPM:-1}" != 0 ] && [ -f "$root/package-lock.json" ] && [ ! -f "$root/node_modules/.package-lock.json" -o \
      "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ]; then
   echo "setup: npm ci"
   (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
