@@ -71,6 +71,7 @@ StatusOr<std::unique_ptr<Db>> Db::open(const std::string& path, Options options)
 
   std::unique_ptr<Db> db(new Db());
   db->path_ = path;
+  db->health_ = std::make_unique<StoreHealth>(path, options.read_only ? 0 : options.min_free_bytes);
   db->db_.reset(raw);
   for (std::size_t i = 0; i < handles.size(); ++i) db->handles_[i] = handles[i];
   return db;
@@ -83,9 +84,38 @@ Db::~Db() {
 }
 
 Status Db::write(rocksdb::WriteBatch& batch, bool sync) {
+  // --- full disk (issue 10; store/health.hpp) -------------------------------------
+  auto resume = [this] { return this->resume(); };
+  if (auto admitted = health_->admit(batch.GetDataSize(), resume); !admitted) return admitted;
+  // Near a full disk one write at a time: a write racing the one that fails could
+  // reach the failed WAL before the store is read-only.
+  std::unique_lock<std::mutex> serial(near_full_mu_, std::defer_lock);
+  if (health_->near_full()) {
+    serial.lock();
+    if (!health_->writable())
+      if (auto admitted = health_->admit(batch.GetDataSize(), resume); !admitted) return admitted;
+  }
   rocksdb::WriteOptions wo;
   wo.sync = sync;
-  return from_rocksdb(db_->Write(wo, &batch), "write");
+  auto s = db_->Write(wo, &batch);
+  if (s.ok()) return Status::ok();
+  auto status = from_rocksdb(s, "write");
+  // A failed write leaves RocksDB unfit for another (below): read-only until Resume().
+  if (!s.IsBusy() && !s.IsTimedOut() && !s.IsTryAgain() && !s.IsInvalidArgument() && !s.IsNotFound()) {
+    bool no_space = s.IsNoSpace() || s.ToString().find("No space left") != std::string::npos;
+    return health_->write_failed(status.message(), no_space);  // the refusal, with the reason
+  }
+  return status;
+}
+
+Status Db::resume() {
+  // Resume() flushes every memtable into a fresh WAL and SST files, and clears the
+  // background error a failed write or flush left.
+  return from_rocksdb(db_->Resume(), "resuming the store");
+}
+
+StoreHealth::Report Db::health() {
+  return health_->report([this] { return resume(); });
 }
 
 StatusOr<std::string> Db::get(ColumnFamily f, const std::string& key) {
