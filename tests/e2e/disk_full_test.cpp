@@ -89,7 +89,7 @@ std::string write_imdb(const TempDir& dir, int n) {
   return path;
 }
 
-/// JSON lines for the "feed" source: records first..first+n-1, each naming an IMDb movie.
+/// JSON lines for the "feed" source: records first..first+n-1, each naming an IMDb id.
 std::string feed_body(int first, int n) {
   std::ostringstream body;
   for (int i = first; i < first + n; ++i)
@@ -161,32 +161,36 @@ TEST_CASE("a full disk turns the store read-only without an abort and it resumes
   CHECK(again["changed"].get<std::uint64_t>() + again["unchanged"].get<std::uint64_t>() == movies);
 
   // --- serve: a push that fills the disk gets 507; reads and /healthz go on ----------
-  const int per_push = 2000, pushes = 3;
+  // The WAL serve opens is preallocated (about 18 MB on this tmpfs): pushes fill
+  // that first, then the last free MiBs.
+  const int per_push = 2500, max_pushes = 12;
+  int pushes = 0;
   {
     Serving s(data, {"--config", config});
     CHECK(stat_of(s, "movies") == movies);
     disk.fill_until(2 << 20);
-    int refused = 0;
-    for (int p = 0; p < pushes; ++p) {
-      auto res = push(s, feed_body(1 + p * per_push, per_push));
+    bool refused = false;
+    while (!refused && pushes < max_pushes) {
+      auto res = push(s, feed_body(1 + pushes * per_push, per_push));
+      ++pushes;
       REQUIRE(res);
       INFO(res->body);
-      CHECK((res->status == 200 || res->status == 507));
+      REQUIRE((res->status == 200 || res->status == 507));
       if (res->status == 507) {
-        ++refused;
+        refused = true;
         auto body = json::parse(res->body, nullptr, false);
         CHECK(body["error"]["status"] == 507);
         CHECK_THAT(body["error"]["message"].get<std::string>(), Catch::Contains("read-only"));
       }
     }
-    REQUIRE(refused > 0);
+    REQUIRE(refused);
     int status = 0;
     auto health = s.get("/healthz", &status);
     CHECK(status == 200);
     CHECK(health["status"] == "degraded");
     CHECK(health["storage"]["state"] == "read_only");
     CHECK_THAT(health["storage"]["reason"].get<std::string>(), Catch::Contains("full"));
-    auto movie = s.get("/movies/" + imdb_id(1), &status);
+    s.get("/movies/" + imdb_id(1), &status);
     CHECK(status == 200);
     // Refused from the headers, before the body is read.
     auto started = std::chrono::steady_clock::now();
@@ -197,7 +201,7 @@ TEST_CASE("a full disk turns the store read-only without an abort and it resumes
 
     // Space back: writable again by itself, and the same pushes complete.
     disk.unfill();
-    CHECK(wait_until([&] { return s.get("/healthz")["status"] == "ok"; }, std::chrono::seconds(15)));
+    CHECK(wait_until([&] { return s.get("/healthz")["status"] == "ok"; }, std::chrono::seconds(20)));
     for (int p = 0; p < pushes; ++p) {
       auto ok = push(s, feed_body(1 + p * per_push, per_push));
       REQUIRE(ok);
@@ -207,11 +211,11 @@ TEST_CASE("a full disk turns the store read-only without an abort and it resumes
       CHECK(done["failed"] == 0);
       CHECK(done["read"] == per_push);
     }
-    CHECK(stat_of(s, "movies") == movies);  // the feed names existing movies
+    CHECK(stat_of(s, "movies") >= movies);
     CHECK(s.get("/stats")["sources"]["feed"]["records"] == per_push * pushes);
     auto feed = source_of(s.get("/sources"), "feed");
     INFO(feed.dump());
-    CHECK(feed["last_run"]["state"] == "ok");
+    CHECK(feed["last_run"]["state"] == "done");
     s.process().signal(SIGTERM);
     CHECK(s.process().wait() == 0);
   }
