@@ -12,7 +12,7 @@ TEST_CASE("/healthz answers ok with the store writable", "[http]") {
   auto r = f.get("/healthz");
   CHECK(r.status == 200);
   CHECK(r.content_type == kJson);
-  auto body = json::parse(r.body);
+  const json& body = r.body;
   CHECK(body["status"] == "ok");
   CHECK(body["storage"]["state"] == "writable");
   CHECK(body["storage"]["free_bytes"].get<std::uint64_t>() > 0);
