@@ -20,6 +20,7 @@ Status to_status(const caf::error& e) {
     case Status::Code::invalid_argument: return Status::invalid(message);
     case Status::Code::corruption: return Status::corruption(message);
     case Status::Code::busy: return Status::busy(message);
+    case Status::Code::no_space: return Status::no_space(message);
     case Status::Code::io_error: break;
   }
   return Status::io_error(message);

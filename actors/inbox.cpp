@@ -113,6 +113,13 @@ void ingest(self_ptr self, const std::string& name) {
   st.busy = true;
   auto finish = [=](bool ok, const std::string& error) {
     auto& st = self->state;
+    // A read-only store (a full disk, store/health.hpp) failed the run: the file
+    // stays in the inbox with its checkpoint and is taken again once writes resume.
+    if (!ok && !st.deps.db->health().writable) {
+      log::warn("inbox_paused", {{"source", st.source.name}, {"file", name}, {"error", error}});
+      st.busy = false;
+      return;
+    }
     // The checkpoint goes first: if we die before the move, the file is read again
     // from the top, which is harmless (its records are unchanged by now).
     (void)store::SourceCursors(*st.deps.db).erase(st.source.name, checkpoint_name);
@@ -128,6 +135,7 @@ void ingest(self_ptr self, const std::string& name) {
 void scan(self_ptr self) {
   auto& st = self->state;
   if (st.busy) return;
+  if (!st.deps.db->health().writable) return;  // read-only (a full disk): wait, files stay
   auto files = waiting_files(self);
   if (!files.empty()) ingest(self, files.front());
 }

@@ -9,13 +9,20 @@ namespace {
 
 void fail_waiters(projection_actor::stateful_pointer<projection_state> self, const Status& status) {
   auto& st = self->state;
-  log::error("projection_stopped", {{"checkpoint", st.projector->checkpoint()}, {"error", status.message()}});
+  // A read-only store (a full disk) fails every apply until it resumes: log once.
+  if (!st.failing)
+    log::error("projection_stopped", {{"checkpoint", st.projector->checkpoint()}, {"error", status.message()}});
+  st.failing = true;
   for (auto& [seq, rp] : st.waiters) rp.deliver(to_error(status));
   st.waiters.clear();
 }
 
 void answer_waiters(projection_actor::stateful_pointer<projection_state> self) {
   auto& st = self->state;
+  if (st.failing) {
+    log::info("projection_resumed", {{"checkpoint", st.projector->checkpoint()}});
+    st.failing = false;
+  }
   auto checkpoint = st.projector->checkpoint();
   while (!st.waiters.empty() && st.waiters.begin()->first <= checkpoint) {
     st.waiters.begin()->second.deliver(checkpoint);
@@ -57,8 +64,9 @@ projection_actor::behavior_type projection(projection_actor::stateful_pointer<pr
         auto& st = self->state;
         st.waiters.emplace(sequence, rp);
         // Commits the journal has announced arrive here in order: wait for them
-        // rather than read the log. Anything else in the log is read now.
-        if (st.log->last_sequence() > st.announced) catch_up(self);
+        // rather than read the log. Anything else in the log is read now, and so
+        // is what an apply that failed (a read-only store) left behind.
+        if (st.log->last_sequence() > st.announced || st.failing) catch_up(self);
         else answer_waiters(self);
         return rp;
       },

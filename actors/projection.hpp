@@ -17,6 +17,7 @@ struct projection_state {
   store::Projector* projector = nullptr;
   std::multimap<std::uint64_t, caf::typed_response_promise<std::uint64_t>> waiters;
   std::uint64_t announced = 0;  /// the last sequence a journal commit message named
+  bool failing = false;         /// the last apply failed (logged once until one succeeds)
 
   static inline const char* name = "projection";
 };

@@ -32,12 +32,17 @@ StatusOr<std::unique_ptr<Runtime>> Runtime::open(const config::Config& config) {
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
   if (ec) return Status::io_error("cannot create data directory " + config.data_dir + ": " + ec.message());
-  auto db = store::Db::open((std::filesystem::path(config.data_dir) / "db").string());
+  store::Db::Options db_options;
+  db_options.min_free_bytes = config.storage.min_free_bytes;
+  auto db = store::Db::open((std::filesystem::path(config.data_dir) / "db").string(), db_options);
   if (!db) return db.status();
   rt->db_ = db.take();
   // This process holds the store now: a run still "running" belonged to one that
   // died, and a pushed body left in DATA/push (app/push.cpp) has no reader left.
-  if (auto marked = store::SourceRuns(*rt->db_).mark_interrupted(); !marked) return marked.status();
+  // On a full disk the store opens read-only (store/health.hpp): they are marked later.
+  if (auto marked = store::SourceRuns(*rt->db_).mark_interrupted();
+      !marked && marked.status().code() != Status::Code::no_space && marked.status().code() != Status::Code::busy)
+    return marked.status();
   std::filesystem::remove_all(std::filesystem::path(config.data_dir) / "push", ec);
   rt->log_ = std::make_unique<store::EventLog>(*rt->db_);
   rt->projector_ = std::make_unique<store::Projector>(*rt->db_);
@@ -166,7 +171,13 @@ StatusOr<IngestSummary> Runtime::ingest_reader(const std::string& source_name,
   if (!result) return result;
   // What this run added (movies, crosswalks) may place records left unmatched
   // before, of any source: once the read models show the run, try them again.
-  if (auto st = wait_for_read_models(UINT64_MAX, std::chrono::seconds(3600), so_urgent); !st) return st;
+  // Read models that cannot catch up (a full disk: the store is read-only) fail
+  // the run with the reason rather than lose its summary.
+  if (auto st = wait_for_read_models(UINT64_MAX, std::chrono::seconds(3600), so_urgent); !st) {
+    ++result->failed;
+    if (result->error.empty()) result->error = st.message();
+    return result;
+  }
   auto resolved = resolve_unmatched(so_urgent);
   if (!resolved) return resolved.status();
   result->resolved = resolved->resolved;

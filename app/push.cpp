@@ -1,11 +1,13 @@
 #include "app/push.hpp"
 
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 
 #include "actors/run_recorder.hpp"
 #include "sources/record_reader.hpp"
+#include "store/health.hpp"
 
 namespace moviec::app {
 
@@ -72,10 +74,28 @@ StatusOr<nlohmann::json> push_ingest(actors::Runtime& runtime, const PushRequest
   std::error_code ec;
   fs::create_directories(dir, ec);
   auto file = dir / (push.request_id + extension(push.kind));
+  // The body is kept on the store's disk while it runs: not into the free-space
+  // reserve (storage.min_free_bytes; store/health.hpp), and ENOSPC is a full disk.
+  const auto reserve = cfg.storage.min_free_bytes;
+  auto no_room = [&](const std::string& what) {
+    return Status::no_space(what + " (" + std::to_string(push.body.size()) + " bytes pushed, " +
+                            std::to_string(store::StoreHealth::free_bytes_at(dir.string())) +
+                            " bytes free, reserve storage.min_free_bytes " + std::to_string(reserve) + ")");
+  };
+  if (auto free = store::StoreHealth::free_bytes_at(dir.string());
+      reserve > 0 && free != UINT64_MAX && free < reserve + push.body.size())
+    return no_room("no room for the pushed body above the free-space reserve");
   {
     std::ofstream out(file, std::ios::binary);
     out.write(push.body.data(), static_cast<std::streamsize>(push.body.size()));
-    if (!out) return Status::io_error("cannot write " + file.string());
+    out.close();
+    if (!out) {
+      int err = errno;
+      std::error_code rm;
+      fs::remove(file, rm);
+      if (err == ENOSPC) return no_room("the disk is full: cannot keep the pushed body in " + dir.string());
+      return Status::io_error("cannot write " + file.string());
+    }
   }
   struct Remove {
     fs::path path;

@@ -12,7 +12,7 @@ namespace moviec {
 class [[nodiscard]] Status {
  public:
   // Stable codes; the HTTP layer maps them to status codes.
-  enum class Code { ok, not_found, conflict, invalid_argument, io_error, corruption, busy };
+  enum class Code { ok, not_found, conflict, invalid_argument, io_error, corruption, busy, no_space };
 
   Status() = default;
   static Status ok() { return {}; }
@@ -22,6 +22,8 @@ class [[nodiscard]] Status {
   static Status io_error(std::string m) { return {Code::io_error, std::move(m)}; }
   static Status corruption(std::string m) { return {Code::corruption, std::move(m)}; }
   static Status busy(std::string m) { return {Code::busy, std::move(m)}; }
+  /// The store takes no writes for want of disk space (store/health.hpp).
+  static Status no_space(std::string m) { return {Code::no_space, std::move(m)}; }
 
   bool is_ok() const { return code_ == Code::ok; }
   explicit operator bool() const { return is_ok(); }

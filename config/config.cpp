@@ -418,7 +418,7 @@ StatusOr<Config> parse(const json& j) {
                            "movie_idle_timeout_ms", "snapshot_every", "snapshots_kept",
                            "journal_max_batch", "sync_writes", "inbox_scan_ms", "inbox_checkpoint_every", "sources", "matching",
                            "http_workers", "http_max_connections", "http_max_body_bytes", "http_header_timeout_ms",
-                           "http_body_timeout_ms",
+                           "http_body_timeout_ms", "storage",
                            "rules"});
       !s)
     return s;
@@ -469,6 +469,20 @@ StatusOr<Config> parse(const json& j) {
     std::size_t ms = 0;
     if (auto s = get_size(j["inbox_scan_ms"], "inbox_scan_ms", ms); !s) return s;
     c.inbox_scan = std::chrono::milliseconds(static_cast<std::int64_t>(ms));
+  }
+  if (j.contains("storage")) {
+    const auto& storage = j["storage"];
+    if (auto s = expect_type(storage, "storage", storage.is_object(), "an object"); !s) return s;
+    if (auto s = check_keys(storage, "storage", {"min_free_bytes"}); !s) return s;
+    if (storage.contains("min_free_bytes")) {
+      const auto& v = storage["min_free_bytes"];
+      if (auto s = expect_type(v, "storage.min_free_bytes", v.is_number_integer(), "a whole number"); !s)
+        return s;
+      if (v.is_number_unsigned()) c.storage.min_free_bytes = v.get<std::uint64_t>();
+      else if (auto n = v.get<std::int64_t>(); n < 0)
+        return error("storage.min_free_bytes", fmt::format("must not be negative, got {}", n));
+      else c.storage.min_free_bytes = static_cast<std::uint64_t>(n);
+    }
   }
   if (j.contains("sources"))
     if (auto s = parse_sources(j["sources"], "sources", c.sources); !s) return s;
@@ -544,6 +558,7 @@ json to_json(const Config& c) {
           {"http_max_body_bytes", c.http_max_body_bytes},
           {"http_header_timeout_ms", c.http_header_timeout.count()},
           {"http_body_timeout_ms", c.http_body_timeout.count()},
+          {"storage", {{"min_free_bytes", c.storage.min_free_bytes}}},
           {"sources", sources},
           {"matching", {{"min_confidence", c.matching.min_confidence},
                         {"min_margin_bits", c.matching.min_margin_bits},

@@ -35,6 +35,14 @@ struct MatchingConfig {
   std::vector<std::string> several_per_movie;  // sources whose records may share a movie
 };
 
+/// The store's file system (store/health.hpp).
+struct StorageConfig {
+  // Writes are refused (the store turns read-only, HTTP 507) while less than this is
+  // free where the store lives; 0: no reserve. Above what RocksDB needs to finish a
+  // flush and compaction (memtables 96 MiB, WAL up to 128 MiB).
+  std::uint64_t min_free_bytes = 256ull * 1024 * 1024;
+};
+
 struct Config {
   std::string data_dir = "data";
   std::string listen = "127.0.0.1:8080";  // host:port for `serve`
@@ -60,6 +68,7 @@ struct Config {
   std::chrono::milliseconds http_header_timeout{10000};  // a request's line and headers arrive within this
   std::chrono::milliseconds http_body_timeout{300000};   // and its body within this
 
+  StorageConfig storage;
   std::vector<SourceConfig> sources;
   MatchingConfig matching;
   events::FieldRules rules = events::FieldRules::defaults();

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,9 @@ Response error_response(int status, const std::string& message);
 // --- handlers, by resource ------------------------------------------------------
 
 StatusOr<Response> healthz(Context& ctx, const Request& req);        // health.cpp
+/// 507 (no space) or 503 with the reason while the store is read-only, with
+/// `summary` (a cut-short run) beside the error when not null; nullopt when writable.
+std::optional<Response> store_refusal(Context& ctx, const nlohmann::json& summary = nullptr);  // health.cpp
 StatusOr<Response> get_movie(Context& ctx, const Request& req);      // movies.cpp
 StatusOr<Response> search_movies(Context& ctx, const Request& req);  // movies.cpp
 StatusOr<Response> get_stats(Context& ctx, const Request& req);      // stats.cpp

@@ -54,8 +54,13 @@ StatusOr<Response> post_ingest(Context& ctx, const Request& req) {
   push.body = req.body;
   push.request_id = new_request_id();
   auto summary = ctx.ingest(push);
-  if (!summary) return summary.status();
+  if (!summary) {
+    if (auto refused = store_refusal(ctx)) return *refused;
+    return summary.status();
+  }
   bool failed = summary->value("failed", std::uint64_t{0}) > 0;
+  if (failed)
+    if (auto refused = store_refusal(ctx, *summary)) return *refused;  // the disk filled during the run
   return json_response(*summary, failed ? 500 : 200);
 }
 

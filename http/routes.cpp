@@ -190,6 +190,7 @@ int http_status(Status::Code code) {
     case Status::Code::invalid_argument: return 400;
     case Status::Code::conflict: return 409;
     case Status::Code::busy: return 503;
+    case Status::Code::no_space: return 507;  // Insufficient Storage
     case Status::Code::io_error:
     case Status::Code::corruption: return 500;
   }

@@ -157,7 +157,7 @@ bool has_body(const httplib::Request& req) {
 }
 
 /// What the headers alone settle, before any body byte is read: the route (404,
-/// 405 on a known path, 501 for a method no route takes on an unknown one), the bearer token of a write (401, 403) and a declared body too big
+/// 405 on a known path, 501 for a method no route takes on an unknown one), the bearer token of a write (401, 403), a read-only store (507, 503) and a declared body too big
 /// (413). nullopt: read the body and run the handler.
 std::optional<Response> admission(Context& ctx, const EdgeLimits& limits, const httplib::Request& req) {
   auto allowed = allowed_methods(req.path);
@@ -177,6 +177,7 @@ std::optional<Response> admission(Context& ctx, const EdgeLimits& limits, const 
     Request plain;
     plain.authorization = req.get_header_value("Authorization");
     if (auto denied = check_token(ctx, plain)) return denied;
+    if (auto refused = store_refusal(ctx)) return refused;  // a full disk: before the body
   }
   auto length = req.get_header_value("Content-Length");
   if (!length.empty()) {

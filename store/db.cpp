@@ -1,10 +1,75 @@
 #include "store/db.hpp"
 
+#include <cstdarg>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+
+#include <sys/time.h>
+
+#include <rocksdb/env.h>
 #include <rocksdb/options.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 
+#include "common/log.hpp"
+
 namespace moviec::store {
+
+namespace {
+
+// RocksDB's info LOG, written by moviec (issue 10, a full disk). RocksDB's own
+// logger writes through a WritableFileWriter, and Debian's build asserts when a
+// second line follows one that failed: on a full disk the next log line aborted
+// the process (`moviec ingest` within seconds). This one writes DIR/LOG with stdio,
+// drops a line it cannot write, rolls over to LOG.old at 8 MiB, and also reports
+// RocksDB's errors in moviec's own log.
+class InfoLog final : public rocksdb::Logger {
+ public:
+  explicit InfoLog(std::string dir) : Logger(rocksdb::InfoLogLevel::INFO_LEVEL), dir_(std::move(dir)) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir_, ec);
+    open();
+  }
+  ~InfoLog() override {
+    if (file_) std::fclose(file_);
+  }
+
+  using rocksdb::Logger::Logv;
+  void Logv(const rocksdb::InfoLogLevel level, const char* format, va_list ap) override {
+    if (level < GetInfoLogLevel()) return;
+    char text[2048];
+    std::vsnprintf(text, sizeof text, format, ap);
+    if (level >= rocksdb::InfoLogLevel::ERROR_LEVEL) log::warn("rocksdb", {{"message", text}});
+    struct timeval now {};
+    ::gettimeofday(&now, nullptr);
+    struct tm t {};
+    ::localtime_r(&now.tv_sec, &t);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!file_) return;
+    std::fprintf(file_, "%04d/%02d/%02d-%02d:%02d:%02d.%06ld %s\n", t.tm_year + 1900, t.tm_mon + 1, t.tm_mday,
+                 t.tm_hour, t.tm_min, t.tm_sec, static_cast<long>(now.tv_usec), text);
+    std::fflush(file_);
+    if (std::ftell(file_) > kRollBytes) {
+      std::fclose(file_);
+      std::rename((dir_ + "/LOG").c_str(), (dir_ + "/LOG.old").c_str());
+      open();
+    }
+  }
+
+ private:
+  static constexpr long kRollBytes = 8 << 20;
+  void open() {
+    file_ = std::fopen((dir_ + "/LOG").c_str(), "a");
+    if (file_) std::clearerr(file_);
+  }
+
+  std::string dir_;
+  std::mutex mu_;
+  std::FILE* file_ = nullptr;
+};
+
+}  // namespace
 
 Status from_rocksdb(const rocksdb::Status& s, const std::string& what) {
   if (s.ok()) return Status::ok();
@@ -40,9 +105,9 @@ StatusOr<std::unique_ptr<Db>> Db::open(const std::string& path, Options options)
   // that hold the oldest WAL file. It is above the memtable budget, so it forces
   // no flush a full memtable would not.
   db_options.max_total_wal_size = 128 << 20;
-  // RocksDB's own info LOG files: a few, not the default 1000.
-  db_options.keep_log_file_num = 4;
-  db_options.max_log_file_size = 8 << 20;
+  // RocksDB's info LOG: one file and LOG.old, each up to 8 MiB, written so that a
+  // full disk costs lines, never the process (InfoLog above).
+  db_options.info_log = std::make_shared<InfoLog>(path);
   // --- end of disk bounds ---------------------------------------------------------
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(64 << 20);
@@ -71,6 +136,7 @@ StatusOr<std::unique_ptr<Db>> Db::open(const std::string& path, Options options)
 
   std::unique_ptr<Db> db(new Db());
   db->path_ = path;
+  db->health_ = std::make_unique<StoreHealth>(path, options.read_only ? 0 : options.min_free_bytes);
   db->db_.reset(raw);
   for (std::size_t i = 0; i < handles.size(); ++i) db->handles_[i] = handles[i];
   return db;
@@ -83,9 +149,38 @@ Db::~Db() {
 }
 
 Status Db::write(rocksdb::WriteBatch& batch, bool sync) {
+  // --- full disk (issue 10; store/health.hpp) -------------------------------------
+  auto resume = [this] { return this->resume(); };
+  if (auto admitted = health_->admit(batch.GetDataSize(), resume); !admitted) return admitted;
+  // Near a full disk one write at a time: a write racing the one that fails could
+  // reach the failed WAL before the store is read-only.
+  std::unique_lock<std::mutex> serial(near_full_mu_, std::defer_lock);
+  if (health_->near_full()) {
+    serial.lock();
+    if (!health_->writable())
+      if (auto admitted = health_->admit(batch.GetDataSize(), resume); !admitted) return admitted;
+  }
   rocksdb::WriteOptions wo;
   wo.sync = sync;
-  return from_rocksdb(db_->Write(wo, &batch), "write");
+  auto s = db_->Write(wo, &batch);
+  if (s.ok()) return Status::ok();
+  auto status = from_rocksdb(s, "write");
+  // A failed write leaves RocksDB unfit for another (below): read-only until Resume().
+  if (!s.IsBusy() && !s.IsTimedOut() && !s.IsTryAgain() && !s.IsInvalidArgument() && !s.IsNotFound()) {
+    bool no_space = s.IsNoSpace() || s.ToString().find("No space left") != std::string::npos;
+    return health_->write_failed(status.message(), no_space);  // the refusal, with the reason
+  }
+  return status;
+}
+
+Status Db::resume() {
+  // Resume() flushes every memtable into a fresh WAL and SST files, and clears the
+  // background error a failed write or flush left.
+  return from_rocksdb(db_->Resume(), "resuming the store");
+}
+
+StoreHealth::Report Db::health() {
+  return health_->report([this] { return resume(); });
 }
 
 StatusOr<std::string> Db::get(ColumnFamily f, const std::string& key) {

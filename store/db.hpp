@@ -4,7 +4,9 @@
 // RocksDB is thread-safe: the HTTP layer reads through the same Db concurrently.
 
 #include <array>
+#include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include <rocksdb/db.h>
@@ -12,6 +14,7 @@
 
 #include "common/status.hpp"
 #include "store/column_families.hpp"
+#include "store/health.hpp"
 
 namespace moviec::store {
 
@@ -20,6 +23,9 @@ class Db {
   struct Options {
     bool create_if_missing = true;
     bool read_only = false;
+    /// Writes are refused while less than this is free on the store's file system
+    /// (config key storage.min_free_bytes; 0: no reserve). store/health.hpp.
+    std::uint64_t min_free_bytes = 0;
   };
 
   /// Opens (or creates) the database under `path`. Fails with `busy` when another
@@ -40,8 +46,14 @@ class Db {
   const std::string& path() const { return path_; }
 
   /// Commits a batch atomically; sync=true survives power loss, false survives a
-  /// process crash (WAL in the OS page cache).
+  /// process crash (WAL in the OS page cache). While the store is read-only
+  /// (health()) it fails at once with no_space or busy and the reason; a failed
+  /// write turns the store read-only.
   [[nodiscard]] Status write(rocksdb::WriteBatch& batch, bool sync);
+
+  /// Whether the store takes writes, and why not; while read-only this tries to
+  /// resume (at most once a second), so space freed shows without a write.
+  StoreHealth::Report health();
 
   /// A point read; not_found when absent.
   [[nodiscard]] StatusOr<std::string> get(ColumnFamily f, const std::string& key);
@@ -54,7 +66,11 @@ class Db {
 
  private:
   Db() = default;
+  Status resume();  // after a failed write, once space is back: rocksdb::DB::Resume()
+
   std::string path_;
+  std::unique_ptr<StoreHealth> health_;
+  std::mutex near_full_mu_;  // serializes writes while the disk is nearly full
   std::unique_ptr<rocksdb::DB> db_;
   std::array<rocksdb::ColumnFamilyHandle*, kColumnFamilyCount> handles_{};
 };

@@ -27,6 +27,10 @@ if (!base || !baseNoToken || !token) {
 // Documented answers a client cannot cause against a healthy server.
 const UNREACHABLE = {
   'POST /ingest/{source} 500': 'records failing to commit needs a broken store',
+  'POST /ingest/{source} 503': 'a read-only store after an I/O error needs a broken disk',
+  'POST /ingest/{source} 507': 'a full disk (tests/e2e/disk_full_test.cpp covers it)',
+  'POST /links 503': 'a read-only store after an I/O error needs a broken disk',
+  'POST /links 507': 'a full disk (tests/e2e/disk_full_test.cpp covers it)',
 };
 
 const failures = [];

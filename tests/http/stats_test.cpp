@@ -6,13 +6,18 @@ using moviec::test::HttpFixture;
 using moviec::test::kJson;
 using nlohmann::json;
 
-TEST_CASE("/healthz answers ok", "[http]") {
+TEST_CASE("/healthz answers ok with the store writable", "[http]") {
   HttpFixture f;
   f.serve();
   auto r = f.get("/healthz");
   CHECK(r.status == 200);
   CHECK(r.content_type == kJson);
-  CHECK(r.body == json({{"status", "ok"}}));
+  const json& body = r.body;
+  CHECK(body["status"] == "ok");
+  CHECK(body["storage"]["state"] == "writable");
+  CHECK(body["storage"]["free_bytes"].get<std::uint64_t>() > 0);
+  CHECK(body["storage"]["refused_writes"] == 0);
+  CHECK_FALSE(body["storage"].contains("reason"));
 }
 
 TEST_CASE("/stats counts events, movies, source records and the projection checkpoint", "[http]") {

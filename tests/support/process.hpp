@@ -42,6 +42,21 @@ inline CommandResult run_moviec(const std::vector<std::string>& args) {
   return r;
 }
 
+/// run_moviec under `timeout -s KILL seconds`: a hang ends as exit code 137.
+inline CommandResult run_moviec_timed(int seconds, const std::vector<std::string>& args) {
+  std::string cmd = "timeout -s KILL " + std::to_string(seconds) + " " + shell_quote(MOVIEC_BINARY);
+  for (auto& a : args) cmd += " " + shell_quote(a);
+  CommandResult r;
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  if (!pipe) throw std::runtime_error("popen failed");
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
+  int status = ::pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
 /// A background moviec process. The destructor kills it (SIGTERM) and waits.
 class Process {
  public:
