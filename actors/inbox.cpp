@@ -89,7 +89,9 @@ void fail_to_open(self_ptr self, const std::string& name, const Status& why) {
 void ingest(self_ptr self, const std::string& name) {
   auto& st = self->state;
   auto path = st.dir / name;
-  auto reader = sources::open_reader(st.source, {path.string()});
+  sources::AssetOptions assets;  // an inbox file's posters and trailers: paths beside it
+  if (st.deps.config) assets = {st.deps.config->data_dir, st.deps.config->assets_max_bytes};
+  auto reader = sources::open_reader(st.source, {path.string()}, assets);
   if (!reader) {
     fail_to_open(self, name, reader.status());
     return scan(self);

@@ -109,7 +109,8 @@ StatusOr<IngestSummary> Runtime::ingest(const std::string& source_name,
                                         IngestOptions options) {
   const auto* source_config = config_.find_source(source_name);
   if (!source_config) return Status::invalid("no source named \"" + source_name + "\" in the config");
-  auto reader = sources::open_reader(*source_config, files);
+  auto reader = sources::open_reader(*source_config, files,
+                                     sources::AssetOptions{config_.data_dir, config_.assets_max_bytes});
   if (!reader) return reader.status();
   if (options.input.empty())
     for (auto& f : files)

@@ -279,19 +279,22 @@ int run_verify(const CommonOptions& common, bool json) {
   auto cfg = load_config(common);
   auto db = open_store(cfg);
   moviec::store::EventLog log(*db);
-  auto report = moviec::store::verify(*db, log, (fs::path(cfg.data_dir) / "verify.tmp").string());
+  moviec::store::AssetBucket bucket(cfg.data_dir);
+  auto report = moviec::store::verify(*db, log, (fs::path(cfg.data_dir) / "verify.tmp").string(), &bucket);
   if (json) {
     std::cout << nlohmann::json{{"ok", report.ok()},
                                 {"events", report.events},
                                 {"streams", report.streams},
                                 {"read_model_checkpoint", report.read_model_checkpoint},
                                 {"read_models_caught_up", report.read_models_caught_up},
+                                {"assets", report.assets},
                                 {"problems", report.problems}}
                      .dump()
               << std::endl;
   } else if (report.ok()) {
     std::cout << "ok: " << report.events << " events in " << report.streams
               << " streams; read models equal a fold of the log";
+    if (report.assets) std::cout << "; " << report.assets << " assets present and whole";
     if (report.read_models_caught_up)
       std::cout << " (they lagged " << report.read_models_caught_up << " events and were caught up)";
     std::cout << std::endl;

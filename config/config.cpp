@@ -418,7 +418,7 @@ StatusOr<Config> parse(const json& j) {
                            "movie_idle_timeout_ms", "snapshot_every", "snapshots_kept",
                            "journal_max_batch", "sync_writes", "inbox_scan_ms", "inbox_checkpoint_every", "sources", "matching",
                            "http_workers", "http_max_connections", "http_max_body_bytes", "http_header_timeout_ms",
-                           "http_body_timeout_ms", "storage",
+                           "http_body_timeout_ms", "storage", "assets_max_bytes",
                            "rules"});
       !s)
     return s;
@@ -446,7 +446,8 @@ StatusOr<Config> parse(const json& j) {
                             SizeKey{"inbox_checkpoint_every", &c.inbox_checkpoint_every},
                             SizeKey{"http_workers", &c.http_workers},
                             SizeKey{"http_max_connections", &c.http_max_connections},
-                            SizeKey{"http_max_body_bytes", &c.http_max_body_bytes}})
+                            SizeKey{"http_max_body_bytes", &c.http_max_body_bytes},
+                            SizeKey{"assets_max_bytes", &c.assets_max_bytes}})
     if (j.contains(key))
       if (auto s = get_size(j[key], key, *value); !s) return s;
   if (c.http_max_connections < c.http_workers)
@@ -558,7 +559,7 @@ json to_json(const Config& c) {
           {"http_max_body_bytes", c.http_max_body_bytes},
           {"http_header_timeout_ms", c.http_header_timeout.count()},
           {"http_body_timeout_ms", c.http_body_timeout.count()},
-          {"storage", {{"min_free_bytes", c.storage.min_free_bytes}}},
+          {"storage", "assets_max_bytes", {{"min_free_bytes", c.storage.min_free_bytes}}},
           {"sources", sources},
           {"matching", {{"min_confidence", c.matching.min_confidence},
                         {"min_margin_bits", c.matching.min_margin_bits},

@@ -67,6 +67,7 @@ struct Config {
   std::size_t http_max_body_bytes = 256 * 1024 * 1024;  // largest request body (413 beyond)
   std::chrono::milliseconds http_header_timeout{10000};  // a request's line and headers arrive within this
   std::chrono::milliseconds http_body_timeout{300000};   // and its body within this
+  std::size_t assets_max_bytes = 100 * 1024 * 1024;      // largest blob POST /assets stores (413 beyond)
 
   StorageConfig storage;
   std::vector<SourceConfig> sources;

@@ -40,6 +40,8 @@ const std::vector<Target>& targets() {
       {"runtime_minutes", {P::integer}},
       {"genres", {P::list, P::text}},
       {"names", {P::list, P::text}},
+      {"posters", {P::list, P::text}},
+      {"trailers", {P::list, P::text}},
       {"country_of_origin", {P::text}},
       {"registration_date", {P::date}},
       {"crating_performance", {P::number, P::integer}},

@@ -37,7 +37,8 @@ const std::vector<std::string>& golden_fields() {
   static const std::vector<std::string> fields{
       "title",  "year",          "runtime_minutes", "genres",
       "names",  "ratings",       "country_of_origin", "registration_date",
-      "crating_performance", "crating_soundtrack", "crating_screenplay", "external_ids"};
+      "crating_performance", "crating_soundtrack", "crating_screenplay", "external_ids",
+      "posters", "trailers"};
   return fields;
 }
 
@@ -63,6 +64,8 @@ FieldRules FieldRules::defaults() {
   rule("crating_soundtrack", Strategy::weighted_mean);
   rule("crating_screenplay", Strategy::weighted_mean);
   rule("external_ids", Strategy::union_lists);
+  rule("posters", Strategy::union_lists);
+  rule("trailers", Strategy::union_lists);
   return r;
 }
 

@@ -164,6 +164,8 @@ json field_value(const SourceRecord& r, const std::string& f) {
   if (f == "runtime_minutes") return optional_json(r.runtime_minutes);
   if (f == "genres") return r.genres.empty() ? json() : json(r.genres);
   if (f == "names") return r.names.empty() ? json() : json(r.names);
+  if (f == "posters") return r.posters.empty() ? json() : json(r.posters);
+  if (f == "trailers") return r.trailers.empty() ? json() : json(r.trailers);
   if (f == "country_of_origin")
     return r.country_of_origin.empty() ? json() : json(r.country_of_origin);
   if (f == "registration_date")

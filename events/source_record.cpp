@@ -93,6 +93,14 @@ void write_canonical(CanonicalWriter& w, const SourceRecord& r) {
     }
     w.end_array();
   }
+  auto list = [&](const char* key, const std::vector<std::string>& v) {
+    if (v.empty()) return;
+    w.next(key);
+    w.begin_array();
+    for (auto& item : v) w.next(nullptr), w.value(item);
+    w.end_array();
+  };
+  list("posters", r.posters);
   string("registration_date", r.registration_date);
   optional("runtime_minutes", r.runtime_minutes);
   w.member("source", r.source);
@@ -114,6 +122,7 @@ void write_canonical(CanonicalWriter& w, const SourceRecord& r) {
     w.end_array();
   }
   string("title", r.title);
+  list("trailers", r.trailers);
   optional("year", r.year);
   w.end_object();
 }
@@ -197,6 +206,8 @@ void to_json(json& j, const SourceRecord& r) {
   put_optional(j, "runtime_minutes", r.runtime_minutes);
   if (!r.external_ids.empty()) j["external_ids"] = r.external_ids;
   if (!r.metadata.empty()) j["metadata"] = r.metadata;
+  if (!r.posters.empty()) j["posters"] = r.posters;
+  if (!r.trailers.empty()) j["trailers"] = r.trailers;
 }
 
 void from_json(const json& j, SourceRecord& r) {
@@ -216,6 +227,8 @@ void from_json(const json& j, SourceRecord& r) {
   get_optional(j, "runtime_minutes", r.runtime_minutes);
   r.external_ids = j.value("external_ids", std::map<std::string, std::string>{});
   r.metadata = j.value("metadata", std::map<std::string, std::string>{});
+  r.posters = j.value("posters", std::vector<std::string>{});
+  r.trailers = j.value("trailers", std::vector<std::string>{});
 }
 
 }  // namespace moviec::events

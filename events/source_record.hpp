@@ -50,6 +50,10 @@ struct SourceRecord {
   std::optional<int> year;
   std::optional<int> runtime_minutes;
   std::map<std::string, std::string> external_ids;  // e.g. {"imdb": "tt0114709", "tmdb": "862"}
+  // Asset references: an http(s) URL, or an asset bucket address "/assets/<sha256>"
+  // (a path a source gave is stored into the bucket at ingest: sources/assets.hpp).
+  std::vector<std::string> posters;
+  std::vector<std::string> trailers;
   std::map<std::string, std::string> metadata;      // anything else worth keeping
 
   bool operator==(const SourceRecord&) const;

@@ -50,6 +50,8 @@ struct Request {
   std::string body;
   std::string authorization;                       // the Authorization header, "" when absent
   std::string content_type;                        // the Content-Type header, "" when absent
+  std::string range;                               // the Range header, "" when absent (GET /assets only)
+  std::string if_none_match;                       // the If-None-Match header, "" when absent
 };
 
 struct Response {
@@ -88,5 +90,7 @@ StatusOr<Response> get_unmatched(Context& ctx, const Request& req);       // mat
 StatusOr<Response> post_link(Context& ctx, const Request& req);           // links.cpp
 StatusOr<Response> get_metrics(Context& ctx, const Request& req);         // metrics.cpp
 StatusOr<Response> get_openapi(Context& ctx, const Request& req);         // openapi.cpp
+StatusOr<Response> post_asset(Context& ctx, const Request& req);          // assets.cpp
+StatusOr<Response> get_asset(Context& ctx, const Request& req);           // assets.cpp
 
 }  // namespace moviec::http

@@ -44,6 +44,8 @@ const Route kRoutes[] = {
     {"GET",   "/sources/{name}/unmatched",     "unmatched",      &get_unmatched},
     {"POST",  "/links",                        "links",          &post_link},
     {"POST",  "/ingest/{source}",              "ingest",         &post_ingest},
+    {"POST",  "/assets",                       "post_asset",     &post_asset},
+    {"GET",   "/assets/{sha256}",              "get_asset",      &get_asset},
 };
 
 /// The regex of a path template: "{x}" becomes one segment "([^/]+)", '.' is literal.
@@ -89,6 +91,8 @@ Request to_request(const httplib::Request& h) {
   r.body = h.body;
   r.authorization = h.get_header_value("Authorization");
   r.content_type = h.get_header_value("Content-Type");
+  r.range = h.get_header_value("Range");
+  r.if_none_match = h.get_header_value("If-None-Match");
   return r;
 }
 

@@ -188,6 +188,10 @@ std::optional<Response> admission(Context& ctx, const EdgeLimits& limits, const 
     if (n > limits.max_body)
       return error_response(413, "payload too large: " + std::to_string(n) + " bytes (at most " +
                                      std::to_string(limits.max_body) + ")");
+    if (method == "POST" && req.path == "/assets" && n > ctx.config.assets_max_bytes)  // http/assets.cpp
+      return error_response(413, "asset too large: " + std::to_string(n) +
+                                     " bytes (at most assets_max_bytes = " +
+                                     std::to_string(ctx.config.assets_max_bytes) + ")");
   }
   return std::nullopt;
 }

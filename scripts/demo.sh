@@ -7,8 +7,5 @@ cd "$(dirname "$0")/.."
 MOVIEC_SETUP_NPM=0 bash scripts/setup.sh
 BUILD_TARGET=moviec bash scripts/build.sh
 data=${MOVIEC_DATA:-demo-data}
-./build/moviec ingest --data "$data" --source imdb \
-  examples/imdb/title.basics.tsv examples/imdb/title.ratings.tsv examples/imdb/title.akas.tsv
-./build/moviec ingest --data "$data" --source movielens \
-  examples/movielens/movies.csv examples/movielens/links.csv examples/movielens/ratings.csv
-exec ./build/moviec serve --data "$data" --listen "${MOVIEC_LISTEN:-127.0.0.1:8080}"
+bash scripts/load_demo.sh "$data"   # examples/: IMDb, MovieLens, Rotten Tomatoes, vega, posters
+exec ./build/moviec serve --data "$data" --config examples/demo/moviec.json --listen "${MOVIEC_LISTEN:-127.0.0.1:8080}"

@@ -8,12 +8,13 @@ packages=(
   curl python3
   python3-yaml          # the build turns docs/openapi.yaml into JSON (scripts/embed_openapi.py)
   libspdlog-dev         # the log (common/log.cpp)
+  libssl-dev            # SHA-256 of the asset bucket (store/assets.cpp, libcrypto)
   prometheus-cpp-dev    # GET /metrics (common/metrics.cpp)
   prometheus            # tests/ops: a real Prometheus scrapes the server; promtool checks the page
   chromium  # tests/web load the web page in headless Chromium
   dpkg-dev  # tests/packaging: cpack -G DEB computes Depends with dpkg-shlibdeps
 )
-# tests/contract: node runs @redocly/cli and ajv (package.json). Debian's nodejs and npm,
+# tests/contract: node runs @redocly/cli and ajv; tests/web drives Chromium with playwright-core (package.json). Debian's nodejs and npm,
 # unless a node is installed already (another distribution's nodejs conflicts with npm).
 if ! command -v node >/dev/null; then packages+=(nodejs); fi
 if ! command -v npm >/dev/null; then packages+=(npm); fi

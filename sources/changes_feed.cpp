@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
+#include "sources/assets.hpp"
 #include "sources/json_stream.hpp"
 #include "sources/layout_mapper.hpp"
 #include "sources/normalize.hpp"
@@ -199,6 +200,11 @@ class ChangesReader final : public RecordReader {
       auto record = mapper_.map(row, source_id);
       if (!record) {
         rejects.push_back({where, 0, record.status().message(), source_id});
+        continue;
+      }
+      // A feed's poster or trailer is a URL (or an address): a path has no file to be relative to.
+      if (auto s = resolve_assets(*record, {}, AssetOptions{}); !s) {
+        rejects.push_back({where, 0, s.message(), source_id});
         continue;
       }
       out.record = record.take();

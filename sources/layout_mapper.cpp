@@ -382,6 +382,13 @@ StatusOr<events::SourceRecord> LayoutMapper::map(const Row& row, std::string& so
           r.names.push_back(std::move(n));
         }
       }
+    } else if (f == "posters" || f == "trailers") {  // references: sources/assets.hpp resolves paths
+      if (text) list.push_back(*text);
+      auto& refs = f == "posters" ? r.posters : r.trailers;
+      for (auto& item : list) {
+        std::string ref(trim(item));
+        if (!ref.empty() && std::find(refs.begin(), refs.end(), ref) == refs.end()) refs.push_back(std::move(ref));
+      }
     } else if (f == "country_of_origin") {
       r.country_of_origin = *text;
     } else if (f == "registration_date") {

@@ -47,8 +47,8 @@ std::string join(const std::vector<std::string_view>& names) {
 class LayoutReader final : public RecordReader {
  public:
   LayoutReader(const config::SourceConfig& source, const config::Layout& layout,
-               std::vector<std::string> files, std::uint64_t total)
-      : mapper_(source.name, layout), files_(std::move(files)), total_(total) {}
+               std::vector<std::string> files, std::uint64_t total, AssetOptions assets)
+      : mapper_(source.name, layout), files_(std::move(files)), total_(total), assets_(std::move(assets)) {}
 
   bool next(Item& out, std::vector<Reject>& rejects) override {
     for (;;) {
@@ -112,6 +112,7 @@ class LayoutReader final : public RecordReader {
       const std::string& path = files_[next_file_++];
       opened_ = next_file_;
       name_ = fs::path(path).filename().string();
+      dir_ = fs::path(path).parent_path();
       const auto& layout = mapper_.layout();
       if (layout.is_json()) {
         auto s = JsonStream::open(path, layout.type == "jsonl" ? JsonContainer::lines : JsonContainer::detect);
@@ -266,6 +267,11 @@ class LayoutReader final : public RecordReader {
       rejects.push_back({name_, line, record.status().message(), id});
       return false;
     }
+    if (!record->posters.empty() || !record->trailers.empty())
+      if (auto s = resolve_assets(*record, dir_, assets_); !s) {
+        rejects.push_back({name_, line, s.message(), id});
+        return false;
+      }
     out.record = record.take();
     out.input = fmt::format("{}:{}", name_, line);
     return true;
@@ -277,6 +283,7 @@ class LayoutReader final : public RecordReader {
   std::size_t next_file_ = 0;    // index of the next file to open
   std::size_t opened_ = 0;       // 1-based number of the file being read
   std::string name_;             // its file name, for inputs and rejects
+  fs::path dir_;                 // its directory: poster and trailer paths are relative to it
   std::optional<JsonStream> json_;
   std::optional<CsvReader> csv_;
   std::optional<TsvReader> tsv_;
@@ -288,13 +295,15 @@ class LayoutReader final : public RecordReader {
   std::uint64_t done_bytes_ = 0;
   std::uint64_t total_ = 0;
   Status status_;
+  AssetOptions assets_;
 };
 
 }  // namespace
 
 StatusOr<std::unique_ptr<RecordReader>> open_layout_reader(const config::SourceConfig& source,
                                                            const config::Layout& layout,
-                                                           const std::vector<std::string>& files) {
+                                                           const std::vector<std::string>& files,
+                                                           const AssetOptions& assets) {
   if (files.empty()) return Status::invalid(fmt::format("source \"{}\": no input files", source.name));
   std::uint64_t total = 0;
   for (auto& f : files) {
@@ -306,7 +315,7 @@ StatusOr<std::unique_ptr<RecordReader>> open_layout_reader(const config::SourceC
     if (!probe) return Status::io_error(fmt::format("{}: cannot open: {}", f, std::strerror(errno)));
     std::fclose(probe);
   }
-  return std::unique_ptr<RecordReader>(new LayoutReader(source, layout, files, total));
+  return std::unique_ptr<RecordReader>(new LayoutReader(source, layout, files, total, assets));
 }
 
 }  // namespace moviec::sources

@@ -32,7 +32,8 @@ StatusOr<ImdbFiles> classify_imdb(const config::SourceConfig& source,
 }  // namespace
 
 StatusOr<std::unique_ptr<RecordReader>> open_reader(const config::SourceConfig& source,
-                                                    const std::vector<std::string>& files) {
+                                                    const std::vector<std::string>& files,
+                                                    const AssetOptions& assets) {
   if (source.format == "imdb_tsv") {
     auto options = ImdbOptions::from_json(source.options);
     if (!options)
@@ -64,11 +65,11 @@ StatusOr<std::unique_ptr<RecordReader>> open_reader(const config::SourceConfig& 
     if (!reader) return Status::invalid(reader.status().message());
     return reader;
   }
-  if (source.format == "vega_json") return open_layout_reader(source, vega_layout(), files);
+  if (source.format == "vega_json") return open_layout_reader(source, vega_layout(), files, assets);
   if (source.format == "layout") {
     auto layout = config::parse_layout(source.options, "sources." + source.name + ".options");
     if (!layout) return layout.status();
-    return open_layout_reader(source, *layout, files);
+    return open_layout_reader(source, *layout, files, assets);
   }
   if (source.format == "http_changes")
     return Status::invalid(fmt::format(

@@ -13,6 +13,7 @@
 #include "common/status.hpp"
 #include "config/config.hpp"
 #include "events/source_record.hpp"
+#include "sources/assets.hpp"
 
 namespace moviec::sources {
 
@@ -60,7 +61,10 @@ class RecordReader {
 
 /// Opens a reader for `source` over `files` (which file is which is decided by the
 /// format, e.g. by name for IMDb). Fails for an unknown format or unreadable file.
+/// Layout sources store poster and trailer paths into the bucket of `assets`
+/// (default: none, paths refused: sources/assets.hpp).
 StatusOr<std::unique_ptr<RecordReader>> open_reader(const config::SourceConfig& source,
-                                                    const std::vector<std::string>& files);
+                                                    const std::vector<std::string>& files,
+                                                    const AssetOptions& assets = {});
 
 }  // namespace moviec::sources

@@ -1,6 +1,7 @@
 #include "store/verify.hpp"
 
 #include <filesystem>
+#include <set>
 
 #include "events/coding.hpp"
 #include "store/keys.hpp"
@@ -16,9 +17,24 @@ void problem(VerifyReport& r, std::string text) {
   if (r.problems.size() < kMaxProblems) r.problems.push_back(std::move(text));
 }
 
-void check_log(Db& db, EventLog& log, VerifyReport& r) {
+/// The bucket addresses a SourceRecordChanged's record references.
+void collect_assets(const events::Event& e, std::set<std::string>& out) {
+  if (e.type != events::EventType::source_record_changed) return;
+  auto record = e.data.find("record");
+  if (record == e.data.end() || !record->is_object()) return;
+  for (const char* field : {"posters", "trailers"}) {
+    auto refs = record->find(field);
+    if (refs == record->end() || !refs->is_array()) continue;
+    for (auto& ref : *refs)
+      if (ref.is_string())
+        if (auto sha = asset_sha_of(ref.get_ref<const std::string&>())) out.insert(*sha);
+  }
+}
+
+void check_log(Db& db, EventLog& log, VerifyReport& r, std::set<std::string>& assets) {
   std::uint64_t expected = 1;
   auto st = log.read_from(0, [&](const events::Event& e) {
+    collect_assets(e, assets);
     if (e.sequence != expected) {
       problem(r, "log gap: expected sequence " + std::to_string(expected) + ", found " +
                      std::to_string(e.sequence));
@@ -68,10 +84,18 @@ void check_streams(Db& db, VerifyReport& r) {
 
 }  // namespace
 
-VerifyReport verify(Db& db, EventLog& log, const std::string& scratch_dir) {
+VerifyReport verify(Db& db, EventLog& log, const std::string& scratch_dir, const AssetBucket* bucket) {
   VerifyReport report;
-  check_log(db, log, report);
+  std::set<std::string> assets;
+  check_log(db, log, report, assets);
   check_streams(db, report);
+  if (bucket) {
+    report.assets = assets.size();
+    for (auto& sha : assets)
+      if (auto st = bucket->check(sha); !st)
+        problem(report, "asset " + asset_address(sha) + " (referenced by a source record): " +
+                            (st.code() == Status::Code::not_found ? "missing from the bucket" : st.message()));
+  }
 
   // The read models follow the log asynchronously, so after a crash (kill -9)
   // they may lag it; the next start folds the rest. Verify folds it first, the

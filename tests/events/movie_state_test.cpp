@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <map>
+
 #include "events/field_rules.hpp"
 #include "events/movie_state.hpp"
 
@@ -327,6 +329,27 @@ TEST_CASE("union merges lists in priority order without duplicates", "[events][r
   CHECK(changes[0].caused_by == 6);  // the newest contributor
 }
 
+TEST_CASE("posters and trailers are golden lists with provenance, by the default rules", "[events][rules]") {
+  const std::string stored = "/assets/" + std::string(64, 'c');
+  auto studio = record("studio", "1");
+  studio.posters = {stored, "https://example.org/b.jpg"};
+  studio.trailers = {"https://example.org/t.mp4"};
+  auto ml = record("movielens", "1");
+  ml.posters = {"https://example.org/b.jpg", "https://example.org/c.jpg"};
+  auto changes = aggregate(state_with({{studio, 3}, {ml, 5}}), FieldRules::defaults());
+  std::map<std::string, moviec::events::FieldChange> by_field;
+  for (auto& c : changes) by_field[c.field] = c;
+  REQUIRE(by_field.count("posters"));
+  CHECK(by_field["posters"].new_value == json{"https://example.org/b.jpg", "https://example.org/c.jpg", stored});
+  CHECK(by_field["posters"].source == "movielens,studio");  // listed sources first, then the rest
+  CHECK(by_field["posters"].rule == "union");
+  CHECK(by_field["posters"].caused_by == 5);
+  REQUIRE(by_field.count("trailers"));
+  CHECK(by_field["trailers"].new_value == json{"https://example.org/t.mp4"});
+  CHECK(by_field["trailers"].source == "studio");
+  CHECK(by_field["trailers"].caused_by == 3);
+}
+
 TEST_CASE("union of maps lets the first source to name a key keep it", "[events][rules]") {
   auto imdb = record("imdb", "tt1");
   imdb.external_ids = {{"imdb", "tt0114709"}};
@@ -556,6 +579,8 @@ TEST_CASE("field_value reads every golden field from a record", "[events][rules]
   r.crating_soundtrack = 2;
   r.crating_screenplay = 3;
   r.external_ids = {{"imdb", "tt1"}};
+  r.posters = {"https://example.org/p.png"};
+  r.trailers = {"/assets/" + std::string(64, 'b')};
   for (auto& field : golden_fields()) {
     INFO(field);
     CHECK_FALSE(field_value(r, field).is_null());
@@ -563,5 +588,6 @@ TEST_CASE("field_value reads every golden field from a record", "[events][rules]
   CHECK(field_value(r, "year") == 2000);
   CHECK(field_value(r, "crating_screenplay") == 3.0);
   CHECK(field_value(r, "external_ids") == json{{"imdb", "tt1"}});
+  CHECK(field_value(r, "posters") == json{"https://example.org/p.png"});
   CHECK(field_value(r, "no_such_field").is_null());
 }

@@ -35,6 +35,8 @@ SourceRecord full_record() {
   r.runtime_minutes = 81;
   r.external_ids = {{"imdb", "tt0114709"}, {"tmdb", "862"}};
   r.metadata = {{"studio", "Pixar"}};
+  r.posters = {"/assets/" + std::string(64, 'a'), "https://example.org/toy-story.jpg"};
+  r.trailers = {"https://example.org/toy-story.mp4"};
   return r;
 }
 
@@ -58,6 +60,8 @@ TEST_CASE("a source record survives a JSON round trip with every field", "[event
   CHECK(back.names[0].is_original);
   CHECK(back.names[1] == LocalizedName{"Histoire de jouets", "FR", "fr", false});
   CHECK(back.genres == std::vector<std::string>{"Animation", "Comedy"});
+  CHECK(back.posters == r.posters);
+  CHECK(back.trailers == r.trailers);
   REQUIRE(back.crating_performance);
   REQUIRE(back.crating_soundtrack);
   REQUIRE(back.crating_screenplay);
@@ -141,6 +145,8 @@ TEST_CASE("any changed field changes the fingerprint", "[events]") {
   CHECK(changed([](SourceRecord& r) { r.metadata["studio"] = "Disney"; }));
   CHECK(changed([](SourceRecord& r) { r.external_ids.erase("tmdb"); }));
   CHECK(changed([](SourceRecord& r) { r.crating_screenplay = 9.01; }));
+  CHECK(changed([](SourceRecord& r) { r.posters.pop_back(); }));
+  CHECK(changed([](SourceRecord& r) { r.trailers.clear(); }));
 }
 
 TEST_CASE("the fingerprint does not depend on the order maps were filled in", "[events]") {
@@ -212,6 +218,7 @@ TEST_CASE("the canonical form the fingerprint hashes is exactly the record's JSO
   odd.external_ids.clear();
   odd.metadata = {{"z", "last"}, {"a", "first \"quoted\""}, {"", "empty key"}};
   odd.genres = {"Sci-Fi", "", "Film-Noir"};
+  odd.posters = {"poster \"1\".png", ""};
   records.push_back(odd);
   for (int i = 0; i < 50; ++i) {  // fields present and absent in many combinations
     auto r = full_record();
@@ -221,6 +228,8 @@ TEST_CASE("the canonical form the fingerprint hashes is exactly the record's JSO
     if (i & 8) r.year.reset(), r.runtime_minutes.reset();
     if (i & 16) r.genres.clear(), r.metadata.clear();
     if (i & 32) r.movie_id.clear(), r.registration_date.clear(), r.crating_soundtrack.reset();
+    if (i % 3 == 0) r.posters.clear();
+    if (i % 5 == 0) r.trailers.clear();
     r.source_ratings.push_back(Rating{"r", i / 7.0, 0.5, 5, i, i * 3.3});
     records.push_back(r);
   }
