@@ -256,7 +256,7 @@ TEST_CASE("POST /assets stores a blob and GET /assets/{sha256} serves it with on
   CHECK(tampered->body.find("no longer hash to its address") != std::string::npos);
 }
 
-TEST_CASE("a pushed record's poster is a URL; a path is refused", "[e2e][assets]") {
+TEST_CASE("a pushed record's poster is a URL, a path is refused", "[e2e][assets]") {
   TempDir dir;
   auto config = (dir / "moviec.json").string();
   write_file(config, kConfig);
