@@ -154,12 +154,8 @@ StatusOr<IngestSummary> Runtime::ingest_reader(const std::string& source_name,
   so.way = options.way;
   so.input = options.input;
   so.full_snapshot = options.full_snapshot;
-  so.urgent = options.way == "push";
-  const bool so_urgent = so.urgent;
-  if (so_urgent)
-    *last_urgent_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::steady_clock::now().time_since_epoch())
-                           .count();
+  const bool urgent = options.way == "push";
+  so.urgent = urgent;
   auto src = spawn_source(*system_, std::shared_ptr<sources::RecordReader>(std::move(reader)),
                           source_deps(), std::move(so));
   StatusOr<IngestSummary> result = Status::io_error("ingest did not answer");
@@ -174,12 +170,12 @@ StatusOr<IngestSummary> Runtime::ingest_reader(const std::string& source_name,
   // before, of any source: once the read models show the run, try them again.
   // Read models that cannot catch up (a full disk: the store is read-only) fail
   // the run with the reason rather than lose its summary.
-  if (auto st = wait_for_read_models(UINT64_MAX, std::chrono::seconds(3600), so_urgent); !st) {
+  if (auto st = wait_for_read_models(UINT64_MAX, std::chrono::seconds(3600), urgent); !st) {
     ++result->failed;
     if (result->error.empty()) result->error = st.message();
     return result;
   }
-  auto resolved = resolve_unmatched(so_urgent);
+  auto resolved = resolve_unmatched(urgent);
   if (!resolved) return resolved.status();
   result->resolved = resolved->resolved;
   if (resolved->failed) {

@@ -111,7 +111,7 @@ class Runtime {
   std::vector<inbox_actor> inboxes_;
   std::vector<poller_actor> pollers_;
   std::shared_ptr<std::atomic<bool>> stopping_ = std::make_shared<std::atomic<bool>>(false);
-  // When an urgent run (a push) last began: bulk runs pace themselves closer meanwhile.
+  // When an urgent run (a push) last began, set by the run: bulk runs pace closer meanwhile.
   std::shared_ptr<std::atomic<std::int64_t>> last_urgent_ms_ =
       std::make_shared<std::atomic<std::int64_t>>(std::numeric_limits<std::int64_t>::min() / 2);
 };

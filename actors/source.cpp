@@ -319,6 +319,8 @@ void pump(self_ptr self) {
 void start(self_ptr self) {
   auto& st = self->state;
   st.started = std::chrono::steady_clock::now();
+  // Bulk runs keep to the interactive lag while urgent ones come (projection_behind).
+  if (st.options.urgent && st.deps.last_urgent_ms) *st.deps.last_urgent_ms = now_steady_ms();
   if (st.options.resume.is_object()) resume_from(self, st.options.resume);
   else
     st.recorder = std::make_unique<RunRecorder>(*st.deps.db, st.options.source_name, st.options.way,

@@ -52,7 +52,7 @@ struct SourceDeps {
   store::EventLog* log = nullptr;
   const config::Config* config = nullptr;
   std::shared_ptr<std::atomic<bool>> stopping; // set at shutdown: runs end early, no removals
-  std::shared_ptr<std::atomic<std::int64_t>> last_urgent_ms;  // steady clock, when an urgent run last began
+  std::shared_ptr<std::atomic<std::int64_t>> last_urgent_ms;  // steady clock ms: an urgent run's start sets it
 };
 
 struct SourceOptions {

@@ -83,17 +83,29 @@ config::Config test_config(const TempDir& dir) {
   return cfg;
 }
 
+/// A runtime whose sources wait on a held_projection rather than the real one.
+struct HeldRun {
+  TempDir dir;
+  std::unique_ptr<actors::Runtime> rt = actors::Runtime::open(test_config(dir)).take();
+  std::shared_ptr<std::atomic<bool>> released = std::make_shared<std::atomic<bool>>(false);
+  std::shared_ptr<std::atomic<int>> waits = std::make_shared<std::atomic<int>>(0);
+
+  /// A source run of `records` generated IMDb records.
+  actors::source_actor start(const actors::SourceOptions& options, int records) {
+    auto deps = rt->source_deps();
+    deps.sink = rt->registry();
+    deps.projection = rt->system().spawn(held_projection, released, waits);
+    return rt->system().spawn<caf::detached>(actors::source, std::make_shared<CountingReader>(records), deps,
+                                             options);
+  }
+};
+
 }  // namespace
 
 TEST_CASE("a run pauses while the log is more than max_projection_lag ahead of the read models",
           "[actors][priority]") {
-  TempDir dir;
-  auto rt = actors::Runtime::open(test_config(dir)).take();
-  auto released = std::make_shared<std::atomic<bool>>(false);
-  auto waits = std::make_shared<std::atomic<int>>(0);
-  auto deps = rt->source_deps();
-  deps.sink = rt->registry();
-  deps.projection = rt->system().spawn(held_projection, released, waits);
+  HeldRun run;
+  auto& rt = run.rt;
   actors::SourceOptions options;
   options.source_name = "imdb";
   options.correlation = "paced";
@@ -101,8 +113,7 @@ TEST_CASE("a run pauses while the log is more than max_projection_lag ahead of t
   options.batch_size = 4;
   options.max_projection_lag = 40;
   const int records = 400;  // two events each
-  auto src = rt->system().spawn<caf::detached>(actors::source, std::make_shared<CountingReader>(records), deps,
-                                               options);
+  auto src = run.start(options, records);
   caf::scoped_actor self{rt->system()};
   auto answer = self->request(src, caf::duration(std::chrono::seconds(60)), actors::run_atom::value);
 
@@ -113,38 +124,33 @@ TEST_CASE("a run pauses while the log is more than max_projection_lag ahead of t
   CHECK(held_at <= 40 + 16);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   CHECK(rt->log().last_sequence() == held_at);
-  CHECK(*waits >= 1);
+  CHECK(*run.waits >= 1);
 
-  *released = true;
+  *run.released = true;
   actors::IngestSummary summary;
   answer.receive([&](actors::IngestSummary& s) { summary = std::move(s); },
                  [&](caf::error& e) { FAIL("ingest failed: " << caf::to_string(e)); });
   CHECK(summary.read == records);
   CHECK(summary.failed == 0);
   CHECK(summary.appended == 2 * records);
-  CHECK(*waits >= 10);  // it paused again and again (about every 20 to 36 events)
+  CHECK(*run.waits >= 10);  // it paused again and again (about every 20 to 36 events)
 }
 
 TEST_CASE("a run with max_projection_lag 0 never waits for the read models", "[actors][priority]") {
-  TempDir dir;
-  auto rt = actors::Runtime::open(test_config(dir)).take();
-  auto released = std::make_shared<std::atomic<bool>>(false);  // never: a wait would hang the run
-  auto waits = std::make_shared<std::atomic<int>>(0);
-  auto deps = rt->source_deps();
-  deps.sink = rt->registry();
-  deps.projection = rt->system().spawn(held_projection, released, waits);
+  HeldRun run;  // never released: a wait would hang the run
+  auto& rt = run.rt;
   actors::SourceOptions options;
   options.source_name = "imdb";
   options.correlation = "unpaced";
   options.max_projection_lag = 0;
-  auto src = rt->system().spawn<caf::detached>(actors::source, std::make_shared<CountingReader>(200), deps, options);
+  auto src = run.start(options, 200);
   caf::scoped_actor self{rt->system()};
   actors::IngestSummary summary;
   self->request(src, caf::duration(std::chrono::seconds(60)), actors::run_atom::value)
       .receive([&](actors::IngestSummary& s) { summary = std::move(s); },
                [&](caf::error& e) { FAIL("ingest failed: " << caf::to_string(e)); });
   CHECK(summary.appended == 400);
-  CHECK(*waits == 0);
+  CHECK(*run.waits == 0);
 }
 
 namespace {
