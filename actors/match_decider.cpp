@@ -411,10 +411,12 @@ StatusOr<MatchDecision> MatchDecider::by_title_year(const events::SourceRecord& 
     }
     open.push_back(i);
   }
-  auto describe_c = [&](Candidate& c) { return describe(scoring.to_json(c)); };
   json kept = json::array();
   for (std::size_t i = 0; i < all.size() && i < settings_.candidates_kept; ++i)
     kept.push_back(scoring.to_json(all[i]));
+  // A candidate's JSON: the one kept, or made for it (the holders are known by now).
+  auto json_of = [&](std::size_t i) { return i < kept.size() ? kept[i] : scoring.to_json(all[i]); };
+  auto describe_i = [&](std::size_t i) { return describe(json_of(i)); };
 
   // The good candidates are held by stronger records: say so, rather than "weak"
   // for what is left.
@@ -422,7 +424,7 @@ StatusOr<MatchDecision> MatchDecider::by_title_year(const events::SourceRecord& 
     auto& best = all[taken[0]];
     return unmatched(matching::kTaken,
                      fmt::format("every candidate is held by a stronger record of {}: {} holds {} ({})", r.source,
-                                 best.holder->source_id, describe_c(best), best.holder->method),
+                                 best.holder->source_id, describe_i(taken[0]), best.holder->method),
                      kept);
   }
   auto& best = all[open[0]];
@@ -430,14 +432,14 @@ StatusOr<MatchDecision> MatchDecider::by_title_year(const events::SourceRecord& 
   double top_w = best.weight;
   if (top < settings_.min_confidence)
     return unmatched(matching::kWeak,
-                     fmt::format("best candidate {} is below {:.2f}: {}{}", describe_c(best), settings_.min_confidence,
-                                 scoring.explain(best).why,
-                                 open.size() > 1 ? "; runner-up " + describe_c(all[open[1]]) : std::string()),
+                     fmt::format("best candidate {} is below {:.2f}: {}{}", describe_i(open[0]),
+                                 settings_.min_confidence, scoring.explain(best).why,
+                                 open.size() > 1 ? "; runner-up " + describe_i(open[1]) : std::string()),
                      kept);
   if (open.size() > 1 && top_w - all[open[1]].weight < settings_.min_margin_bits - 1e-9)
     return unmatched(matching::kAmbiguous,
                      fmt::format("{} and {} are too close to call ({:.2f} bits apart, {:.2f} needed)",
-                                 describe_c(best), describe_c(all[open[1]]), top_w - all[open[1]].weight,
+                                 describe_i(open[0]), describe_i(open[1]), top_w - all[open[1]].weight,
                                  settings_.min_margin_bits),
                      kept);
   MatchDecision d;
@@ -451,9 +453,9 @@ StatusOr<MatchDecision> MatchDecider::by_title_year(const events::SourceRecord& 
     d.displaced_weight = best.holder->weight;
   }
   // The chosen candidate first, then the others as scored.
-  json ordered = json::array({scoring.to_json(best)});
+  json ordered = json::array({json_of(open[0])});
   for (auto& c : kept)
-    if (ordered.size() < settings_.candidates_kept && c["movie_id"] != best.movie_id) ordered.push_back(c);
+    if (ordered.size() < settings_.candidates_kept && c["movie_id"] != best.movie_id) ordered.push_back(std::move(c));
   d.candidates = std::move(ordered);
   return d;
 }
