@@ -1,6 +1,7 @@
 #include "actors/match_decider.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -183,67 +184,193 @@ namespace {
 
 struct Candidate {
   std::string movie_id;
-  std::string title;
+  std::string title;  // set when explained
   std::optional<int> year;
-  events::MatchScore score;
+  double weight = 0;      // bits (events::MatchScore::weight)
+  double confidence = 0;  // events::MatchScore::confidence
+  std::string facts;      // the movie's encoded facts (store/match_models.hpp), explained from
+  std::optional<events::MatchFacts> decoded;  // or its facts from the read model (a store from before them)
+  std::optional<events::MatchScore> explained;
   std::optional<store::MatchHolder> holder;  // looked up only where it matters
 };
 
-json to_json(const Candidate& c) {
-  json j{{"movie_id", c.movie_id},         {"title", c.title},   {"confidence", c.score.confidence},
-         {"weight", c.score.weight},       {"why", c.score.why}, {"features", c.score.features}};
-  if (c.year) j["year"] = *c.year;
-  if (c.holder) {
-    j["held_by"] = json{{"source_id", c.holder->source_id}, {"method", c.holder->method}};
-    if (c.holder->weight) j["held_by"]["weight"] = *c.holder->weight;
+/// What a record's candidates were scored against: the record's facts.
+struct Scoring {
+  events::MatchFacts record;
+  const events::MatchWeights* weights = nullptr;
+
+  /// The candidate's score with its explanation (`why`, `features`), computed once.
+  const events::MatchScore& explain(Candidate& c) const {
+    if (c.explained) return *c.explained;
+    events::MatchFacts movie;
+    if (c.decoded) movie = *c.decoded;
+    else store::decode_match_facts(c.facts, movie, c.title);  // it decoded when it was scored
+    c.explained = events::score_match(record, movie, *weights, /*explain=*/true);
+    return *c.explained;
   }
-  return j;
+
+  json to_json(Candidate& c) const {
+    const auto& s = explain(c);
+    json j{{"movie_id", c.movie_id}, {"title", c.title},   {"confidence", c.confidence},
+           {"weight", c.weight},     {"why", s.why},       {"features", s.features}};
+    if (c.year) j["year"] = *c.year;
+    if (c.holder) {
+      j["held_by"] = json{{"source_id", c.holder->source_id}, {"method", c.holder->method}};
+      if (c.holder->weight) j["held_by"]["weight"] = *c.holder->weight;
+    }
+    return j;
+  }
+};
+
+/// The title feature of one distinct set of title forms, as a record compares
+/// with it: candidates that share their forms (a block of films of one title)
+/// compare once.
+struct TitleResult {
+  std::string forms;  // MatchFactsView::forms as stored
+  bool found = false;
+  double weight = 0;
+};
+
+/// Scores a movie from its encoded facts without decoding them (views, no
+/// allocation but for a new set of title forms): the same weight and confidence
+/// events::score_match gives (both sum through events::weigh). False: corrupt.
+bool score_stored(const events::MatchFacts& record, std::string_view bytes, const events::MatchWeights& w,
+                  std::vector<TitleResult>& titles, std::optional<int>& year, double& weight, double& confidence) {
+  confidence = 0;
+  store::MatchFactsView v;
+  if (!store::view_match_facts(bytes, v)) return false;
+  year = store::view_int(v.year);
+  if (!record.year || !year) return true;
+  int gap = std::abs(*record.year - *year);
+  int window = std::min<int>(w.year_window, static_cast<int>(w.year_gap.size()) - 1);
+  if (gap > window) return true;
+  const TitleResult* title = nullptr;
+  for (auto& t : titles)
+    if (t.forms == v.forms) {
+      title = &t;
+      break;
+    }
+  if (!title) {
+    std::vector<events::TitleForm> forms;
+    if (!store::decode_title_forms(v.forms, forms)) return false;
+    auto best = events::best_title(record.titles, forms, w);
+    titles.push_back(TitleResult{std::string(v.forms), best.found, best.weight});
+    title = &titles.back();
+  }
+  if (!title->found) return true;
+  events::OtherEvidence e;
+  e.year_gap = gap;
+  auto own = [&](std::string_view given_by) { return !given_by.empty() && given_by == record.source; };
+  auto runtime = store::view_int(v.runtime);
+  if (record.runtime_minutes && runtime && !own(v.runtime_source))
+    e.runtime_gap = std::abs(*record.runtime_minutes - *runtime);
+  if (!record.genre_words.empty() && !v.genre_words.empty() && !own(v.genres_source)) {
+    bool shared = false;
+    for (std::string_view rest = v.genre_words; !shared;) {
+      auto sp = rest.find(' ');
+      auto word = rest.substr(0, sp);
+      if (!word.empty() && std::binary_search(record.genre_words.begin(), record.genre_words.end(), word,
+                                              [](const auto& a, const auto& b) {
+                                                return std::string_view(a) < std::string_view(b);
+                                              }))
+        shared = true;
+      if (sp == std::string_view::npos) break;
+      rest.remove_prefix(sp + 1);
+    }
+    e.genre_shared = shared;
+  }
+  if (!record.external_ids.empty())
+    store::for_each_external_id(v.external_ids, [&](std::string_view kind, std::string_view value) {
+      for (auto& [k, x] : record.external_ids)
+        if (k == kind && x == value) e.external_id = true;
+    });
+  auto weighed = events::weigh(title->weight, e, w);
+  weight = weighed.weight;
+  confidence = weighed.confidence;
+  return true;
 }
 
-}  // namespace
-
 /// The scored candidates of `r`, best first (by weight, then movie id).
-static Status scored_candidates(store::MatchModels& matches, store::ReadModels& movies, const MatchSettings& settings,
-                                const events::SourceRecord& r, std::vector<Candidate>& out) {
+Status scored_candidates(store::MatchModels& matches, store::ReadModels& movies, const MatchSettings& settings,
+                         bool facts_blocking, const events::SourceRecord& r, Scoring& scoring,
+                         std::vector<Candidate>& out) {
+  scoring.weights = &settings.weights;
   if (!r.year) return Status::ok();
-  auto facts = events::facts_of(r);
+  scoring.record = events::facts_of(r);
   std::vector<std::string> names;
   for (auto& n : r.names) names.push_back(n.title);
   std::vector<std::string> keys;
   for (auto& k : events::title_keys(r.title, names, /*repair_mojibake=*/true)) keys.push_back(std::move(k.key));
-  std::vector<std::string> ids;
-  if (auto st = matches.block(keys, *r.year, settings.weights.year_window, settings.max_candidates, ids); !st)
-    return st;
-  events::MatchFacts movie;
-  std::string title;
-  for (auto& id : ids) {
-    auto found = matches.movie_facts(id, movie, title);
-    if (!found) return found.status();
-    if (!*found) {  // a store from before the compact facts: the read model
-      auto doc = movies.movie(id);
-      if (!doc) {
-        if (doc.status().code() == Status::Code::not_found) continue;  // index ahead of its doc
-        return doc.status();
+  std::vector<store::BlockHit> hits;
+  if (facts_blocking) {
+    // The facts come with the blocking keys: one range scan per key.
+    if (auto st = matches.block_facts(keys, *r.year, settings.weights.year_window, settings.max_candidates, hits);
+        !st)
+      return st;
+  } else {
+    // A store folded by an earlier build: movie_index blocking, a lookup per candidate.
+    std::vector<std::string> ids;
+    if (auto st = matches.block(keys, *r.year, settings.weights.year_window, settings.max_candidates, ids); !st)
+      return st;
+    for (auto& id : ids) hits.push_back(store::BlockHit{std::move(id), 0, ""});
+  }
+  std::vector<TitleResult> titles;
+  for (auto& hit : hits) {
+    Candidate c;
+    c.movie_id = std::move(hit.movie_id);
+    c.facts = std::move(hit.facts);
+    if (c.facts.empty()) {  // not on its blocking key (large), or a store from before them
+      auto found = matches.movie_facts_bytes(c.movie_id);
+      if (!found) return found.status();
+      if (*found) {
+        c.facts = std::move(**found);
+      } else {  // a store from before the compact facts: the read model
+        auto doc = movies.movie(c.movie_id);
+        if (!doc) {
+          if (doc.status().code() == Status::Code::not_found) continue;  // index ahead of its doc
+          return doc.status();
+        }
+        c.decoded = events::facts_of_movie(*doc);
+        c.title = doc->value("title", "");
+        c.year = c.decoded->year;
+        auto s = events::score_match(scoring.record, *c.decoded, settings.weights, /*explain=*/false);
+        if (s.confidence <= 0) continue;
+        c.weight = s.weight;
+        c.confidence = s.confidence;
+        out.push_back(std::move(c));
+        continue;
       }
-      movie = events::facts_of_movie(*doc);
-      title = doc->value("title", "");
     }
-    auto s = events::score_match(facts, movie, settings.weights);
-    if (s.confidence <= 0) continue;
-    out.push_back(Candidate{id, title, movie.year, std::move(s), std::nullopt});
+    if (!score_stored(scoring.record, c.facts, settings.weights, titles, c.year, c.weight, c.confidence))
+      return Status::corruption("matching: the match facts of " + c.movie_id + " do not decode");
+    if (c.confidence <= 0) continue;
+    out.push_back(std::move(c));
   }
   std::stable_sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) {
-    if (a.score.weight != b.score.weight) return a.score.weight > b.score.weight;
+    if (a.weight != b.weight) return a.weight > b.weight;
     return a.movie_id < b.movie_id;
   });
   return Status::ok();
 }
 
+}  // namespace
+
+StatusOr<bool> MatchDecider::facts_blocking() {
+  if (facts_blocking_) return true;
+  auto has = matches_.has_facts_blocking();
+  if (!has) return has.status();
+  facts_blocking_ = *has;  // once complete, it stays so (replay rebuilds it whole)
+  return *has;
+}
+
 StatusOr<json> MatchDecider::score_candidates(const events::SourceRecord& r) {
+  auto blocking = facts_blocking();
+  if (!blocking) return blocking.status();
   std::vector<Candidate> all;
-  if (auto st = scored_candidates(matches_, movies_, settings_, r, all); !st) return st;
+  Scoring scoring;
+  if (auto st = scored_candidates(matches_, movies_, settings_, *blocking, r, scoring, all); !st) return st;
   json out = json::array();
-  for (auto& c : all) out.push_back(to_json(c));
+  for (auto& c : all) out.push_back(scoring.to_json(c));
   return out;
 }
 
@@ -252,8 +379,11 @@ StatusOr<MatchDecision> MatchDecider::by_title_year(const events::SourceRecord& 
     return unmatched(matching::kNoTitle, "the record has no title and no movie id");
   if (!r.year)
     return unmatched(matching::kNoYear, "no year: a title alone is never enough (\"" + r.title + "\")");
+  auto blocking = facts_blocking();
+  if (!blocking) return blocking.status();
   std::vector<Candidate> all;
-  if (auto st = scored_candidates(matches_, movies_, settings_, r, all); !st) return st;
+  Scoring scoring;
+  if (auto st = scored_candidates(matches_, movies_, settings_, *blocking, r, scoring, all); !st) return st;
   if (all.empty())
     return unmatched(matching::kNoCandidates,
                      fmt::format("no movie titled \"{}\" from {} to {}", r.title,
@@ -266,14 +396,14 @@ StatusOr<MatchDecision> MatchDecider::by_title_year(const events::SourceRecord& 
   const bool one = settings_.one_per_movie(r.source);
   for (std::size_t i = 0; i < all.size() && open.size() < 2; ++i) {
     auto& c = all[i];
-    if (one && c.score.confidence >= settings_.min_confidence) {
+    if (one && c.confidence >= settings_.min_confidence) {
       auto held = holder_of(c.movie_id, r);
       if (!held) return held.status();
       c.holder = std::move(*held);
     }
     if (c.holder) {
       bool can_take = c.holder->method == matching::kTitleYear && c.holder->weight &&
-                      c.score.weight > *c.holder->weight + 1e-9;
+                      c.weight > *c.holder->weight + 1e-9;
       if (!can_take) {
         taken.push_back(i);
         continue;
@@ -281,32 +411,35 @@ StatusOr<MatchDecision> MatchDecider::by_title_year(const events::SourceRecord& 
     }
     open.push_back(i);
   }
-  auto describe_c = [](const Candidate& c) { return describe(to_json(c)); };
   json kept = json::array();
-  for (std::size_t i = 0; i < all.size() && i < settings_.candidates_kept; ++i) kept.push_back(to_json(all[i]));
+  for (std::size_t i = 0; i < all.size() && i < settings_.candidates_kept; ++i)
+    kept.push_back(scoring.to_json(all[i]));
+  // A candidate's JSON: the one kept, or made for it (the holders are known by now).
+  auto json_of = [&](std::size_t i) { return i < kept.size() ? kept[i] : scoring.to_json(all[i]); };
+  auto describe_i = [&](std::size_t i) { return describe(json_of(i)); };
 
   // The good candidates are held by stronger records: say so, rather than "weak"
   // for what is left.
-  if (!taken.empty() && (open.empty() || all[open[0]].score.confidence < settings_.min_confidence)) {
-    const auto& best = all[taken[0]];
+  if (!taken.empty() && (open.empty() || all[open[0]].confidence < settings_.min_confidence)) {
+    auto& best = all[taken[0]];
     return unmatched(matching::kTaken,
                      fmt::format("every candidate is held by a stronger record of {}: {} holds {} ({})", r.source,
-                                 best.holder->source_id, describe_c(best), best.holder->method),
+                                 best.holder->source_id, describe_i(taken[0]), best.holder->method),
                      kept);
   }
-  const auto& best = all[open[0]];
-  double top = best.score.confidence;
-  double top_w = best.score.weight;
+  auto& best = all[open[0]];
+  double top = best.confidence;
+  double top_w = best.weight;
   if (top < settings_.min_confidence)
     return unmatched(matching::kWeak,
-                     fmt::format("best candidate {} is below {:.2f}: {}{}", describe_c(best), settings_.min_confidence,
-                                 best.score.why,
-                                 open.size() > 1 ? "; runner-up " + describe_c(all[open[1]]) : std::string()),
+                     fmt::format("best candidate {} is below {:.2f}: {}{}", describe_i(open[0]),
+                                 settings_.min_confidence, scoring.explain(best).why,
+                                 open.size() > 1 ? "; runner-up " + describe_i(open[1]) : std::string()),
                      kept);
-  if (open.size() > 1 && top_w - all[open[1]].score.weight < settings_.min_margin_bits - 1e-9)
+  if (open.size() > 1 && top_w - all[open[1]].weight < settings_.min_margin_bits - 1e-9)
     return unmatched(matching::kAmbiguous,
                      fmt::format("{} and {} are too close to call ({:.2f} bits apart, {:.2f} needed)",
-                                 describe_c(best), describe_c(all[open[1]]), top_w - all[open[1]].score.weight,
+                                 describe_i(open[0]), describe_i(open[1]), top_w - all[open[1]].weight,
                                  settings_.min_margin_bits),
                      kept);
   MatchDecision d;
@@ -320,9 +453,9 @@ StatusOr<MatchDecision> MatchDecider::by_title_year(const events::SourceRecord& 
     d.displaced_weight = best.holder->weight;
   }
   // The chosen candidate first, then the others as scored.
-  json ordered = json::array({to_json(best)});
+  json ordered = json::array({json_of(open[0])});
   for (auto& c : kept)
-    if (ordered.size() < settings_.candidates_kept && c["movie_id"] != best.movie_id) ordered.push_back(c);
+    if (ordered.size() < settings_.candidates_kept && c["movie_id"] != best.movie_id) ordered.push_back(std::move(c));
   d.candidates = std::move(ordered);
   return d;
 }

@@ -102,12 +102,15 @@ class MatchDecider {
 
  private:
   StatusOr<MatchDecision> by_title_year(const events::SourceRecord& record);
+  /// True once the matching family's blocking keys are complete (MatchModels::has_facts_blocking).
+  StatusOr<bool> facts_blocking();
   StatusOr<std::optional<store::MatchHolder>> holder_of(const std::string& movie, const events::SourceRecord& r);
 
   store::MatchModels matches_;
   store::ReadModels movies_;
   MatchSettings settings_;
   const PendingHolders* pending_holders_ = nullptr;
+  bool facts_blocking_ = false;
 };
 
 /// True for a usable movie id: not empty, no ':' (source streams use it), no NUL.

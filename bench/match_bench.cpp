@@ -2,21 +2,25 @@
 // matcher on the same input. Run by bench/match_bench.py (which generates the
 // input with ../shared/bench/gen.py).
 //
-//   match_bench STORE_DIR TITLE_BASICS_TSV RT_CSV [MAX_RECORDS]
+//   match_bench STORE_DIR TITLE_BASICS_TSV RT_CSV [MAX_RECORDS [--no-legacy]]
 //
 // 1. Fills STORE_DIR (once; a second run reuses it) with what the projection
 //    writes for matching, for every movie of the IMDb basics file: the blocking
-//    keys (movie_index 'm', store/read_models.cpp) and the compact match facts
-//    (matching 'f', store/match_projection.cpp).
+//    keys with their facts (matching 'b'), the compact match facts ('f', both
+//    store/match_projection.cpp) and, for the earlier layout, movie_index 'm'
+//    (store/read_models.cpp).
 // 2. Reads the Rotten Tomatoes file with moviec's reader and times
 //    actors::MatchDecider::decide (the matcher's whole decision for a record:
-//    its state, a person's decision, crosswalks, blocking, scoring) on every record.
+//    its state, a person's decision, crosswalks, blocking, scoring) on every record,
+//    twice: on this build's layout, then as on a store folded by an earlier build
+//    ('m' blocking and a point lookup per candidate; skipped with --no-legacy).
 // 3. Times a naive matcher on the same records: a hash map of normalized title +
 //    year built in memory, same year then one apart, unique candidate only.
 //
 // Prints one JSON object with both rates and what each decided.
 
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -28,6 +32,7 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
 #include "actors/match_decider.hpp"
@@ -44,6 +49,14 @@ using namespace moviec;
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+/// CPU seconds of this thread: on a shared machine the wall clock also counts the
+/// time other processes had the cores.
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
 
 double peak_rss_mib() {
   std::FILE* f = std::fopen("/proc/self/status", "r");
@@ -82,13 +95,15 @@ std::string naive_norm(const std::string& title) {
   return out;
 }
 
-bool fill_store(store::Db& db, const std::vector<Movie>& movies, const std::string& basics) {
+bool fill_store(store::Db& db, const std::string& basics) {
   // Runtime and genres from the file as well: the facts the projection would keep.
   std::ifstream in(basics);
   std::string line;
   std::getline(in, line);
   rocksdb::WriteBatch batch;
   std::size_t n = 0;
+  std::map<std::string, std::optional<std::string>> writes;
+  auto* matching = db.cf(store::ColumnFamily::matching);
   while (std::getline(in, line)) {
     auto f = split(line, '\t');
     if (f.size() < 9 || f[5] == "\\N") continue;
@@ -97,18 +112,56 @@ bool fill_store(store::Db& db, const std::vector<Movie>& movies, const std::stri
     r.year = std::atoi(f[5].c_str());
     if (f[7] != "\\N") r.runtime_minutes = std::atoi(f[7].c_str());
     if (f[8] != "\\N") r.genres = split(f[8], ',');
+    // movie_index 'm' (store/read_models.cpp): what a store of an earlier build blocks on.
     for (auto& k : events::title_keys(r.title, {}, false))
       batch.Put(db.cf(store::ColumnFamily::movie_index), store::keys::match_block_prefix(k.key, *r.year) + f[0],
                 "");
-    batch.Put(db.cf(store::ColumnFamily::matching), store::keys::matching_key(store::keys::kMatchFacts, f[0], ""),
-              store::encode_match_record(r));
+    // matching 'f' and 'b' (store/match_projection.cpp).
+    writes.clear();
+    store::match_record_writes(f[0], std::nullopt, r, writes);
+    for (auto& [key, value] : writes)
+      if (value) batch.Put(matching, key, *value);
     if (++n % 20000 == 0) {
       if (!db.write(batch, false)) return false;
       batch.Clear();
     }
   }
-  (void)movies;
-  return static_cast<bool>(db.write(batch, true));
+  batch.Put(matching, store::keys::matching_key(store::keys::kMatchLayout, "blocking", ""), "1");
+  if (!db.write(batch, true)) return false;
+  // Settled, as a store is some time after its ingest: flushed and compacted, so
+  // that the timed passes neither replay a WAL nor run beside a compaction.
+  for (auto family : {store::ColumnFamily::matching, store::ColumnFamily::movie_index}) {
+    rocksdb::CompactRangeOptions o;
+    if (!db.raw()->CompactRange(o, db.cf(family), nullptr, nullptr).ok()) return false;
+  }
+  return true;
+}
+
+/// One timed pass of MatchDecider::decide over every record.
+struct Pass {
+  double seconds = 0;
+  double cpu_seconds = 0;
+  std::map<std::string, std::size_t> outcomes;
+  std::vector<std::string> decided;  // per record: the movie, or the reason
+};
+
+bool run_pass(store::Db& db, const std::vector<events::SourceRecord>& records, Pass& out) {
+  actors::MatchDecider decider(db, actors::MatchSettings{});
+  out.decided.reserve(records.size());
+  auto t = Clock::now();
+  double cpu = thread_cpu_seconds();
+  for (auto& r : records) {
+    auto d = decider.decide(r);
+    if (!d) {
+      std::cerr << "match_bench: " << d.status().message() << "\n";
+      return false;
+    }
+    ++out.outcomes[d->matched ? "matched" : d->reason];
+    out.decided.push_back(d->matched ? d->movie_id : d->reason);
+  }
+  out.seconds = seconds_since(t);
+  out.cpu_seconds = thread_cpu_seconds() - cpu;
+  return true;
 }
 
 }  // namespace
@@ -120,6 +173,7 @@ int main(int argc, char** argv) {
   }
   std::string dir = argv[1], basics = argv[2], rt = argv[3];
   std::size_t max_records = argc > 4 ? std::stoul(argv[4]) : SIZE_MAX;
+  const bool skip_legacy = argc > 5 && std::string(argv[5]) == "--no-legacy";
 
   // The movies, for the naive matcher's map (and the count).
   std::vector<Movie> movies;
@@ -133,7 +187,9 @@ int main(int argc, char** argv) {
       movies.push_back({f[0], f[2], std::atoi(f[5].c_str())});
     }
   }
-  bool fresh = !std::filesystem::exists(std::filesystem::path(dir) / "match_bench.filled");
+  // A store filled by an earlier version of this bench lacks the 'b' keys: filled again.
+  const auto filled_marker = std::filesystem::path(dir) / "match_bench.filled3";
+  bool fresh = !std::filesystem::exists(filled_marker);
   auto db = store::Db::open(dir);
   if (!db) {
     std::cerr << "match_bench: " << db.status().message() << "\n";
@@ -142,12 +198,12 @@ int main(int argc, char** argv) {
   double fill_seconds = 0;
   if (fresh) {
     auto t = Clock::now();
-    if (!fill_store(**db, movies, basics)) {
+    if (!fill_store(**db, basics)) {
       std::cerr << "match_bench: filling the store failed\n";
       return 1;
     }
     fill_seconds = seconds_since(t);
-    std::ofstream(std::filesystem::path(dir) / "match_bench.filled") << movies.size() << "\n";
+    std::ofstream(filled_marker) << movies.size() << "\n";
   }
 
   // The records, read as moviec reads them.
@@ -166,19 +222,28 @@ int main(int argc, char** argv) {
     while (records.size() < max_records && (*reader)->next(item, rejects)) records.push_back(item.record);
   }
 
-  // moviec's decision, one record at a time.
-  actors::MatchDecider decider(**db, actors::MatchSettings{});
-  std::map<std::string, std::size_t> outcomes;
-  auto t = Clock::now();
-  for (auto& r : records) {
-    auto d = decider.decide(r);
-    if (!d) {
-      std::cerr << "match_bench: " << d.status().message() << "\n";
-      return 1;
-    }
-    ++outcomes[d->matched ? "matched" : d->reason];
+  // moviec's decision, one record at a time: the blocking keys with their facts
+  // (this build's store), then the layout of a store folded by an earlier build
+  // (movie_index blocking, one point lookup per candidate), made by taking the
+  // marker key away for that pass.
+  const auto marker = store::keys::matching_key(store::keys::kMatchLayout, "blocking", "");
+  Pass moviec, legacy;
+  if (!run_pass(**db, records, moviec)) return 1;
+  const bool with_legacy = !skip_legacy;
+  if (with_legacy) {
+    rocksdb::WriteBatch b;
+    b.Delete((*db)->cf(store::ColumnFamily::matching), marker);
+    (void)(*db)->write(b, false);
+    bool ok = run_pass(**db, records, legacy);
+    b.Clear();
+    b.Put((*db)->cf(store::ColumnFamily::matching), marker, "1");
+    (void)(*db)->write(b, true);
+    if (!ok) return 1;
   }
-  double moviec_seconds = seconds_since(t);
+  std::size_t same = 0;
+  for (std::size_t i = 0; i < legacy.decided.size(); ++i) same += legacy.decided[i] == moviec.decided[i];
+  double moviec_seconds = moviec.seconds;
+  auto& outcomes = moviec.outcomes;
 
   // The naive matcher: its map is built before the clock starts, as moviec's store is.
   std::unordered_map<std::string, std::vector<std::uint32_t>> by_key;
@@ -186,7 +251,8 @@ int main(int argc, char** argv) {
   for (std::uint32_t i = 0; i < movies.size(); ++i)
     by_key[naive_norm(movies[i].title) + '|' + std::to_string(movies[i].year)].push_back(i);
   std::size_t naive_matched = 0;
-  t = Clock::now();
+  auto t = Clock::now();
+  double naive_cpu = thread_cpu_seconds();
   for (auto& r : records) {
     if (!r.year) continue;
     auto norm = naive_norm(r.title);
@@ -201,6 +267,7 @@ int main(int argc, char** argv) {
     if (hits && hits->size() == 1) ++naive_matched;
   }
   double naive_seconds = seconds_since(t);
+  naive_cpu = thread_cpu_seconds() - naive_cpu;
 
   nlohmann::json out{{"movies", movies.size()},
                      {"records", records.size()},
@@ -208,6 +275,13 @@ int main(int argc, char** argv) {
                      {"moviec_seconds", moviec_seconds},
                      {"moviec_records_per_s", records.size() / std::max(moviec_seconds, 1e-9)},
                      {"moviec_outcomes", outcomes},
+                     {"moviec_cpu_seconds", moviec.cpu_seconds},
+                     {"legacy_seconds", legacy.seconds},
+                     {"legacy_cpu_seconds", legacy.cpu_seconds},
+                     {"naive_cpu_seconds", naive_cpu},
+                     {"legacy_records_per_s", with_legacy ? records.size() / std::max(legacy.seconds, 1e-9) : 0.0},
+                     {"legacy_outcomes", legacy.outcomes},
+                     {"legacy_same_decision", same},
                      {"naive_seconds", naive_seconds},
                      {"naive_records_per_s", records.size() / std::max(naive_seconds, 1e-9)},
                      {"naive_matched", naive_matched},

@@ -215,7 +215,51 @@ double confidence_of(double weight) {
   return std::round(p * 1000) / 1000;
 }
 
-MatchScore score_match(const MatchFacts& record, const MatchFacts& movie, const MatchWeights& w) {
+TitleMatch best_title(const std::vector<TitleForm>& record, const std::vector<TitleForm>& movie,
+                      const MatchWeights& w) {
+  TitleMatch best;
+  for (auto& a : record)
+    for (auto& b : movie) {
+      auto level = compare_titles(a, b);
+      if (level == TitleLevel::other) continue;
+      double v = title_weight(level, w);
+      bool alternate = a.kind != TitleKind::primary || b.kind != TitleKind::primary;
+      if (alternate) v += w.alternate_title;
+      if (!best.found || v > best.weight) {
+        best.found = true;
+        best.weight = v;
+        best.level = level;
+        best.alternate = alternate;
+        best.record_form = &a;
+        best.movie_form = &b;
+      }
+    }
+  return best;
+}
+
+namespace {
+
+double runtime_weight(int gap, const MatchWeights& w) {
+  return gap <= 3 ? w.runtime_3 : gap <= 10 ? w.runtime_10 : gap <= 20 ? w.runtime_20 : w.runtime_far;
+}
+
+}  // namespace
+
+Weighed weigh(double title, const OtherEvidence& e, const MatchWeights& w) {
+  // The order of the sum is the order score_match explains it in.
+  double weight = title + w.prior;
+  weight += w.year_gap[static_cast<std::size_t>(e.year_gap)];
+  if (e.runtime_gap) weight += runtime_weight(*e.runtime_gap, w);
+  if (e.genre_shared) weight += *e.genre_shared ? w.genre_shared : w.genre_none;
+  if (e.external_id) weight += w.external_id;
+  Weighed out;
+  out.weight = std::round(weight * 100) / 100;
+  out.confidence = confidence_of(weight);
+  if (out.confidence <= 0) out.confidence = 0.001;  // a candidate, however weak
+  return out;
+}
+
+MatchScore score_match(const MatchFacts& record, const MatchFacts& movie, const MatchWeights& w, bool explain) {
   MatchScore s;
   if (!record.year || !movie.year) return s;
   int year_gap = std::abs(*record.year - *movie.year);
@@ -223,65 +267,59 @@ MatchScore score_match(const MatchFacts& record, const MatchFacts& movie, const 
   if (year_gap > window) return s;
 
   // The best pair of titles, every known title of both sides.
-  TitleLevel best = TitleLevel::other;
-  double title = 0;
-  const TitleForm* best_a = nullptr;
-  const TitleForm* best_b = nullptr;
-  for (auto& a : record.titles)
-    for (auto& b : movie.titles) {
-      auto level = compare_titles(a, b);
-      if (level == TitleLevel::other) continue;
-      double v = title_weight(level, w);
-      if (a.kind != TitleKind::primary || b.kind != TitleKind::primary) v += w.alternate_title;
-      if (!best_a || v > title) {
-        title = v;
-        best = level;
-        best_a = &a;
-        best_b = &b;
-      }
+  auto title = best_title(record.titles, movie.titles, w);
+  if (!title.found) return s;
+
+  OtherEvidence e;
+  e.year_gap = year_gap;
+  auto own = [&](const std::string& given_by) { return !given_by.empty() && given_by == record.source; };
+  if (record.runtime_minutes && movie.runtime_minutes && !own(movie.runtime_source))
+    e.runtime_gap = std::abs(*record.runtime_minutes - *movie.runtime_minutes);
+  if (!record.genre_words.empty() && !movie.genre_words.empty() && !own(movie.genres_source))
+    e.genre_shared = std::any_of(record.genre_words.begin(), record.genre_words.end(), [&](auto& g) {
+      return std::binary_search(movie.genre_words.begin(), movie.genre_words.end(), g);
+    });
+  const std::pair<std::string, std::string>* id = nullptr;
+  for (auto& x : record.external_ids)
+    if (std::binary_search(movie.external_ids.begin(), movie.external_ids.end(), x)) {
+      id = &x;
+      break;
     }
-  if (!best_a) return s;
+  e.external_id = id != nullptr;
+  auto weighed = weigh(title.weight, e, w);
+  s.weight = weighed.weight;
+  s.confidence = weighed.confidence;
+  if (!explain) return s;
 
-  double weight = title + w.prior;
-  bool alternate = best_a->kind != TitleKind::primary || best_b->kind != TitleKind::primary;
-  std::string why = fmt::format("title {}{} {}", title_level_name(best), alternate ? " (an alternate title)" : "",
-                                signed_bits(title));
-  s.features["title"] = title_level_name(best);
-  if (alternate) s.features["title_pair"] = json::array({form_text(*best_a), form_text(*best_b)});
-
+  // The explanation, feature by feature, in the order of the sum.
+  double weight = title.weight + w.prior;
+  std::string why = fmt::format("title {}{} {}", title_level_name(title.level),
+                                title.alternate ? " (an alternate title)" : "", signed_bits(title.weight));
+  s.features["title"] = title_level_name(title.level);
+  if (title.alternate)
+    s.features["title_pair"] = json::array({form_text(*title.record_form), form_text(*title.movie_form)});
   double year = w.year_gap[static_cast<std::size_t>(year_gap)];
   weight += year;
   why += year_gap == 0 ? ", same year 0" : fmt::format(", year {} apart {}", year_gap, signed_bits(year));
   s.features["year_gap"] = year_gap;
-
-  auto own = [&](const std::string& given_by) { return !given_by.empty() && given_by == record.source; };
-  if (record.runtime_minutes && movie.runtime_minutes && !own(movie.runtime_source)) {
-    int gap = std::abs(*record.runtime_minutes - *movie.runtime_minutes);
-    double v = gap <= 3 ? w.runtime_3 : gap <= 10 ? w.runtime_10 : gap <= 20 ? w.runtime_20 : w.runtime_far;
+  if (e.runtime_gap) {
+    double v = runtime_weight(*e.runtime_gap, w);
     weight += v;
-    why += fmt::format(", runtime {} min apart {}", gap, signed_bits(v));
-    s.features["runtime_gap"] = gap;
+    why += fmt::format(", runtime {} min apart {}", *e.runtime_gap, signed_bits(v));
+    s.features["runtime_gap"] = *e.runtime_gap;
   }
-  if (!record.genre_words.empty() && !movie.genre_words.empty() && !own(movie.genres_source)) {
-    bool shared = std::any_of(record.genre_words.begin(), record.genre_words.end(), [&](auto& g) {
-      return std::binary_search(movie.genre_words.begin(), movie.genre_words.end(), g);
-    });
-    double v = shared ? w.genre_shared : w.genre_none;
+  if (e.genre_shared) {
+    double v = *e.genre_shared ? w.genre_shared : w.genre_none;
     weight += v;
-    why += fmt::format(", {} {}", shared ? "a genre shared" : "no genre shared", signed_bits(v));
-    s.features["genres"] = shared ? "shared" : "none shared";
+    why += fmt::format(", {} {}", *e.genre_shared ? "a genre shared" : "no genre shared", signed_bits(v));
+    s.features["genres"] = *e.genre_shared ? "shared" : "none shared";
   }
-  for (auto& id : record.external_ids)
-    if (std::binary_search(movie.external_ids.begin(), movie.external_ids.end(), id)) {
-      weight += w.external_id;
-      why += fmt::format(", {}={} on both {}", id.first, id.second, signed_bits(w.external_id));
-      s.features["external_id"] = id.first + "=" + id.second;
-      break;
-    }
+  if (id) {
+    weight += w.external_id;
+    why += fmt::format(", {}={} on both {}", id->first, id->second, signed_bits(w.external_id));
+    s.features["external_id"] = id->first + "=" + id->second;
+  }
   why += fmt::format(", prior {} = {:.2f} bits", signed_bits(w.prior), weight);
-  s.weight = std::round(weight * 100) / 100;
-  s.confidence = confidence_of(weight);
-  if (s.confidence <= 0) s.confidence = 0.001;  // a candidate, however weak
   s.why = std::move(why);
   return s;
 }

@@ -105,6 +105,37 @@ struct MatchScore {
 /// The confidence of a weight in bits, rounded to 3 decimals.
 double confidence_of(double weight);
 
-MatchScore score_match(const MatchFacts& record, const MatchFacts& movie, const MatchWeights& w = {});
+/// `explain` false: the weight and confidence alone, `why` and `features` left
+/// empty (the matcher scores every candidate so, and explains only those it keeps).
+MatchScore score_match(const MatchFacts& record, const MatchFacts& movie, const MatchWeights& w = {},
+                       bool explain = true);
+
+/// The title feature alone: the best pair of title forms of both sides.
+struct TitleMatch {
+  bool found = false;  // false: no pair compares (not a candidate)
+  TitleLevel level = TitleLevel::other;
+  double weight = 0;       // the level's weight, the alternate title's included
+  bool alternate = false;  // the pair uses an alternate title on either side
+  const TitleForm* record_form = nullptr;
+  const TitleForm* movie_form = nullptr;
+};
+TitleMatch best_title(const std::vector<TitleForm>& record, const std::vector<TitleForm>& movie,
+                      const MatchWeights& w);
+
+/// The features other than the title, as score_match weighs them: what the
+/// matcher's fast path (actors/match_decider.cpp) computes from a movie's stored
+/// facts without decoding them, so that both sum the same way.
+struct OtherEvidence {
+  int year_gap = 0;
+  std::optional<int> runtime_gap;   // both sides know it and it counts
+  std::optional<bool> genre_shared; // both sides have genres and they count
+  bool external_id = false;         // an id both carry
+};
+struct Weighed {
+  double weight = 0;      // bits, rounded to 2 decimals (MatchScore::weight)
+  double confidence = 0;  // MatchScore::confidence
+};
+/// The weight and confidence of a title weight and the other evidence.
+Weighed weigh(double title_weight, const OtherEvidence& e, const MatchWeights& w);
 
 }  // namespace moviec::events

@@ -28,6 +28,9 @@
 //                  'n' 0x00 source 0x00 state      -> decimal count of the source's records in that state
 //                  'f' 0x00 movie_id 0x00          -> the movie's match facts, compact (store/match_models.hpp)
 //                  'h' 0x00 movie_id 0x00 source   -> the record of that source the movie holds (JSON)
+//                  'b' 0x00 title key 0x00 BE64(year) 0x00 movie_id -> the movie's match facts (or "":
+//                                  see 'f'): blocking and scoring in one range scan (store/match_models.hpp)
+//                  'v' 0x00 "blocking" 0x00        -> "1": the 'b' keys are complete (folded from the first event)
 
 #include <cstdint>
 #include <optional>
@@ -118,6 +121,15 @@ inline constexpr char kMatchCrosswalk = 'x';
 inline constexpr char kMatchCount = 'n';
 inline constexpr char kMatchFacts = 'f';
 inline constexpr char kMatchHolder = 'h';
+inline constexpr char kMatchBlock = 'b';
+inline constexpr char kMatchLayout = 'v';
+/// Blocking in the matching family: every movie with title key `key` and year `year`.
+inline std::string match_facts_block_prefix(std::string_view key, int year) {
+  auto k = index_prefix(kMatchBlock, key);
+  put_be64(k, static_cast<std::uint64_t>(year));
+  k.push_back('\0');
+  return k;
+}
 
 /// kind 0x00 a 0x00 b
 inline std::string matching_key(char kind, std::string_view a, std::string_view b) {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "events/title_key.hpp"
 #include "store/keys.hpp"
 
 namespace moviec::store {
@@ -62,6 +63,82 @@ Status MatchModels::block(const std::vector<std::string>& title_keys, int year, 
     if (out.size() >= limit) break;
   }
   return from_rocksdb(it->status(), "match blocking");
+}
+
+StatusOr<bool> MatchModels::has_facts_blocking() {
+  auto stored = db_.get(ColumnFamily::matching, keys::matching_key(keys::kMatchLayout, "blocking", ""));
+  if (!stored) {
+    if (stored.status().code() == Status::Code::not_found) return false;
+    return stored.status();
+  }
+  return true;
+}
+
+Status MatchModels::block_facts(const std::vector<std::string>& title_keys, int year, int window,
+                                std::size_t limit, std::vector<BlockHit>& out) {
+  if (title_keys.empty() || limit == 0) return Status::ok();
+  auto it = db_.iterator(ColumnFamily::matching);
+  const int first = std::max(0, year - window), last = year + window;
+  auto seen = [&](std::string_view id) {
+    return std::any_of(out.begin(), out.end(), [&](const BlockHit& h) { return h.movie_id == id; });
+  };
+  // 'b' 0x00 key 0x00 BE64(year) 0x00 movie_id: the years of one key are adjacent.
+  auto year_of = [](std::string_view k, std::size_t at) {
+    std::uint64_t y = 0;
+    for (std::size_t i = 0; i < 8; ++i) y = (y << 8) | static_cast<unsigned char>(k[at + i]);
+    return static_cast<int>(y);
+  };
+  std::vector<BlockHit> window_hits;
+  for (auto& key : title_keys) {
+    if (out.size() >= limit) break;
+    const std::size_t room = limit - out.size();
+    const std::string key_prefix = keys::index_prefix(keys::kMatchBlock, key);
+    // The whole window in one pass, when it holds no more than there is room for.
+    window_hits.clear();
+    bool overflow = false;
+    for (it->Seek(keys::match_facts_block_prefix(key, first)); it->Valid(); it->Next()) {
+      auto k = it->key().ToStringView();
+      if (k.size() < key_prefix.size() + 9 || k.compare(0, key_prefix.size(), key_prefix) != 0) break;
+      int y = year_of(k, key_prefix.size());
+      if (y > last) break;
+      if (window_hits.size() >= room) {
+        overflow = true;
+        break;
+      }
+      window_hits.push_back(BlockHit{std::string(k.substr(key_prefix.size() + 9)), y, it->value().ToString()});
+    }
+    if (!overflow) {
+      std::stable_sort(window_hits.begin(), window_hits.end(), [&](const BlockHit& a, const BlockHit& b) {
+        return std::abs(a.year - year) < std::abs(b.year - year);
+      });
+      for (auto& h : window_hits)
+        if (!seen(h.movie_id)) out.push_back(std::move(h));
+      continue;
+    }
+    // More than room: year by year, the nearest first (same year, then one apart, ...).
+    for (int gap = 0; gap <= window && out.size() < limit; ++gap)
+      for (int side = 0; side < (gap == 0 ? 1 : 2) && out.size() < limit; ++side) {
+        const int y = side == 0 ? year - gap : year + gap;
+        if (y < first) continue;
+        const auto prefix = keys::match_facts_block_prefix(key, y);
+        for (it->Seek(prefix); it->Valid() && out.size() < limit; it->Next()) {
+          auto k = it->key().ToStringView();
+          if (!it->key().starts_with(prefix)) break;
+          auto id = k.substr(prefix.size());
+          if (!seen(id)) out.push_back(BlockHit{std::string(id), y, it->value().ToString()});
+        }
+      }
+  }
+  return from_rocksdb(it->status(), "match blocking");
+}
+
+StatusOr<std::optional<std::string>> MatchModels::movie_facts_bytes(const std::string& movie_id) {
+  auto stored = db_.get(ColumnFamily::matching, keys::matching_key(keys::kMatchFacts, movie_id, ""));
+  if (!stored) {
+    if (stored.status().code() == Status::Code::not_found) return std::optional<std::string>{};
+    return stored.status();
+  }
+  return std::optional<std::string>{std::move(*stored)};
 }
 
 StatusOr<bool> MatchModels::movie_facts(const std::string& movie_id, events::MatchFacts& facts,
@@ -134,7 +211,8 @@ constexpr std::size_t kFields = 11;
 
 }  // namespace
 
-std::string encode_match_record(const MovieMatchRecord& r) {
+std::string encode_match_record(const MovieMatchRecord& r, bool facts_only) {
+  static const std::vector<std::string> kNone;
   std::string out(1, kVersion);
   auto items = [&](const std::vector<std::string>& v) {
     out += kField;
@@ -145,12 +223,12 @@ std::string encode_match_record(const MovieMatchRecord& r) {
   };
   out += kField;
   out += clean(r.title);
-  items(r.names);
+  items(facts_only ? kNone : r.names);
   out += kField;
   if (r.year) out += std::to_string(*r.year);
   out += kField;
   if (r.runtime_minutes) out += std::to_string(*r.runtime_minutes);
-  items(r.genres);
+  items(facts_only ? kNone : r.genres);
   std::vector<std::string> ids;
   for (auto& [k, v] : r.external_ids) ids.push_back(clean(k) + "=" + clean(v));
   items(ids);
@@ -191,6 +269,24 @@ std::optional<MovieMatchRecord> decode_match_record(std::string_view bytes) {
   return r;
 }
 
+bool decode_title_forms(std::string_view forms, std::vector<events::TitleForm>& out) {
+  for (auto form : split(forms, kItem)) {
+    auto parts = split(form, ' ');
+    if (parts.size() < 4) continue;
+    events::TitleForm t;
+    auto kind = to_int(parts[0]);
+    auto main = to_int(parts[1]);
+    auto last = to_int(parts[2]);
+    if (!kind || !main || !last || *kind < 0 || *kind > 2 || *main < 0 || *last < 0) return false;
+    t.kind = static_cast<events::TitleKind>(*kind);
+    t.main_words = static_cast<std::size_t>(*main);
+    t.last_subtitle_words = static_cast<std::size_t>(*last);
+    for (std::size_t i = 3; i < parts.size(); ++i) t.words.emplace_back(parts[i]);
+    out.push_back(std::move(t));
+  }
+  return true;
+}
+
 bool decode_match_facts(std::string_view bytes, events::MatchFacts& facts, std::string& title) {
   auto f = split(bytes, kField);
   if (f.size() != kFields || f[0].size() != 1 || f[0][0] != kVersion) return false;
@@ -204,24 +300,59 @@ bool decode_match_facts(std::string_view bytes, events::MatchFacts& facts, std::
     facts.external_ids.emplace_back(std::string(id.substr(0, eq)), std::string(id.substr(eq + 1)));
   }
   std::sort(facts.external_ids.begin(), facts.external_ids.end());
-  for (auto form : split(f[7], kItem)) {
-    auto parts = split(form, ' ');
-    if (parts.size() < 4) continue;
-    events::TitleForm t;
-    auto kind = to_int(parts[0]);
-    auto main = to_int(parts[1]);
-    auto last = to_int(parts[2]);
-    if (!kind || !main || !last || *kind < 0 || *kind > 2 || *main < 0 || *last < 0) return false;
-    t.kind = static_cast<events::TitleKind>(*kind);
-    t.main_words = static_cast<std::size_t>(*main);
-    t.last_subtitle_words = static_cast<std::size_t>(*last);
-    for (std::size_t i = 3; i < parts.size(); ++i) t.words.emplace_back(parts[i]);
-    facts.titles.push_back(std::move(t));
-  }
+  if (!decode_title_forms(f[7], facts.titles)) return false;
   for (auto w : split(f[8], ' ')) facts.genre_words.emplace_back(w);
   facts.runtime_source = std::string(f[9]);
   facts.genres_source = std::string(f[10]);
   return true;
+}
+
+bool view_match_facts(std::string_view bytes, MatchFactsView& out) {
+  std::string_view f[kFields];
+  std::size_t n = 0;
+  while (true) {
+    auto pos = bytes.find(kField);
+    if (n == kFields) return false;
+    f[n++] = bytes.substr(0, pos);
+    if (pos == std::string_view::npos) break;
+    bytes.remove_prefix(pos + 1);
+  }
+  if (n != kFields || f[0].size() != 1 || f[0][0] != kVersion) return false;
+  out.title = f[1];
+  out.year = f[3];
+  out.runtime = f[4];
+  out.external_ids = f[6];
+  out.forms = f[7];
+  out.genre_words = f[8];
+  out.runtime_source = f[9];
+  out.genres_source = f[10];
+  return true;
+}
+
+std::optional<int> view_int(std::string_view s) { return to_int(s); }
+
+void match_record_writes(const std::string& movie_id, const std::optional<MovieMatchRecord>& before,
+                         const MovieMatchRecord& after, std::map<std::string, std::optional<std::string>>& out) {
+  // A names key carries the facts only while they are this small: a movie known by
+  // many titles (IMDb akas) would otherwise store its facts once per title.
+  constexpr std::size_t kMaxFactsOnNamesKey = 512;
+  auto block_keys = [&](const MovieMatchRecord& r) {
+    std::map<std::string, bool> out;  // key -> from the title itself
+    if (!r.year) return out;
+    for (auto& k : events::title_keys(r.title, r.names, /*repair_mojibake=*/false))
+      out.emplace(keys::match_facts_block_prefix(k.key, *r.year) + movie_id, false);
+    for (auto& k : events::title_keys(r.title, {}, /*repair_mojibake=*/false))
+      out[keys::match_facts_block_prefix(k.key, *r.year) + movie_id] = true;
+    return out;
+  };
+  auto now = block_keys(after);
+  if (before)
+    for (auto& [key, from_title] : block_keys(*before))
+      if (!now.count(key)) out[key] = std::nullopt;
+  const auto facts = encode_match_record(after, /*facts_only=*/true);
+  for (auto& [key, from_title] : now)
+    out[key] = from_title || facts.size() <= kMaxFactsOnNamesKey ? facts : std::string();
+  out[keys::matching_key(keys::kMatchFacts, movie_id, "")] = encode_match_record(after);
 }
 
 StatusOr<MatchModels::UnmatchedPage> MatchModels::unmatched_page(const std::string& source,

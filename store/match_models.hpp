@@ -15,7 +15,10 @@
 //              movie holds (assignment: one record of a source per movie)
 //   facts      MovieMatchRecord, encoded compactly (no JSON): what scoring needs of a
 //              movie, so that a candidate costs one point lookup
+//   block      the facts again (encode_match_record facts_only) as the value of
+//              each blocking key of the movie: blocking and scoring in one scan
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,11 +45,51 @@ struct MovieMatchRecord {
 
 /// The stored form: the record's fields and its facts precomputed (title forms,
 /// genre words), joined with 0x1f / 0x1e separators; version byte first.
-std::string encode_match_record(const MovieMatchRecord& r);
+/// `facts_only`: the names and genres as written left out (the value of a
+/// blocking key: what scoring reads, decode_match_record gives them empty).
+std::string encode_match_record(const MovieMatchRecord& r, bool facts_only = false);
 /// nullopt when `bytes` is not an encoded record.
 std::optional<MovieMatchRecord> decode_match_record(std::string_view bytes);
 /// The facts alone, without recomputing them; false when `bytes` is not a record.
 bool decode_match_facts(std::string_view bytes, events::MatchFacts& facts, std::string& title);
+
+/// The fields of an encoded record that scoring reads, as views into its bytes
+/// (no copy, no allocation): the matcher's fast path scores a candidate from them.
+struct MatchFactsView {
+  std::string_view title, year, runtime, external_ids, forms, genre_words, runtime_source, genres_source;
+};
+/// False when `bytes` is not an encoded record.
+bool view_match_facts(std::string_view bytes, MatchFactsView& out);
+/// The title forms of a MatchFactsView::forms field; false when they do not decode.
+bool decode_title_forms(std::string_view forms, std::vector<events::TitleForm>& out);
+/// A decimal int of a view ("" or not a number: nullopt).
+std::optional<int> view_int(std::string_view s);
+/// Calls `f(kind, value)` for each external id of a MatchFactsView::external_ids field.
+template <class F>
+void for_each_external_id(std::string_view ids, F&& f) {
+  while (!ids.empty()) {
+    auto end = ids.find('\x1e');
+    auto id = ids.substr(0, end);
+    if (auto eq = id.find('='); eq != std::string_view::npos) f(id.substr(0, eq), id.substr(eq + 1));
+    if (end == std::string_view::npos) break;
+    ids.remove_prefix(end + 1);
+  }
+}
+
+/// The writes that keep a movie's matching facts: its 'f' record and its blocking
+/// keys 'b' (one per title key of its title and names, under its year; the value
+/// the facts, except for a names key when they are large: "" there, the reader
+/// looks 'f' up). `before`: the record stored so far (nullopt: none). Key ->
+/// value, nullopt = delete.
+void match_record_writes(const std::string& movie_id, const std::optional<MovieMatchRecord>& before,
+                         const MovieMatchRecord& after, std::map<std::string, std::optional<std::string>>& out);
+
+/// A blocking hit: a movie and its encoded facts ("" when the caller must look them up).
+struct BlockHit {
+  std::string movie_id;
+  int year = 0;
+  std::string facts;
+};
 
 /// The holder of a movie for one source (see holder above).
 struct MatchHolder {
@@ -74,10 +117,26 @@ class MatchModels {
   Status block(const std::vector<std::string>& keys, int year, int window, std::size_t limit,
                std::vector<std::string>& out);
 
+  /// True when the blocking keys of the matching family ('b') are complete: the
+  /// matching read model was folded from the log's first event by a build that
+  /// writes them (a fresh store, or one rebuilt by `moviec replay`). Otherwise the
+  /// matcher blocks on movie_index 'm' and looks each candidate up (block()).
+  StatusOr<bool> has_facts_blocking();
+
+  /// Movies with one of the title keys `keys` and a year within `window` of
+  /// `year`, with their facts, at most `limit`, each once: per key, same year
+  /// first, then one year apart, ... (a key with more movies in the window than
+  /// room left is read year by year, nearest first), one iterator for all.
+  Status block_facts(const std::vector<std::string>& keys, int year, int window, std::size_t limit,
+                     std::vector<BlockHit>& out);
+
   /// The movie's match facts and title (one point lookup); false when it has none
   /// stored (a store written before they existed: the caller falls back to the
   /// movie's read model).
   StatusOr<bool> movie_facts(const std::string& movie_id, events::MatchFacts& facts, std::string& title);
+
+  /// The movie's encoded facts record ('f'); nullopt when it has none stored.
+  StatusOr<std::optional<std::string>> movie_facts_bytes(const std::string& movie_id);
 
   /// The record of `source` the movie holds; nullopt when none.
   StatusOr<std::optional<MatchHolder>> holder(const std::string& movie_id, const std::string& source);

@@ -65,6 +65,10 @@ void MatchProjection::set_state(const std::string& source, const std::string& id
 }
 
 void MatchProjection::apply(const Event& e) {
+  // Folded from the log's first event: every movie's blocking keys 'b' will be
+  // here (a store folded by an earlier build from its start lacks this key until
+  // `moviec replay`).
+  if (e.sequence == 1) pending_[keys::matching_key(keys::kMatchLayout, "blocking", "")] = "1";
   switch (e.type) {
     case EventType::source_record_changed: return on_changed(e);
     case EventType::source_record_removed: return on_removed(e);
@@ -175,12 +179,13 @@ void MatchProjection::on_movie_changed(const Event& e) {
       relevant = true;
   if (!relevant) return;
   auto key = keys::matching_key(keys::kMatchFacts, e.stream, "");
-  MovieMatchRecord r;
+  std::optional<MovieMatchRecord> before;
   if (auto p2 = pending_.find(key); p2 != pending_.end() && p2->second) {
-    if (auto d = decode_match_record(*p2->second)) r = std::move(*d);
+    before = decode_match_record(*p2->second);
   } else if (auto stored = db_.get(ColumnFamily::matching, key)) {
-    if (auto d = decode_match_record(*stored)) r = std::move(*d);
+    before = decode_match_record(*stored);
   }
+  MovieMatchRecord r = before ? *before : MovieMatchRecord{};
   for (auto& c : p.fields) {
     const json& v = c.new_value;
     if (c.field == "title") {
@@ -209,7 +214,8 @@ void MatchProjection::on_movie_changed(const Event& e) {
           if (value.is_string()) r.external_ids.emplace_back(kind, value.get<std::string>());
     }
   }
-  pending_[key] = encode_match_record(r);
+  // The facts record and the blocking keys that carry the facts.
+  match_record_writes(e.stream, before, r, pending_);
 }
 
 void MatchProjection::on_unmatched(const Event& e) {

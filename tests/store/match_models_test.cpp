@@ -1,0 +1,146 @@
+// The matching read model's blocking keys (store/match_models.hpp,
+// store/match_projection.hpp): each title key of a movie under its year, its
+// facts as the value, kept in step with the golden record by MatchProjection,
+// read nearest year first by MatchModels::block_facts.
+
+#include <catch2/catch.hpp>
+
+#include <memory>
+
+#include <rocksdb/write_batch.h>
+
+#include "events/event.hpp"
+#include "store/db.hpp"
+#include "store/keys.hpp"
+#include "store/match_models.hpp"
+#include "store/match_projection.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace moviec;
+using namespace moviec::store;
+using nlohmann::json;
+
+namespace {
+
+struct Store {
+  test::TempDir dir;
+  std::unique_ptr<Db> db;
+  std::uint64_t next_sequence = 1;
+
+  Store() {
+    auto opened = Db::open(dir.str());
+    REQUIRE(opened);
+    db = opened.take();
+  }
+
+  /// One MovieChanged event of `movie` folded by the matching projection and written.
+  void change(const std::string& movie, const json& golden) {
+    events::MovieChanged mc;
+    mc.rules_version = 1;
+    for (auto& [field, value] : golden.items()) mc.fields.push_back({field, json(), value, "imdb", "test", 0});
+    events::Event e;
+    e.type = events::EventType::movie_changed;
+    e.stream = movie;
+    e.sequence = next_sequence++;
+    e.data = events::to_data(mc);
+    MatchProjection projection(*db);
+    projection.apply(e);
+    rocksdb::WriteBatch batch;
+    projection.write(batch);
+    REQUIRE(db->write(batch, false));
+  }
+
+  std::vector<BlockHit> block(const std::vector<std::string>& keys, int year, std::size_t limit = 50) {
+    std::vector<BlockHit> hits;
+    REQUIRE(MatchModels(*db).block_facts(keys, year, 2, limit, hits));
+    return hits;
+  }
+
+  bool complete() {
+    auto has = MatchModels(*db).has_facts_blocking();
+    REQUIRE(has);
+    return *has;
+  }
+
+  std::vector<std::string> ids(const std::vector<std::string>& keys, int year, std::size_t limit = 50) {
+    std::vector<std::string> out;
+    for (auto& h : block(keys, year, limit)) out.push_back(h.movie_id);
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a movie's blocking keys carry its facts and follow its title and year", "[match_models]") {
+  Store s;
+  s.change("tt1", {{"title", "The Usual Suspects"}, {"year", 1995}, {"runtime_minutes", 106}});
+  auto hits = s.block({"usualsuspects"}, 1996);
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].movie_id == "tt1");
+  CHECK(hits[0].year == 1995);
+  MatchFactsView v;
+  REQUIRE(view_match_facts(hits[0].facts, v));
+  CHECK(v.title == "The Usual Suspects");
+  CHECK(view_int(v.runtime) == 106);
+
+  // A new title and year: the old keys go, the new ones come with the new facts.
+  s.change("tt1", {{"title", "Suspects"}, {"year", 1999}});
+  CHECK(s.block({"usualsuspects"}, 1995).empty());
+  hits = s.block({"suspects"}, 1999);
+  REQUIRE(hits.size() == 1);
+  REQUIRE(view_match_facts(hits[0].facts, v));
+  CHECK(v.title == "Suspects");
+  CHECK(view_int(v.runtime) == 106);  // kept from the first change
+
+  // No year: never blocked.
+  s.change("tt1", {{"year", nullptr}});
+  CHECK(s.block({"suspects"}, 1999).empty());
+}
+
+TEST_CASE("the blocking keys are complete only when folded from the log's first event", "[match_models]") {
+  Store folded;
+  CHECK_FALSE(folded.complete());
+  folded.change("tt1", {{"title", "Heat"}, {"year", 1995}});
+  CHECK(folded.complete());
+
+  Store later;  // a store whose matching model an earlier build folded up to here
+  later.next_sequence = 7;
+  later.change("tt1", {{"title", "Heat"}, {"year", 1995}});
+  CHECK_FALSE(later.complete());
+}
+
+TEST_CASE("blocking reads the nearest years first when a key has more movies than the limit",
+          "[match_models]") {
+  Store s;
+  s.change("tt1990", {{"title", "Love"}, {"year", 1990}});
+  s.change("tt1991", {{"title", "Love"}, {"year", 1991}});
+  s.change("tt1992", {{"title", "Love"}, {"year", 1992}});
+  s.change("tt1993", {{"title", "Love"}, {"year", 1993}});
+  s.change("tt1995", {{"title", "Love"}, {"year", 1995}});  // outside the window
+  using Ids = std::vector<std::string>;
+  CHECK(s.ids({"love"}, 1992) == Ids{"tt1992", "tt1991", "tt1993", "tt1990"});
+  CHECK(s.ids({"love"}, 1992, 2) == Ids{"tt1992", "tt1991"});
+  CHECK(s.ids({"love"}, 1992, 3) == Ids{"tt1992", "tt1991", "tt1993"});
+  // Each movie once, whichever of the keys found it; the first key fills first.
+  s.change("tt2", {{"title", "Love Actually"}, {"year", 1992}});
+  CHECK(s.ids({"loveactually", "love"}, 1992, 3) == Ids{"tt2", "tt1992", "tt1991"});
+}
+
+TEST_CASE("a movie known by many titles has its facts on its own title's keys only", "[match_models]") {
+  Store s;
+  json names = json::array();
+  for (int i = 0; i < 40; ++i)
+    names.push_back({{"title", "A Rather Long Localized Title Number " + std::to_string(i)}, {"region", "XX"}});
+  s.change("tt1", {{"title", "Heat"}, {"year", 1995}, {"names", names}});
+  auto own = s.block({"heat"}, 1995);
+  REQUIRE(own.size() == 1);
+  CHECK_FALSE(own[0].facts.empty());
+  auto other = s.block({"ratherlonglocalizedtitlenumber7"}, 1995);
+  REQUIRE(other.size() == 1);
+  CHECK(other[0].movie_id == "tt1");
+  CHECK(other[0].facts.empty());  // the reader looks the facts record up
+  auto facts = MatchModels(*s.db).movie_facts_bytes("tt1");
+  REQUIRE(facts);
+  REQUIRE(*facts);
+  CHECK(**facts != own[0].facts);  // the facts record keeps the names as well
+}
