@@ -13,6 +13,8 @@ void fail_waiters(projection_actor::stateful_pointer<projection_state> self, con
   if (!st.failing)
     log::error("projection_stopped", {{"checkpoint", st.projector->checkpoint()}, {"error", status.message()}});
   st.failing = true;
+  st.failure = status;
+  st.retry_after = std::chrono::steady_clock::now() + projection_state::kRetryInterval;
   for (auto& [seq, rp] : st.waiters) rp.deliver(to_error(status));
   st.waiters.clear();
 }
@@ -32,6 +34,11 @@ void answer_waiters(projection_actor::stateful_pointer<projection_state> self) {
 
 void catch_up(projection_actor::stateful_pointer<projection_state> self) {
   auto& st = self->state;
+  if (st.failing && std::chrono::steady_clock::now() < st.retry_after) {
+    for (auto& [seq, rp] : st.waiters) rp.deliver(to_error(st.failure));
+    st.waiters.clear();
+    return;
+  }
   if (st.projector->checkpoint() < st.log->last_sequence()) {
     if (auto status = st.projector->catch_up(*st.log); !status) return fail_waiters(self, status);
   }

@@ -3,6 +3,7 @@
 // it catches up from its checkpoint (stored in the same WriteBatch as the read-model
 // writes, so every event is applied exactly once, across crashes too).
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 
@@ -18,6 +19,11 @@ struct projection_state {
   std::multimap<std::uint64_t, caf::typed_response_promise<std::uint64_t>> waiters;
   std::uint64_t announced = 0;  /// the last sequence a journal commit message named
   bool failing = false;         /// the last apply failed (logged once until one succeeds)
+  Status failure;               /// why it failed
+  /// While failing, the log is read again at most once per kRetryInterval: a
+  /// read-only store fails every apply, and each retry decodes the whole backlog.
+  std::chrono::steady_clock::time_point retry_after{};
+  static constexpr std::chrono::seconds kRetryInterval{1};
 
   static inline const char* name = "projection";
 };
