@@ -157,10 +157,12 @@ namespace {
 
 using probe_actor = caf::typed_actor<caf::replies_to<actors::wait_atom, std::uint64_t>::with<std::uint64_t>>;
 
-/// Answers 1 when the request it handles is urgent, else 0.
-probe_actor::behavior_type probe(probe_actor::pointer self) {
+/// Answers `if_urgent` when the request it handles is urgent, else 0. (It takes an
+/// argument because CAF 0.17 dereferences a null shared_ptr<tuple<>> when a function
+/// actor is spawned without one: UBSan stops the test there.)
+probe_actor::behavior_type probe(probe_actor::pointer self, std::uint64_t if_urgent) {
   return {[=](actors::wait_atom, std::uint64_t) -> std::uint64_t {
-    return actors::handling_urgent(self) ? 1 : 0;
+    return actors::handling_urgent(self) ? if_urgent : 0;
   }};
 }
 
@@ -180,7 +182,7 @@ probe_actor::behavior_type relay(probe_actor::pointer self, probe_actor target) 
 TEST_CASE("work caused by an urgent request is sent urgent, and bulk work stays normal", "[actors][priority]") {
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
-  auto middle = sys.spawn(relay, sys.spawn(probe));
+  auto middle = sys.spawn(relay, sys.spawn(probe, std::uint64_t{1}));
   caf::scoped_actor self{sys};
   auto ask = [&](bool urgent) {
     std::uint64_t seen = 99;
