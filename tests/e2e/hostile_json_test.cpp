@@ -55,17 +55,10 @@ TEST_CASE("moviec ingest rejects a number too big for a double and finishes", "[
   std::string cmd = "timeout -s KILL 60 " + shell_quote(MOVIEC_BINARY) + " ingest --json --data " +
                     shell_quote((dir / "data").string()) + " --config " + shell_quote(config) +
                     " --source vega " + shell_quote(file.string()) + " 2>&1";
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  REQUIRE(pipe);
-  std::string out;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-  int status = ::pclose(pipe);
+  auto [exit_code, out] = run_shell(cmd);
   INFO(out);
   CHECK(seconds_since(started) < 30);
-  REQUIRE(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(exit_code == 0);
   CHECK_THAT(out, Catch::Contains("vega.json:1: invalid JSON in the record: number overflow"));
   auto summary = json::parse(out.substr(out.rfind('{')));
   CHECK(summary["read"] == 1);

@@ -27,12 +27,11 @@ inline std::string shell_quote(const std::string& s) {
   return q + "'";
 }
 
-/// Runs `moviec ARGS...` to completion; stderr goes to the test's stderr.
-inline CommandResult run_moviec(const std::vector<std::string>& args) {
-  std::string cmd = shell_quote(MOVIEC_BINARY);
-  for (auto& a : args) cmd += " " + shell_quote(a);
+/// Runs a shell command line to completion: its exit code (128 + signal when a
+/// signal ended it) and its stdout (add 2>&1 to the line for stderr too).
+inline CommandResult run_shell(const std::string& command_line) {
   CommandResult r;
-  FILE* pipe = ::popen(cmd.c_str(), "r");
+  FILE* pipe = ::popen(command_line.c_str(), "r");
   if (!pipe) throw std::runtime_error("popen failed");
   char buf[4096];
   std::size_t n;
@@ -42,19 +41,18 @@ inline CommandResult run_moviec(const std::vector<std::string>& args) {
   return r;
 }
 
+/// Runs `moviec ARGS...` to completion; stderr goes to the test's stderr.
+inline CommandResult run_moviec(const std::vector<std::string>& args) {
+  std::string cmd = shell_quote(MOVIEC_BINARY);
+  for (auto& a : args) cmd += " " + shell_quote(a);
+  return run_shell(cmd);
+}
+
 /// run_moviec under `timeout -s KILL seconds`: a hang ends as exit code 137.
 inline CommandResult run_moviec_timed(int seconds, const std::vector<std::string>& args) {
   std::string cmd = "timeout -s KILL " + std::to_string(seconds) + " " + shell_quote(MOVIEC_BINARY);
   for (auto& a : args) cmd += " " + shell_quote(a);
-  CommandResult r;
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  if (!pipe) throw std::runtime_error("popen failed");
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
-  int status = ::pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
+  return run_shell(cmd);
 }
 
 /// A background moviec process. The destructor kills it (SIGTERM) and waits.

@@ -23,6 +23,7 @@
 
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
+#include "web/browser.hpp"
 
 using nlohmann::json;
 using namespace moviec::test;
@@ -30,7 +31,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path kRoot = fs::path(MOVIEC_EXAMPLES).parent_path();
+const fs::path kRoot = repo_root();
 
 int load_demo(const std::string& data) {
   std::string cmd = "MOVIEC=" + shell_quote(MOVIEC_BINARY) + " bash " +
@@ -53,39 +54,14 @@ std::set<std::string> sources_of(const json& movie) {
   return out;
 }
 
-/// Runs tests/web/browse.mjs with `args`; its one JSON object.
-json browse(const std::vector<std::string>& args) {
-  std::string cmd = "cd " + shell_quote(kRoot.string()) + " && timeout 120 node tests/web/browse.mjs";
-  for (auto& a : args) cmd += " " + shell_quote(a);
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  REQUIRE(pipe);
-  std::string out;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-  int status = ::pclose(pipe);
-  INFO(out);
-  REQUIRE(status == 0);
-  auto at = out.rfind("{\"assets\"");  // browse.mjs prints one JSON object, its first key "assets"
-  REQUIRE(at != std::string::npos);
-  auto seen = json::parse(out.substr(at));
+/// browse() and what every demo view must be: ready, no console error.
+json browse_ready(const std::vector<std::string>& args) {
+  auto seen = browse(args);
+  INFO(seen.dump(1));
   REQUIRE_FALSE(seen.contains("failure"));
   CHECK(seen["state"] == "ready");
   CHECK(seen["console_errors"].empty());
   return seen;
-}
-
-std::string keep_as(const TempDir& dir, const std::string& name) {
-  if (const char* keep = std::getenv("MOVIEC_SCREENSHOTS")) return (fs::path(keep) / name).string();
-  return (dir / name).string();
-}
-
-std::string missing_tools() {
-  if (!fs::exists("/usr/bin/chromium")) return "/usr/bin/chromium is absent";
-  if (std::system("node --version >/dev/null 2>&1") != 0) return "node is not installed";
-  if (!fs::exists(kRoot / "node_modules/playwright-core"))
-    return "node_modules/playwright-core is missing: run npm ci in " + kRoot.string();
-  return "";
 }
 
 }  // namespace
@@ -135,12 +111,12 @@ TEST_CASE("the demo loads films several sources describe and the front shows the
   CHECK(clip->get_header_value("Content-Type") == "video/webm");
 
   // The browser's front page.
-  auto missing = missing_tools();
+  auto missing = missing_browser_tools();
   if (!missing.empty()) {
     WARN("browser part skipped: " << missing << " (scripts/setup.sh installs it)");
   } else {
     const std::string base = "http://127.0.0.1:" + std::to_string(server.port());
-    auto seen = browse({"front", base, keep_as(dir, "demo-front.png")});
+    auto seen = browse_ready({"front", base, screenshot_path(dir, "demo-front.png")});
     REQUIRE(seen["cards"].size() == 11);  // the 11 films of examples/demo
     json card_gladiator, card_night;
     for (auto& c : seen["cards"]) {
@@ -177,7 +153,7 @@ TEST_CASE("the demo loads films several sources describe and the front shows the
     CHECK(labels.count("movielens · movielens") == 1);
 
     // A movie's charts: every source's ratings on 0-100, and its history as a timeline.
-    auto movie = browse({"charts", base, "#/movies/tt0172495", keep_as(dir, "demo-movie.png")});
+    auto movie = browse_ready({"charts", base, "#/movies/tt0172495", screenshot_path(dir, "demo-movie.png")});
     INFO(movie.dump(1));
     auto bars = movie["charts"]["ratings-chart"]["bars"];
     std::map<std::string, double> rating;
@@ -199,7 +175,7 @@ TEST_CASE("the demo loads films several sources describe and the front shows the
     CHECK(kinds == std::set<std::string>{"change", "record"});
 
     // The sources page: a match-rate bar per source with records, and each last run's speed.
-    auto sources = browse({"charts", base, "#/sources", keep_as(dir, "demo-sources.png")});
+    auto sources = browse_ready({"charts", base, "#/sources", screenshot_path(dir, "demo-sources.png")});
     INFO(sources.dump(1));
     std::map<std::string, double> rate;
     for (auto& b : sources["charts"]["match-chart"]["bars"]) rate[b["label"].get<std::string>()] = b["value"].get<double>();

@@ -18,6 +18,7 @@
 #include "support/moviec_json.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
+#include "web/browser.hpp"
 
 using nlohmann::json;
 using namespace moviec::test;
@@ -25,7 +26,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path kRoot = fs::path(MOVIEC_EXAMPLES).parent_path();
+const fs::path kRoot = repo_root();
 
 const char* kConfig = R"({
   "sources": [
@@ -35,40 +36,10 @@ const char* kConfig = R"({
                  {"column": "poster", "field": "posters"}, {"column": "trailer", "field": "trailers"}]}}
   ]})";
 
-std::string missing_tools() {
-  if (!fs::exists("/usr/bin/chromium")) return "/usr/bin/chromium is absent";
-  if (std::system("node --version >/dev/null 2>&1") != 0) return "node is not installed";
-  if (!fs::exists(kRoot / "node_modules/playwright-core"))
-    return "node_modules/playwright-core is missing: run npm ci in " + kRoot.string();
-  return "";
-}
-
-json browse(const std::vector<std::string>& args) {
-  std::string cmd = "cd " + shell_quote(kRoot.string()) + " && timeout 120 node tests/web/browse.mjs";
-  for (auto& a : args) cmd += " " + shell_quote(a);
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  REQUIRE(pipe);
-  std::string out;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-  int status = ::pclose(pipe);
-  INFO(out);
-  REQUIRE(status == 0);
-  auto at = out.rfind("{\"assets\"");  // browse.mjs prints one JSON object, its first key "assets"
-  REQUIRE(at != std::string::npos);
-  return json::parse(out.substr(at));
-}
-
-std::string screenshot(const TempDir& dir, const std::string& name) {
-  if (const char* keep = std::getenv("MOVIEC_SCREENSHOTS")) return (fs::path(keep) / name).string();
-  return (dir / name).string();
-}
-
 }  // namespace
 
 TEST_CASE("a movie shows its poster and plays its trailer, seeking by Range", "[web][browser][assets]") {
-  auto missing = missing_tools();
+  auto missing = missing_browser_tools();
   if (!missing.empty()) {
     WARN("skipped: " << missing << " (scripts/setup.sh installs it)");
     return;
@@ -88,7 +59,7 @@ TEST_CASE("a movie shows its poster and plays its trailer, seeking by Range", "[
 
   Server server(data, {"--config", config});
   auto seen = browse({"media", "http://127.0.0.1:" + std::to_string(server.port()), "tt0000301",
-                      screenshot(dir, "movie-media.png")});
+                      screenshot_path(dir, "movie-media.png")});
   INFO(seen.dump(1));
   REQUIRE_FALSE(seen.contains("failure"));
   CHECK(seen["state"] == "ready");
