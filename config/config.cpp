@@ -31,7 +31,8 @@ const std::vector<std::string>& known_formats() {
 
 // Per format, the keys its "options" object may hold.
 const std::vector<std::string>& known_options(const std::string& format) {
-  static const std::vector<std::string> imdb{"max_rejects_per_file", "max_unsorted_bytes"};
+  static const std::vector<std::string> imdb{"max_rejects_per_file", "max_unsorted_bytes",
+                                                 "sort_memory_bytes"};
   static const std::vector<std::string> movielens{"max_rejects_per_file"};
   static const std::vector<std::string> rotten_tomatoes{"max_rejects_per_file", "zero_means_missing"};
   static const std::vector<std::string> none;
@@ -174,7 +175,7 @@ Status parse_options(const json& j, const std::string& path, const std::string& 
                    allowed.empty()
                        ? fmt::format("unknown key (format \"{}\" takes no options)", format)
                        : fmt::format("unknown key (expected one of {})", join_quoted(allowed)));
-    if (key == "max_rejects_per_file" || key == "max_unsorted_bytes") {
+    if (key == "max_rejects_per_file" || key == "max_unsorted_bytes" || key == "sort_memory_bytes") {
       std::uint64_t v = 0;
       if (auto s = get_positive(value, child(path, key),
                                 std::numeric_limits<std::int64_t>::max(), v);

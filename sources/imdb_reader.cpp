@@ -34,8 +34,9 @@ bool imdb_id_less(std::string_view a, std::string_view b) {
 StatusOr<ImdbOptions> ImdbOptions::from_json(const nlohmann::json& options) {
   return read_format_options<ImdbOptions>(
       options, [](const std::string& key, const nlohmann::json& value, ImdbOptions& out) {
-        if (key != "max_unsorted_bytes") return unknown_format_option(key, "imdb_tsv");
-        return read_positive_option(key, value, out.max_unsorted_bytes);
+        if (key == "max_unsorted_bytes") return read_positive_option(key, value, out.max_unsorted_bytes);
+        if (key == "sort_memory_bytes") return read_positive_option(key, value, out.sort_memory_bytes);
+        return unknown_format_option(key, "imdb_tsv");
       });
 }
 
@@ -155,7 +156,7 @@ struct Refused {
 };
 
 /// Where the lines of an input come from: the file itself when it is sorted by
-/// tconst, a sorted copy in memory when it is not, or nowhere.
+/// tconst, a sorted copy (sources/sorted_tsv.hpp) when it is not, or nowhere.
 using Lines = std::variant<TsvReader, SortedTsv, Refused>;
 
 /// One TSV file as a stream of checked rows of type Row, in tconst order. Rows
@@ -488,7 +489,8 @@ StatusOr<bool> sorted_by_tconst(const std::string& path, std::size_t columns,
 }
 
 // The lines of one input: the file itself when it is sorted by tconst, a sorted
-// copy in memory when it is not and fits max_unsorted_bytes, else none (refused).
+// copy (in memory up to sort_memory_bytes, else runs on disk merged) when it is not
+// and fits max_unsorted_bytes, else none (refused).
 StatusOr<Lines> open_lines(const std::string& path, std::size_t columns,
                            const ImdbOptions& options) {
   auto tsv = TsvReader::open(path, options.tsv);
@@ -503,9 +505,10 @@ StatusOr<Lines> open_lines(const std::string& path, std::size_t columns,
                     "sort -t$'\\t' -k1,1V) or raise max_unsorted_bytes",
                     tsv->size(), options.max_unsorted_bytes),
         tsv->size()});
-  auto in_memory = SortedTsv::load(path, tconst_key, options.tsv);
-  if (!in_memory) return in_memory.status();
-  return Lines(in_memory.take());
+  auto sorted_copy = SortedTsv::load(path, tconst_key, options.tsv, 1,
+                                     {options.sort_dir, options.sort_memory_bytes});
+  if (!sorted_copy) return sorted_copy.status();
+  return Lines(sorted_copy.take());
 }
 
 }  // namespace

@@ -44,7 +44,9 @@ struct ImdbFiles {
 
 struct ImdbOptions {
   std::size_t max_rejects_per_file = 10000;  // listed rejects per file and kind
-  std::uint64_t max_unsorted_bytes = 256ull << 20;  // largest file sorted in memory
+  std::uint64_t max_unsorted_bytes = 256ull << 20;  // largest unsorted file sorted (else refused)
+  std::uint64_t sort_memory_bytes = 64ull << 20;    // memory to sort one; beyond it, runs on disk
+  std::string sort_dir;  // where those runs go (not an option: open_reader sets DATA/tmp)
   TsvOptions tsv;
 
   /// Reads a source's "options" object (docs/config.md, format imdb_tsv).

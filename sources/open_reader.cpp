@@ -39,6 +39,9 @@ StatusOr<std::unique_ptr<RecordReader>> open_reader(const config::SourceConfig& 
     if (!options)
       return Status::invalid(
           fmt::format("source \"{}\": {}", source.name, options.status().message()));
+    // An unsorted file too big to sort in memory is sorted in runs under DATA/tmp/
+    // (the system temp dir when no store is given).
+    if (!assets.data_dir.empty()) options->sort_dir = (assets.data_dir / "tmp").string();
     auto imdb = classify_imdb(source, files);
     if (!imdb) return imdb.status();
     auto reader = open_imdb_reader(source, *imdb, *options);

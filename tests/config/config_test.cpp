@@ -279,7 +279,8 @@ TEST_CASE("an unknown source format lists the known formats", "[config]") {
 
 TEST_CASE("the CSV formats and their options are validated", "[config]") {
   auto c = parse(json::parse(R"({"sources": [
-      {"name": "imdb", "format": "imdb_tsv", "options": {"max_unsorted_bytes": 1048576}},
+      {"name": "imdb", "format": "imdb_tsv", "options": {"max_unsorted_bytes": 1048576,
+                                                           "sort_memory_bytes": 4194304}},
       {"name": "ml", "format": "movielens_csv", "options": {"max_rejects_per_file": 5}},
       {"name": "rt", "format": "rotten_tomatoes_csv",
        "options": {"zero_means_missing": ["runtime", "audience_count"]}}]})"));
@@ -289,6 +290,9 @@ TEST_CASE("the CSV formats and their options are validated", "[config]") {
   CHECK(error_of(json::parse(R"({"sources": [{"name": "i", "format": "imdb_tsv",
                                   "options": {"max_unsorted_bytes": 0}}]})")) ==
         "sources[0].options.max_unsorted_bytes: must be at least 1, got 0");
+  CHECK(error_of(json::parse(R"({"sources": [{"name": "i", "format": "imdb_tsv",
+                                  "options": {"sort_memory_bytes": 0}}]})")) ==
+        "sources[0].options.sort_memory_bytes: must be at least 1, got 0");
   CHECK(error_of(json::parse(R"({"sources": [{"name": "rt", "format": "rotten_tomatoes_csv",
                                   "options": {"zero_means_missing": "runtime"}}]})")) ==
         "sources[0].options.zero_means_missing: expected an array of column names, got string");
