@@ -7,23 +7,27 @@ namespace moviec::actors {
 
 namespace {
 
-void fail_waiters(projection_actor::stateful_pointer<projection_state> self, const Status& status) {
-  auto& st = self->state;
-  // A read-only store (a full disk) fails every apply until it resumes: log once.
-  if (!st.failing)
-    log::error("projection_stopped", {{"checkpoint", st.projector->checkpoint()}, {"error", status.message()}});
-  st.failing = true;
-  st.failure = status;
-  st.retry_after = std::chrono::steady_clock::now() + projection_state::kRetryInterval;
+/// Every waiter gets `status` as its error.
+void refuse_waiters(projection_state& st, const Status& status) {
   for (auto& [seq, rp] : st.waiters) rp.deliver(to_error(status));
   st.waiters.clear();
 }
 
+void fail_waiters(projection_actor::stateful_pointer<projection_state> self, const Status& status) {
+  auto& st = self->state;
+  // A read-only store (a full disk) fails every apply until it resumes: log once.
+  if (!st.failing())
+    log::error("projection_stopped", {{"checkpoint", st.projector->checkpoint()}, {"error", status.message()}});
+  st.failure = status;
+  st.retry_after = std::chrono::steady_clock::now() + projection_state::kRetryInterval;
+  refuse_waiters(st, status);
+}
+
 void answer_waiters(projection_actor::stateful_pointer<projection_state> self) {
   auto& st = self->state;
-  if (st.failing) {
+  if (st.failing()) {
     log::info("projection_resumed", {{"checkpoint", st.projector->checkpoint()}});
-    st.failing = false;
+    st.failure = Status::ok();
   }
   auto checkpoint = st.projector->checkpoint();
   while (!st.waiters.empty() && st.waiters.begin()->first <= checkpoint) {
@@ -34,11 +38,7 @@ void answer_waiters(projection_actor::stateful_pointer<projection_state> self) {
 
 void catch_up(projection_actor::stateful_pointer<projection_state> self) {
   auto& st = self->state;
-  if (st.failing && std::chrono::steady_clock::now() < st.retry_after) {
-    for (auto& [seq, rp] : st.waiters) rp.deliver(to_error(st.failure));
-    st.waiters.clear();
-    return;
-  }
+  if (st.failing() && std::chrono::steady_clock::now() < st.retry_after) return refuse_waiters(st, st.failure);
   if (st.projector->checkpoint() < st.log->last_sequence()) {
     if (auto status = st.projector->catch_up(*st.log); !status) return fail_waiters(self, status);
   }
@@ -73,7 +73,7 @@ projection_actor::behavior_type projection(projection_actor::stateful_pointer<pr
         // Commits the journal has announced arrive here in order: wait for them
         // rather than read the log. Anything else in the log is read now, and so
         // is what an apply that failed (a read-only store) left behind.
-        if (st.log->last_sequence() > st.announced || st.failing) catch_up(self);
+        if (st.log->last_sequence() > st.announced || st.failing()) catch_up(self);
         else answer_waiters(self);
         return rp;
       },

@@ -18,8 +18,9 @@ struct projection_state {
   store::Projector* projector = nullptr;
   std::multimap<std::uint64_t, caf::typed_response_promise<std::uint64_t>> waiters;
   std::uint64_t announced = 0;  /// the last sequence a journal commit message named
-  bool failing = false;         /// the last apply failed (logged once until one succeeds)
-  Status failure;               /// why it failed
+  /// Why the last apply failed (logged once until one succeeds); ok while none has.
+  Status failure;
+  bool failing() const { return !failure.is_ok(); }
   /// While failing, the log is read again at most once per kRetryInterval: a
   /// read-only store fails every apply, and each retry decodes the whole backlog.
   std::chrono::steady_clock::time_point retry_after{};
