@@ -12,6 +12,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,7 @@
 
 #include "sources/imdb_reader.hpp"
 #include "sources/record_reader.hpp"
+#include "support/build_kind.hpp"
 #include "support/read_all.hpp"
 #include "support/temp_dir.hpp"
 
@@ -31,11 +34,8 @@ using moviec::sources::TsvLine;
 
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;  // shadow memory and quarantine: RSS says nothing
-#else
-constexpr bool kSanitized = false;
-#endif
+using moviec::test::by_build;
+using moviec::test::kSanitized;  // shadow memory and quarantine: RSS says nothing there
 
 /// A field of /proc/self/status in KiB ("VmHWM", "VmRSS"); -1 when absent.
 long status_kib(const char* field) {
@@ -87,6 +87,40 @@ int deleted_files_open_under(const std::filesystem::path& dir) {
   return count;
 }
 
+/// What a reader handed out: how many records, all in tconst order, any rejects.
+struct ReadBack {
+  std::uint64_t count = 0;
+  bool ordered = true;
+  std::vector<Reject> rejects;
+};
+
+/// Reads `reader` to its end; `on_first` runs once the first record is out.
+ReadBack read_back(moviec::sources::RecordReader& reader, const std::function<void()>& on_first = {}) {
+  ReadBack out;
+  Item item;
+  std::string last;
+  while (reader.next(item, out.rejects)) {
+    if (out.count++ == 0 && on_first) on_first();
+    if (!last.empty() && !moviec::sources::imdb_id_less(last, item.record.source_id)) out.ordered = false;
+    last = item.record.source_id;
+  }
+  return out;
+}
+
+/// How much the peak (VmHWM, `peak_kib`) grew since `before_kib`, in bytes, checked
+/// to be under `bound`; nullopt (with a WARN) where memory cannot be measured.
+std::optional<double> check_peak_growth(long before_kib, long peak_kib, double bound, bool peak_reset) {
+  const double growth = static_cast<double>(peak_kib - before_kib) * 1024;
+  INFO("peak grew by " << growth / (1 << 20) << " MiB, bound " << bound / (1 << 20) << " MiB (peak reset: "
+                       << peak_reset << ")");
+  if (kSanitized || before_kib < 0 || peak_kib < 0) {
+    WARN("peak memory not measured (sanitizer build or no /proc/self/status)");
+    return std::nullopt;
+  }
+  CHECK(growth < bound);
+  return growth;
+}
+
 /// Every line of `path` as SortedTsv hands them out: "number|too_long|text".
 std::vector<std::string> sorted_lines(const std::string& path, moviec::sources::TsvOptions options,
                                       SortedTsv::Spill spill, std::size_t* runs) {
@@ -113,7 +147,7 @@ std::vector<std::string> sorted_lines(const std::string& path, moviec::sources::
 TEST_CASE("imdb an unsorted basics file costs its size plus 24 bytes a line in memory, no more",
           "[sources][imdb]") {
   moviec::test::TempDir dir;
-  const std::uint64_t n = kSanitized ? 30000 : 300000;  // about 22 MB (memory not measured when sanitized)
+  const std::uint64_t n = by_build(300000, 30000);  // about 22 MB (memory not measured when sanitized)
   auto path = (dir / "title.basics.tsv").string();
   write_shuffled_basics(path, n);
   const auto size = std::filesystem::file_size(path);
@@ -122,39 +156,23 @@ TEST_CASE("imdb an unsorted basics file costs its size plus 24 bytes a line in m
 
   auto reader = open_reader(moviec::test::source_config("imdb", "imdb_tsv", nlohmann::json::object()), {path});
   REQUIRE(reader.is_ok());
-  Item item;
-  std::vector<Reject> rejects;
-  std::uint64_t count = 0;
-  std::string last;
-  bool ordered = true;
-  while ((*reader)->next(item, rejects)) {
-    ++count;
-    if (!last.empty() && !moviec::sources::imdb_id_less(last, item.record.source_id)) ordered = false;
-    last = item.record.source_id;
-  }
-  CHECK(rejects.empty());
-  CHECK(count == n);
-  CHECK(ordered);
+  auto read = read_back(**reader);
+  CHECK(read.rejects.empty());
+  CHECK(read.count == n);
+  CHECK(read.ordered);
 
-  const long peak_kib = status_kib("VmHWM");
-  const double growth = static_cast<double>(peak_kib - before_kib) * 1024;
+  INFO("file " << size << " bytes, " << n << " lines");
   const double bound = static_cast<double>(size) + 24.0 * n + 8.0 * (1 << 20);  // + 8 MiB for the rest
-  INFO("file " << size << " bytes, " << n << " lines; peak grew by " << growth / (1 << 20) << " MiB, bound "
-               << bound / (1 << 20) << " MiB (peak reset: " << peak_reset << ")");
-  if (kSanitized || before_kib < 0 || peak_kib < 0) {
-    WARN("peak memory not measured (sanitizer build or no /proc/self/status)");
-    return;
-  }
-  CHECK(growth < bound);
-  CHECK(growth > static_cast<double>(size) * 0.9);  // the file was held: this measured something
+  auto growth = check_peak_growth(before_kib, status_kib("VmHWM"), bound, peak_reset);
+  if (growth) CHECK(*growth > static_cast<double>(size) * 0.9);  // the file was held: this measured something
 }
 
 TEST_CASE("imdb an unsorted basics file bigger than sort_memory_bytes is sorted in runs under DATA/tmp within that memory",
           "[sources][imdb]") {
   moviec::test::TempDir dir;
   // About 37 MB in 4 MiB; sanitized (memory not measured), 4.4 MB in 512 KiB: the same runs.
-  const std::uint64_t n = kSanitized ? 60000 : 500000;
-  const int memory_bytes = kSanitized ? 512 << 10 : 4 << 20;
+  const std::uint64_t n = by_build(500000, 60000);
+  const int memory_bytes = by_build(4 << 20, 512 << 10);
   auto path = (dir / "title.basics.tsv").string();
   write_shuffled_basics(path, n);
   const auto size = std::filesystem::file_size(path);
@@ -166,20 +184,11 @@ TEST_CASE("imdb an unsorted basics file bigger than sort_memory_bytes is sorted 
   auto reader = open_reader(moviec::test::source_config("imdb", "imdb_tsv", {{"sort_memory_bytes", memory_bytes}}),
                             {path}, AssetOptions{data});
   REQUIRE(reader.is_ok());
-  Item item;
-  std::vector<Reject> rejects;
-  std::uint64_t count = 0;
-  std::string last;
-  bool ordered = true;
   int runs_open = -1;
-  while ((*reader)->next(item, rejects)) {
-    if (count++ == 0) runs_open = deleted_files_open_under(data / "tmp");
-    if (!last.empty() && !moviec::sources::imdb_id_less(last, item.record.source_id)) ordered = false;
-    last = item.record.source_id;
-  }
-  CHECK(rejects.empty());
-  CHECK(count == n);
-  CHECK(ordered);
+  auto read = read_back(**reader, [&] { runs_open = deleted_files_open_under(data / "tmp"); });
+  CHECK(read.rejects.empty());
+  CHECK(read.count == n);
+  CHECK(read.ordered);
   // Text + 24 B a line is about 12 times sort_memory_bytes: at least 10 runs, unlinked at once.
   CHECK(runs_open >= 10);
   const long peak_kib = status_kib("VmHWM");
@@ -187,17 +196,11 @@ TEST_CASE("imdb an unsorted basics file bigger than sort_memory_bytes is sorted 
   CHECK(deleted_files_open_under(data / "tmp") == 0);
   CHECK(std::filesystem::is_empty(data / "tmp"));
 
-  const double growth = static_cast<double>(peak_kib - before_kib) * 1024;
+  INFO("file " << size << " bytes, " << n << " lines");
   // The pieces, then the runs' read buffers (together sort_memory_bytes), + 8 MiB for the rest.
   const double bound = 2 * memory + 8.0 * (1 << 20);
-  INFO("file " << size << " bytes, " << n << " lines; peak grew by " << growth / (1 << 20) << " MiB, bound "
-               << bound / (1 << 20) << " MiB (peak reset: " << peak_reset << ")");
-  if (kSanitized || before_kib < 0 || peak_kib < 0) {
-    WARN("peak memory not measured (sanitizer build or no /proc/self/status)");
-    return;
-  }
-  CHECK(growth < bound);
-  CHECK(growth < static_cast<double>(size) / 2);
+  auto growth = check_peak_growth(before_kib, peak_kib, bound, peak_reset);
+  if (growth) CHECK(*growth < static_cast<double>(size) / 2);
 }
 
 TEST_CASE("sorted_tsv runs on disk hand out the lines of an in-memory sort: equal keys in file order, too long lines, no last newline",
