@@ -42,19 +42,20 @@ std::string write_config(const TempDir& dir, std::size_t checkpoint_every = 1000
   return path;
 }
 
-/// GET path of the movie the line for record `i` names.
-std::string movie_path(int i) {
+/// The IMDb id the line for record `i` names.
+std::string imdb_id(int i) {
   char id[16];
   std::snprintf(id, sizeof id, "tt%07d", i);
-  return std::string("/movies/") + id;
+  return id;
 }
+
+/// GET path of the movie the line for record `i` names.
+std::string movie_path(int i) { return "/movies/" + imdb_id(i); }
 
 std::string lines(int from, int to) {
   std::ostringstream out;
   for (int i = from; i <= to; ++i) {
-    char id[16];
-    std::snprintf(id, sizeof id, "tt%07d", i);
-    out << R"({"id": ")" << i << R"(", "imdb": ")" << id << R"(", "title": "Dropped )" << i
+    out << R"({"id": ")" << i << R"(", "imdb": ")" << imdb_id(i) << R"(", "title": "Dropped )" << i
         << R"(", "year": )" << 1900 + i % 120 << R"(, "genres": "Drama|Comedy"})" << "\n";
   }
   return out.str();
