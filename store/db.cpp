@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <vector>
 
 #include <sys/time.h>
 
@@ -143,6 +144,17 @@ StatusOr<std::unique_ptr<Db>> Db::open(const std::string& path, Options options)
 }
 
 Db::~Db() {
+  // A clean close leaves no WAL behind: otherwise the next open replays it into the
+  // memtables and flushes them again (after a 100k-movie ingest, 1.7 s of the next
+  // run's 2.9 s). A store opened read-only answers NotSupported. Skipped while the
+  // store refuses writes and near a full disk (a flush that fails there would leave
+  // RocksDB unfit); the WAL stays then, as after a crash.
+  if (db_ && health_ && health_->writable() && !health_->near_full()) {
+    rocksdb::FlushOptions flush;
+    flush.wait = true;
+    std::vector<rocksdb::ColumnFamilyHandle*> all(handles_.begin(), handles_.end());
+    (void)db_->Flush(flush, all);  // best effort: the WAL still covers what is not flushed
+  }
   // Column family handles must go before the database.
   for (auto* h : handles_)
     if (h) db_->DestroyColumnFamilyHandle(h);
