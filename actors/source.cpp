@@ -173,6 +173,7 @@ void finish_if_done(self_ptr self) {
     ++st.summary.failed;
     if (st.summary.error.empty()) st.summary.error = "stopped before the end of the input (shutdown)";
   }
+  if (st.store_refused) st.summary.error += "; the rest of the input was not read (the store is read-only)";
   if (st.removals && st.summary.failed == 0) return start_removals(self);
   finish(self);
 }
@@ -184,6 +185,15 @@ bool unchanged_at_source(self_ptr self, const events::SourceRecord& r, const std
 }
 
 void pump(self_ptr self);
+
+/// After a failure: once the store is read-only (a full disk, store/health.hpp) every
+/// further record would only be refused too, so the run stops reading and ends
+/// failed with the reason; the same input sent again once space is back completes it.
+void stop_if_store_refuses(self_ptr self) {
+  auto& st = self->state;
+  if (st.summary.failed == 0 || st.end_of_input || st.deps.db->health().writable) return;
+  st.end_of_input = st.store_refused = true;
+}
 
 /// Sends the items gathered so far as one batch; their outcomes come back together.
 void send_batch(self_ptr self) {
@@ -208,6 +218,7 @@ void send_batch(self_ptr self) {
               if (outcome.unmatched) ++st.summary.unmatched;
               st.summary.appended += outcome.appended;
             }
+            stop_if_store_refuses(self);
             pump(self);
           },
           [=](const caf::error& err) {
@@ -215,6 +226,7 @@ void send_batch(self_ptr self) {
             st.in_flight -= items;
             st.summary.failed += items;
             if (st.summary.error.empty()) st.summary.error = message_of(err);
+            stop_if_store_refuses(self);
             pump(self);
           });
 }

@@ -93,6 +93,7 @@ struct source_state {
   bool waiting_for_projection = false;
   bool end_of_input = false;
   bool interrupted = false;         // stopped by shutdown before the end
+  bool store_refused = false;       // stopped reading: the store turned read-only
   // checkpoints
   bool draining = false;            // waiting for in-flight records before a checkpoint
   std::size_t since_checkpoint = 0;

@@ -150,6 +150,9 @@ TEST_CASE("an ingest that fills the disk fails with the reason, no abort, and co
   REQUIRE(summary.is_object());
   CHECK(summary["failed"].get<std::uint64_t>() > 0);
   CHECK_THAT(summary["error"].get<std::string>(), Catch::Contains("read-only") || Catch::Contains("No space"));
+  // It stops at the first refusal rather than read (and fail) the rest of the file.
+  CHECK(summary["read"].get<int>() < movies);
+  CHECK_THAT(summary["error"].get<std::string>(), Catch::Contains("the rest of the input was not read"));
 
   // Space back: the same run completes, exactly.
   disk.unfill();
