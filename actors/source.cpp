@@ -178,13 +178,31 @@ void finish_if_done(self_ptr self) {
   finish(self);
 }
 
-bool unchanged_at_source(self_ptr self, const events::SourceRecord& r, const std::string& fp) {
-  auto stored = self->state.deps.db->get(store::ColumnFamily::fingerprints,
-                                         store::keys::fingerprint_key(r.source, r.source_id));
-  return stored && *stored == fp;
-}
-
 void pump(self_ptr self);
+void send_batch(self_ptr self);
+
+/// Looks up the stored fingerprints of the records read since the last look, all in
+/// one MultiGet: an unchanged record is counted and dropped, the others join the batch
+/// (sent whenever it is full).
+void check_unchanged(self_ptr self) {
+  auto& st = self->state;
+  if (st.unchecked.empty()) return;
+  std::vector<std::string> keys;
+  keys.reserve(st.unchecked.size());
+  for (auto& item : st.unchecked) keys.push_back(store::keys::fingerprint_key(item.record.source, item.record.source_id));
+  auto stored = st.deps.db->multi_get(store::ColumnFamily::fingerprints, keys);
+  for (std::size_t i = 0; i < st.unchecked.size(); ++i) {
+    auto& item = st.unchecked[i];
+    if (stored[i] && *stored[i] == item.fingerprint) {
+      --st.in_flight;
+      ++st.summary.unchanged;
+      continue;
+    }
+    st.batch.push_back(std::move(item));
+    if (st.batch.size() >= st.options.batch_size) send_batch(self);
+  }
+  st.unchecked.clear();
+}
 
 /// After a failure: once the store is read-only (a full disk, store/health.hpp) every
 /// further record would only be refused too, so the run stops reading and ends
@@ -311,14 +329,11 @@ void pump(self_ptr self) {
       // movie id is matched or goes to the unmatched log, never rejected).
       IngestItem msg{std::move(item.record), "", std::move(item.input), st.options.correlation, ""};
       msg.fingerprint = msg.record.fingerprint();
-      if (unchanged_at_source(self, msg.record, msg.fingerprint)) {
-        ++st.summary.unchanged;
-        continue;
-      }
       ++st.in_flight;
-      st.batch.push_back(std::move(msg));
-      if (st.batch.size() >= st.options.batch_size) send_batch(self);
+      st.unchecked.push_back(std::move(msg));
+      if (st.unchecked.size() >= st.options.batch_size) check_unchanged(self);
     }
+    check_unchanged(self);
     send_batch(self);  // what was gathered: the reader paused, ended or must drain
     if (!st.draining || st.in_flight > 0) break;
     write_checkpoint(self);

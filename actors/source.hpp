@@ -89,6 +89,7 @@ struct source_state {
   std::chrono::steady_clock::time_point started;
   std::size_t in_flight = 0;        // records sent or gathered, not answered yet
   IngestBatch batch;                // gathered, not sent yet
+  IngestBatch unchecked;            // read, fingerprints not yet looked up (counted in flight)
   std::uint64_t projected = 0;      // the read models' checkpoint as last heard
   bool waiting_for_projection = false;
   bool end_of_input = false;

@@ -203,6 +203,21 @@ StatusOr<std::string> Db::get(ColumnFamily f, const std::string& key) {
   return value;
 }
 
+std::vector<StatusOr<std::string>> Db::multi_get(ColumnFamily f, const std::vector<std::string>& keys) {
+  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  db_->MultiGet(rocksdb::ReadOptions(), cf(f), keys.size(), slices.data(), values.data(), statuses.data());
+  std::vector<StatusOr<std::string>> out;
+  out.reserve(keys.size());
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (statuses[i].ok()) out.emplace_back(values[i].ToString());
+    else if (statuses[i].IsNotFound()) out.emplace_back(Status::not_found(std::string(name_of(f)) + " has no such key"));
+    else out.emplace_back(from_rocksdb(statuses[i], "multi_get"));
+  }
+  return out;
+}
+
 std::unique_ptr<rocksdb::Iterator> Db::iterator(ColumnFamily f, const rocksdb::ReadOptions& ro) {
   return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(ro, cf(f)));
 }

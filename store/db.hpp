@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
@@ -57,6 +58,11 @@ class Db {
 
   /// A point read; not_found when absent.
   [[nodiscard]] StatusOr<std::string> get(ColumnFamily f, const std::string& key);
+
+  /// Point reads of many keys of one family in one call (RocksDB's batched MultiGet:
+  /// one pass over the memtables and table files for all of them); one answer per
+  /// key, in order, not_found when absent.
+  std::vector<StatusOr<std::string>> multi_get(ColumnFamily f, const std::vector<std::string>& keys);
 
   std::unique_ptr<rocksdb::Iterator> iterator(ColumnFamily f,
                                               const rocksdb::ReadOptions& ro = {});
