@@ -1,5 +1,10 @@
 #include "events/source_record.hpp"
 
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <map>
+
 #include "events/hash.hpp"
 
 namespace moviec::events {
@@ -45,6 +50,37 @@ class CanonicalWriter {
     scratch_ = v;
     serializer_.dump(scratch_, false, false, 0);
   }
+  // The common values written directly, the bytes nlohmann's serializer writes: a
+  // string that needs no escape (printable ASCII, no quote or backslash) as it is,
+  // integers in decimal, booleans as words. Anything else goes through the serializer.
+  void value(const std::string& v) {
+    bool plain = std::all_of(v.begin(), v.end(), [](char c) {
+      return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+    });
+    if (!plain) {
+      scratch_ = v;
+      serializer_.dump(scratch_, false, false, 0);
+      return;
+    }
+    out_ += '"';
+    out_ += v;
+    out_ += '"';
+  }
+  void value(int v) { integer(v); }
+  void value(std::int64_t v) { integer(v); }
+  void value(bool v) { out_ += v ? "true" : "false"; }
+  /// A string-to-string map as an object, keys in order (std::map's, as nlohmann's).
+  void value(const std::map<std::string, std::string>& m) {
+    begin_object();
+    for (auto& [key, v] : m) {
+      if (!first_.back()) out_ += ',';
+      first_.back() = false;
+      value(key);
+      out_ += ':';
+      value(v);
+    }
+    end_object();
+  }
   template <class T>
   void member(const char* key, const T& v) {
     next(key);
@@ -52,6 +88,13 @@ class CanonicalWriter {
   }
 
  private:
+  template <class Int>
+  void integer(Int v) {
+    char digits[24];
+    auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
+    out_.append(digits, end);
+  }
+
   std::string& out_;
   nlohmann::detail::serializer<json> serializer_;
   json scratch_;
@@ -70,14 +113,14 @@ void write_canonical(CanonicalWriter& w, const SourceRecord& r) {
   optional("crating_performance", r.crating_performance);
   optional("crating_screenplay", r.crating_screenplay);
   optional("crating_soundtrack", r.crating_soundtrack);
-  if (!r.external_ids.empty()) w.member("external_ids", json(r.external_ids));
+  if (!r.external_ids.empty()) w.member("external_ids", r.external_ids);
   if (!r.genres.empty()) {
     w.next("genres");
     w.begin_array();
     for (auto& g : r.genres) w.next(nullptr), w.value(g);
     w.end_array();
   }
-  if (!r.metadata.empty()) w.member("metadata", json(r.metadata));
+  if (!r.metadata.empty()) w.member("metadata", r.metadata);
   string("movie_id", r.movie_id);
   if (!r.names.empty()) {
     w.next("names");
