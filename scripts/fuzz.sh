@@ -25,13 +25,13 @@ cmake --build "$build" -j "$(nproc)" --target "${targets[@]}"
 
 # --- seed corpora: build-fuzz/corpus/<target>/ (what a run finds is kept there too) -----
 shared=../shared/data
-seed() {  # seed TARGET PREFIX FILE...: the first 16 KiB of each FILE, after PREFIX
+seed() {  # seed TARGET PREFIX FILE...: the first 16 KiB of each FILE, after PREFIX (printf format)
   local dir="$build/corpus/$1" prefix="$2"
   shift 2
   mkdir -p "$dir"
   for f in "$@"; do
     [ -f "$f" ] || continue
-    { printf '%s' "$prefix"; head -c 16384 "$f"; } >"$dir/seed-$(printf '%s' "$prefix$f" | md5sum | cut -c1-12)"
+    { printf "$prefix"; head -c 16384 "$f"; } >"$dir/seed-$(printf '%s' "$prefix$f" | md5sum | cut -c1-12)"
   done
 }
 seed imdb_tsv_fuzz "" examples/imdb/title.basics.tsv examples/demo/imdb/title.basics.tsv \
@@ -39,14 +39,14 @@ seed imdb_tsv_fuzz "" examples/imdb/title.basics.tsv examples/demo/imdb/title.ba
 seed imdb_tsv_fuzz r examples/imdb/title.ratings.tsv examples/demo/imdb/title.ratings.tsv \
   $shared/imdb-tsv-samples/*/title.ratings.tsv
 seed imdb_tsv_fuzz a examples/imdb/title.akas.tsv $shared/imdb-tsv-samples/*/title.akas.tsv
-seed csv_fuzz "$(printf '\x00')" examples/movielens/movies.csv examples/demo/movielens/movies.csv \
+seed csv_fuzz '\x00' examples/movielens/movies.csv examples/demo/movielens/movies.csv \
   $shared/movielens-ml-latest-small/movies.csv
-seed csv_fuzz "$(printf '\x01')" examples/movielens/links.csv examples/demo/movielens/links.csv \
+seed csv_fuzz '\x01' examples/movielens/links.csv examples/demo/movielens/links.csv \
   $shared/movielens-ml-latest-small/links.csv
-seed csv_fuzz "$(printf '\x02')" examples/demo/rotten_tomatoes/rotten_tomatoes_movies.csv \
+seed csv_fuzz '\x02' examples/demo/rotten_tomatoes/rotten_tomatoes_movies.csv \
   $shared/rotten-tomatoes-kaggle-subset/rotten_tomatoes_movies.csv
-seed csv_fuzz "$(printf '\x03')" examples/layout/rotten_tomatoes.csv
-seed json_fuzz "$(printf '\x00')" examples/demo/vega/movies.json $shared/vega-datasets-movies/movies.json
+seed csv_fuzz '\x03' examples/layout/rotten_tomatoes.csv
+seed json_fuzz '\x00' examples/demo/vega/movies.json $shared/vega-datasets-movies/movies.json
 printf '\x01{"Title": "Heat", "Release Date": "Dec 15 1995", "Running Time min": 170}\n{"Title": 1e999}\n' \
   >"$build/corpus/json_fuzz/seed-lines"
 printf '\x02[{"Title": "Heat", "Release Date": "Dec 15 1995", "IMDB Rating": 8.2, "IMDB Votes": 1000}]' \
@@ -97,6 +97,9 @@ for t in "${targets[@]}"; do
        -print_final_stats=1 -artifact_prefix="$build/artifacts/$t/" "$build/corpus/$t" >"$log" 2>&1; then
     failed+=("$t")
     tail -40 "$log"
+    for f in "$build/artifacts/$t"/*; do  # so a CI log alone reproduces it
+      if [ -f "$f" ] && [ "$(stat -c %s "$f")" -le 8192 ]; then echo "fuzz: $f (base64): $(base64 -w0 "$f")"; fi
+    done
   fi
   # one line: runs, runs per second, coverage, peak RSS
   awk '/^stat::number_of_executed_units/ {n = $2} /^stat::average_exec_per_sec/ {s = $2}
