@@ -87,6 +87,10 @@ done
 # --- run each target -------------------------------------------------------------------
 # The readers take files: each input is written under this directory, removed at the end.
 export TMPDIR="$PWD/$build/tmp"
+# Reports name file:line (llvm-14 installs the symbolizer, but not as llvm-symbolizer on PATH).
+if [ -x /usr/lib/llvm-14/bin/llvm-symbolizer ]; then
+  export ASAN_SYMBOLIZER_PATH=/usr/lib/llvm-14/bin/llvm-symbolizer UBSAN_SYMBOLIZER_PATH=/usr/lib/llvm-14/bin/llvm-symbolizer
+fi
 mkdir -p "$TMPDIR"
 failed=()
 for t in "${targets[@]}"; do
