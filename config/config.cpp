@@ -337,7 +337,7 @@ Status parse_rules(const json& j, const std::string& path, events::FieldRules& o
       rule.field = field;
       if (auto s = parse_rule(rule_json, child(fpath, field), rule); !s) return s;
       auto it = std::find_if(out.rules.begin(), out.rules.end(),
-                             [&](const events::FieldRule& r) { return r.field == field; });
+                             [&](const events::FieldRule& r) { return r.field == rule.field; });
       if (it != out.rules.end()) *it = std::move(rule);
       else out.rules.push_back(std::move(rule));
     }

@@ -21,23 +21,13 @@ constexpr std::size_t kMaxLimit = 1000;
 StatusOr<Response> movie_as_of(Context& ctx, const std::string& movie_id, const std::string& as_of) {
   json point;
   store::EventPredicate in_past;
-  const bool is_sequence =
-      !as_of.empty() && as_of.find_first_not_of("0123456789") == std::string::npos;
-  if (is_sequence) {
-    std::uint64_t sequence = 0;
-    try {
-      sequence = std::stoull(as_of);
-    } catch (const std::out_of_range&) {
-      throw std::invalid_argument("as_of sequence " + as_of + " is out of range");
-    }
-    point = {{"sequence", sequence}};
-    in_past = [sequence](const events::Event& e) { return e.sequence <= sequence; };
-  } else if (auto ms = events::parse_utc(as_of)) {
-    point = {{"time", *ms}, {"time_utc", events::format_utc(*ms)}};
-    in_past = [t = *ms](const events::Event& e) { return e.time_ms <= t; };
+  auto at = parse_as_of(as_of);  // throws invalid_argument (400) on a bad value
+  if (at.sequence) {
+    point = {{"sequence", *at.sequence}};
+    in_past = [sequence = *at.sequence](const events::Event& e) { return e.sequence <= sequence; };
   } else {
-    throw std::invalid_argument("as_of must be an event sequence (e.g. 42) or an RFC 3339 time "
-                                "(e.g. 2026-11-24T10:00:00Z), got \"" + as_of + "\"");
+    point = {{"time", *at.time_ms}, {"time_utc", events::format_utc(*at.time_ms)}};
+    in_past = [t = *at.time_ms](const events::Event& e) { return e.time_ms <= t; };
   }
   if (events::matching::is_source_stream(movie_id))  // a source's match decisions
     return Status::not_found("no movie with id " + movie_id);

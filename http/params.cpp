@@ -4,6 +4,8 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "events/timestamp.hpp"
+
 namespace moviec::http {
 
 namespace {
@@ -70,6 +72,20 @@ std::size_t count_param(const Request& req, const std::string& name, std::size_t
     throw std::invalid_argument(name + " must be an integer from 1 to " + std::to_string(max) +
                                 ", got \"" + *text + "\"");
   return static_cast<std::size_t>(*value);
+}
+
+AsOf parse_as_of(const std::string& text) {
+  AsOf out;
+  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
+    out.sequence = parse_integer<std::uint64_t>(text);
+    if (!out.sequence) throw std::invalid_argument("as_of sequence " + text + " is out of range");
+  } else if (auto ms = events::parse_utc(text)) {
+    out.time_ms = *ms;
+  } else {
+    throw std::invalid_argument("as_of must be an event sequence (e.g. 42) or an RFC 3339 time "
+                                "(e.g. 2026-11-24T10:00:00Z), got \"" + text + "\"");
+  }
+  return out;
 }
 
 }  // namespace moviec::http

@@ -32,4 +32,14 @@ std::optional<std::uint64_t> uint_param(const Request& req, const std::string& n
 std::size_t count_param(const Request& req, const std::string& name, std::size_t fallback,
                         std::size_t max);
 
+/// The point of GET /movies/{id}?as_of=: an event sequence (all digits) or an RFC 3339
+/// time (milliseconds since the epoch, UTC); exactly one is set.
+struct AsOf {
+  std::optional<std::uint64_t> sequence;
+  std::optional<std::int64_t> time_ms;
+};
+
+/// Parses an as_of value; anything else throws std::invalid_argument naming as_of.
+AsOf parse_as_of(const std::string& text);
+
 }  // namespace moviec::http

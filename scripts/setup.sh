@@ -13,6 +13,7 @@ packages=(
   prometheus            # tests/ops: a real Prometheus scrapes the server; promtool checks the page
   chromium  # tests/web load the web page in headless Chromium
   dpkg-dev  # tests/packaging: cpack -G DEB computes Depends with dpkg-shlibdeps
+  clang-14 libclang-rt-14-dev llvm-14  # scripts/fuzz.sh: libFuzzer targets (fuzz/); libFuzzer's runtime; llvm-symbolizer
 )
 # tests/contract: node runs @redocly/cli and ajv; tests/web drives Chromium with playwright-core (package.json). Debian's nodejs and npm,
 # unless a node is installed already (another distribution's nodejs conflicts with npm).

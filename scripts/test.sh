@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: installs packages, builds, runs ctest; then the same tests in an
-# AddressSanitizer + UndefinedBehaviorSanitizer build (skip that with MOVIEC_NO_ASAN=1).
+# AddressSanitizer + UndefinedBehaviorSanitizer build (skip that with MOVIEC_NO_ASAN=1);
+# then builds the libFuzzer targets (fuzz/) and runs each for FUZZ_SECONDS, 15 by default
+# (skip with MOVIEC_NO_FUZZ=1; scripts/fuzz.sh).
 # Ends with each phase's time, one line each (scripts/phases.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,4 +15,8 @@ if [ "${MOVIEC_NO_ASAN:-0}" != 1 ]; then
   phase "asan build" env BUILD_DIR=build-asan BUILD_TYPE=Debug bash scripts/build.sh -DMOVIEC_SANITIZE=ON
   # The crash test (a 100,000-row ingest, killed and rerun) is too slow under ASan.
   phase "asan ctest" env ASAN_OPTIONS=detect_leaks=0 ctest --test-dir build-asan --output-on-failure -j 2 -E "kill -9"
+fi
+if [ "${MOVIEC_NO_FUZZ:-0}" != 1 ]; then
+  phase "fuzz build" env FUZZ_BUILD_ONLY=1 bash scripts/fuzz.sh
+  phase "fuzz runs" bash scripts/fuzz.sh "${FUZZ_SECONDS:-15}"
 fi
