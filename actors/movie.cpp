@@ -147,6 +147,20 @@ PlannedAppend removal_for(const events::MovieState& movie, const RemoveItem& ite
   return plan;
 }
 
+/// CAF 0.17 pitfall: while an actor awaits a response (`.await`), every other
+/// message it takes out is skipped into a cache of its own queue (urgent or normal),
+/// and a queue's cache is put back only when a message *of that queue* is consumed.
+/// The awaited response comes in the queue of its request's priority
+/// (actors/priority.hpp), so what was skipped in the other queue stayed until that
+/// queue's next message: an inbox item that reached a movie while it awaited the
+/// append of a push sat there until the idle movie was stopped, then bounced
+/// (request_receiver_down; found by tests/e2e/chaos_test.cpp). Every await handler
+/// here calls this first.
+void release_skipped(movie_actor::stateful_pointer<movie_state> self) {
+  self->get_urgent_queue().flush_cache();
+  self->get_normal_queue().flush_cache();
+}
+
 void reload(movie_actor::stateful_pointer<movie_state> self) {
   auto& st = self->state;
   auto recovered = recover_movie(*st.deps.log, st.movie.movie_id, UINT64_MAX, &st.snapshot_version);
@@ -212,6 +226,7 @@ void append_item(movie_actor::stateful_pointer<movie_state> self, PlannedAppend 
                      append_atom::value, std::move(req))
       .await(
           [=](store::AppendResult& result) mutable {
+            release_skipped(self);
             if (result.duplicate) {  // stored before (a retry): our state is behind
               reload(self);
               rp.deliver(IngestOutcome{});
@@ -221,6 +236,7 @@ void append_item(movie_actor::stateful_pointer<movie_state> self, PlannedAppend 
             rp.deliver(IngestOutcome{true, events, false, {}});
           },
           [=](caf::error& err) mutable {
+            release_skipped(self);
             if (is_conflict(err) && attempt < kMaxConflictRetries) {
               reload(self);
               retry(attempt + 1);
@@ -287,6 +303,7 @@ void reaggregate(movie_actor::stateful_pointer<movie_state> self, ReaggregateIte
   request_as_handled(self, st.deps.journal, st.deps.append_timeout, append_atom::value, req)
       .await(
           [=](store::AppendResult& result) mutable {
+            release_skipped(self);
             if (result.duplicate) {  // stored before (a retried run): our state is behind
               reload(self);
               rp.deliver(ReaggregateOutcome{false, 0});
@@ -297,6 +314,7 @@ void reaggregate(movie_actor::stateful_pointer<movie_state> self, ReaggregateIte
             rp.deliver(ReaggregateOutcome{true, static_cast<std::uint32_t>(fields)});
           },
           [=](caf::error& err) mutable {
+            release_skipped(self);
             if (is_conflict(err) && attempt < kMaxConflictRetries) {
               reload(self);
               reaggregate(self, std::move(item), rp, attempt + 1);

@@ -2,8 +2,10 @@
 // A small "what changed since" feed on loopback, TMDB /movie/changes shaped, for
 // poll tests: GET /movie/changes?...&page=N lists the changed ids (per_page a
 // page), GET /movie/{id} answers the record. It records every request and can be
-// told to fail or stall the next requests.
+// told to fail or stall the next requests. Fed with append_changes() instead, it
+// is a change journal that honours the cursor it hands out (see there).
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <map>
@@ -23,6 +25,7 @@ class FakeFeed {
     server_.Get("/movie/changes", [this](const httplib::Request& req, httplib::Response& res) {
       if (fault(req, res)) return;
       std::lock_guard<std::mutex> lock(mu_);
+      if (journal_mode_) return serve_journal(req, res);
       int page = req.has_param("page") ? std::stoi(req.get_param_value("page")) : 1;
       int pages = std::max<int>(1, static_cast<int>((changed_.size() + per_page_ - 1) / per_page_));
       nlohmann::json results = nlohmann::json::array();
@@ -69,6 +72,22 @@ class FakeFeed {
     std::lock_guard<std::mutex> lock(mu_);
     records_[id] = std::move(record);
   }
+  /// Journal mode: each id appended is one change (set its record first). The
+  /// changes endpoint serves the journal from the request's `cursor` (a position;
+  /// 0 without one) to its end, per_page a page, and hands out that end as
+  /// `next_cursor`: a poller that stored cursor N has been served every change
+  /// before N. Pages asked while the journal grows stay consistent: each answer
+  /// counts its pages to the end as it is then and names that end.
+  void append_changes(const std::vector<std::string>& ids) {
+    std::lock_guard<std::mutex> lock(mu_);
+    journal_mode_ = true;
+    journal_.insert(journal_.end(), ids.begin(), ids.end());
+  }
+  /// The journal so far (journal mode).
+  std::vector<std::string> journal() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return journal_;
+  }
   void set_next_cursor(std::string cursor) {
     std::lock_guard<std::mutex> lock(mu_);
     next_cursor_ = std::move(cursor);
@@ -96,6 +115,22 @@ class FakeFeed {
   }
 
  private:
+  // The journal page the request asks for (mu_ held).
+  void serve_journal(const httplib::Request& req, httplib::Response& res) {
+    std::size_t from = 0;
+    if (req.has_param("cursor")) from = std::stoul(req.get_param_value("cursor"));
+    from = std::min(from, journal_.size());
+    std::size_t page = req.has_param("page") ? std::stoul(req.get_param_value("page")) : 1;
+    std::size_t left = journal_.size() - from;
+    std::size_t pages = std::max<std::size_t>(1, (left + per_page_ - 1) / per_page_);
+    nlohmann::json results = nlohmann::json::array();
+    for (std::size_t i = from + (page - 1) * per_page_; i < journal_.size() && i < from + page * per_page_; ++i)
+      results.push_back({{"id", journal_[i]}, {"adult", false}});
+    nlohmann::json body{{"results", results}, {"page", page}, {"total_pages", pages},
+                        {"next_cursor", std::to_string(journal_.size())}};
+    res.set_content(body.dump(), "application/json");
+  }
+
   // Records the request; true when it was answered with an injected failure.
   bool fault(const httplib::Request& req, httplib::Response& res) {
     std::chrono::milliseconds delay{0};
@@ -127,6 +162,8 @@ class FakeFeed {
   std::size_t per_page_ = 2;
   std::map<std::string, nlohmann::json> records_;
   std::string next_cursor_;
+  bool journal_mode_ = false;
+  std::vector<std::string> journal_;
   int failures_ = 0;
   int failure_status_ = 503;
   int stalls_ = 0;

@@ -118,6 +118,22 @@ class Process {
   void signal(int sig) {
     if (pid_ > 0) ::kill(pid_, sig);
   }
+  /// Waits at most `timeout_ms` for exit: true (and the exit code in wait()) when it
+  /// ended, false when it is still running.
+  bool wait_for(int timeout_ms) {
+    if (pid_ <= 0) return true;
+    for (;;) {
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        return true;
+      }
+      if (timeout_ms <= 0) return false;
+      ::usleep(20000);
+      timeout_ms -= 20;
+    }
+  }
   /// Waits for exit; returns the exit code (128 + signal when killed).
   int wait() {
     if (pid_ <= 0) return exit_code_;
