@@ -127,18 +127,28 @@ std::uint64_t stat_of(Serving& s, const std::string& key) {
   return stats.is_object() && stats.contains(key) ? stats[key].get<std::uint64_t>() : 0;
 }
 
+/// A 64 MiB tmpfs under a fresh directory, a data directory on it and a config with
+/// no reserve (the disk itself fills).
+struct SmallDisk {
+  TempDir dir;
+  Tmpfs disk{dir / "disk", 64};
+  std::string data = (dir / "disk" / "data").string();
+  std::string config = write_config(dir, data, 0);
+
+  /// False, with a warning, where no tmpfs can be mounted (the test needs root).
+  bool usable() const {
+    if (!disk.mounted()) WARN("cannot mount a tmpfs here (" + disk.error() + "; the test needs root): skipped");
+    return disk.mounted();
+  }
+};
+
 }  // namespace
 
 TEST_CASE("an ingest that fills the disk fails with the reason, no abort, and completes once space is freed",
           "[e2e][disk]") {
-  TempDir dir;
-  Tmpfs disk(dir / "disk", 64);
-  if (!disk.mounted()) {
-    WARN("cannot mount a tmpfs here (" + disk.error() + "; the test needs root): skipped");
-    return;
-  }
-  auto data = (dir / "disk" / "data").string();
-  auto config = write_config(dir, data, 0);  // no reserve: the disk itself fills
+  SmallDisk small;
+  if (!small.usable()) return;
+  auto& [dir, disk, data, config] = small;
   const int movies = 3000;
   auto imdb = write_imdb(dir, movies);
 
@@ -170,14 +180,9 @@ TEST_CASE("an ingest that fills the disk fails with the reason, no abort, and co
 
 TEST_CASE("serve on a full disk answers pushes 507, keeps reading, says degraded, and takes the push once space is freed",
           "[e2e][disk]") {
-  TempDir dir;
-  Tmpfs disk(dir / "disk", 64);
-  if (!disk.mounted()) {
-    WARN("cannot mount a tmpfs here (" + disk.error() + "; the test needs root): skipped");
-    return;
-  }
-  auto data = (dir / "disk" / "data").string();
-  auto config = write_config(dir, data, 0);  // no reserve: the disk itself fills
+  SmallDisk small;
+  if (!small.usable()) return;
+  auto& [dir, disk, data, config] = small;
   auto [seeded, first] = ingest(config, write_imdb(dir, 300));
   REQUIRE(seeded == 0);
 
