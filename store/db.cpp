@@ -118,6 +118,15 @@ StatusOr<std::unique_ptr<Db>> Db::open(const std::string& path, Options options)
   // that does not exist yet, the whole first run long): a Bloom filter answers
   // those without reading a block.
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10, false));
+  // Filters and indexes in partitions of about 4 KiB, with the top level pinned: a
+  // lookup reads the small partition it needs. With whole filter and index blocks
+  // in a cache smaller than the store's metadata, each miss re-read a whole block
+  // through pread (300k-movie IMDb ingest: point lookups 70% of samples; 160.8 s ->
+  // 88.0 s with partitions).
+  table.partition_filters = true;
+  table.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
+  table.cache_index_and_filter_blocks_with_high_priority = true;
+  table.pin_top_level_index_and_filter = true;
   table.optimize_filters_for_memory = true;
   rocksdb::ColumnFamilyOptions cf_options;
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
