@@ -18,6 +18,9 @@ struct projection_state {
   store::Projector* projector = nullptr;
   std::multimap<std::uint64_t, caf::typed_response_promise<std::uint64_t>> waiters;
   std::uint64_t announced = 0;  /// the last sequence a journal commit message named
+  /// The highest log sequence a waiter saw unannounced, checked after kAnnounceGrace.
+  std::uint64_t recheck_scheduled = 0;
+  static constexpr std::chrono::milliseconds kAnnounceGrace{250};
   /// Why the last apply failed (logged once until one succeeds); ok while none has.
   Status failure;
   bool failing() const { return !failure.is_ok(); }

@@ -41,9 +41,13 @@ std::optional<json> MatchProjection::get(const std::string& key) {
     if (!p->second) return std::nullopt;
     return json::parse(*p->second, nullptr, false);
   }
-  auto stored = db_.get(ColumnFamily::matching, key);
-  if (!stored) return std::nullopt;
-  auto j = json::parse(*stored, nullptr, false);
+  auto f = fetched_.find(key);
+  if (f == fetched_.end()) {
+    auto stored = db_.get(ColumnFamily::matching, key);
+    f = fetched_.emplace(key, stored ? std::optional<std::string>(stored.take()) : std::nullopt).first;
+  }
+  if (!f->second) return std::nullopt;
+  auto j = json::parse(*f->second, nullptr, false);
   if (j.is_discarded()) return std::nullopt;
   return j;
 }
@@ -64,7 +68,7 @@ void MatchProjection::set_state(const std::string& source, const std::string& id
   }
 }
 
-void MatchProjection::apply(const Event& e) {
+void MatchProjection::apply(const Event& e, const events::MovieChanged* change) {
   // Folded from the log's first event: every movie's blocking keys 'b' will be
   // here (a store folded by an earlier build from its start lacks this key until
   // `moviec replay`).
@@ -74,7 +78,7 @@ void MatchProjection::apply(const Event& e) {
     case EventType::source_record_removed: return on_removed(e);
     case EventType::source_record_unmatched: return on_unmatched(e);
     case EventType::source_record_linked: return on_linked(e);
-    case EventType::movie_changed: return on_movie_changed(e);
+    case EventType::movie_changed: return on_movie_changed(e, change);
   }
 }
 
@@ -170,8 +174,13 @@ void MatchProjection::drop_holder(const std::string& movie, const std::string& s
   if (h && h->value("source_id", "") == source_id) erase(key);
 }
 
-void MatchProjection::on_movie_changed(const Event& e) {
-  auto p = events::movie_changed(e);
+void MatchProjection::on_movie_changed(const Event& e, const events::MovieChanged* change) {
+  events::MovieChanged decoded;
+  if (!change) {
+    decoded = events::movie_changed(e);
+    change = &decoded;
+  }
+  const auto& p = *change;
   bool relevant = false;
   for (auto& c : p.fields)
     if (c.field == "title" || c.field == "year" || c.field == "runtime_minutes" || c.field == "genres" ||

@@ -28,6 +28,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 #include <rocksdb/write_batch.h>
@@ -45,7 +46,8 @@ class MatchProjection {
   MatchProjection& operator=(const MatchProjection&) = delete;
 
   /// Folds one event of any stream; events with nothing to say are ignored.
-  void apply(const events::Event& e);
+  /// `change`: the event's MovieChanged payload when the caller has decoded it already.
+  void apply(const events::Event& e, const events::MovieChanged* change = nullptr);
 
   /// Adds every pending write to `batch` and forgets them.
   void write(rocksdb::WriteBatch& batch);
@@ -66,13 +68,16 @@ class MatchProjection {
   void on_removed(const events::Event& e);
   void on_unmatched(const events::Event& e);
   void on_linked(const events::Event& e);
-  void on_movie_changed(const events::Event& e);
+  void on_movie_changed(const events::Event& e, const events::MovieChanged* change);
   void set_holder(const std::string& movie, const std::string& source, const std::string& source_id,
                   const nlohmann::json& state);
   void drop_holder(const std::string& movie, const std::string& source, const std::string& source_id);
 
   Db& db_;
   std::map<std::string, std::optional<std::string>> pending_;  // key -> value (nullopt: delete)
+  /// Stored values read in this batch, misses too (nullopt): a record's state is
+  /// looked at more than once per event.
+  std::unordered_map<std::string, std::optional<std::string>> fetched_;
   std::map<std::string, std::int64_t> counts_;                 // count key -> delta
 };
 

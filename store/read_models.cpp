@@ -122,10 +122,11 @@ Projector::Projector(Db& target) : db_(target) {
   if (cp) checkpoint_ = keys::get_be64(*cp);
 }
 
-json& Projector::doc_for(const std::string& movie_id, Pending& p) {
+json& Projector::doc_for(const std::string& movie_id, bool first_event, Pending& p) {
   auto it = p.docs.find(movie_id);
   if (it != p.docs.end()) return it->second;
-  auto stored = db_.get(ColumnFamily::movies, keys::movie_key(movie_id));
+  StatusOr<std::string> stored = Status::not_found("");
+  if (!first_event) stored = db_.get(ColumnFamily::movies, keys::movie_key(movie_id));
   json doc;
   if (stored) {
     doc = json::parse(*stored, nullptr, false);
@@ -139,8 +140,8 @@ json& Projector::doc_for(const std::string& movie_id, Pending& p) {
   return p.docs.emplace(movie_id, std::move(doc)).first->second;
 }
 
-void Projector::apply_one(const Event& e, Pending& p) {
-  json& doc = doc_for(e.stream, p);
+void Projector::apply_one(const Event& e, const events::MovieChanged* change, Pending& p) {
+  json& doc = doc_for(e.stream, e.version == 1, p);
   doc["version"] = e.version;
   doc["last_sequence"] = e.sequence;
   switch (e.type) {
@@ -158,9 +159,8 @@ void Projector::apply_one(const Event& e, Pending& p) {
       break;
     }
     case EventType::movie_changed: {
-      auto change = events::movie_changed(e);
-      doc["rules_version"] = change.rules_version;
-      for (auto& f : change.fields)
+      doc["rules_version"] = change->rules_version;
+      for (auto& f : change->fields)
         set_golden_field(doc, f.field, f.new_value, f.source, f.rule, f.caused_by);
       break;
     }
@@ -179,9 +179,13 @@ Status Projector::apply(const std::vector<Event>& batch) {
     if (e.sequence != next + 1)
       return Status::corruption("projection gap: expected event " + std::to_string(next + 1) +
                                 ", got " + std::to_string(e.sequence));
+    // The payload decoded once for both read models.
+    std::optional<events::MovieChanged> change;
+    if (e.type == EventType::movie_changed) change = events::movie_changed(e);
+    const events::MovieChanged* decoded = change ? &*change : nullptr;
     // A source stream holds match decisions, not a movie (events/matching.hpp).
-    if (!events::matching::is_source_stream(e.stream)) apply_one(e, p);
-    matching.apply(e);
+    if (!events::matching::is_source_stream(e.stream)) apply_one(e, decoded, p);
+    matching.apply(e, decoded);
     next = e.sequence;
   }
   if (next == checkpoint_) return Status::ok();

@@ -55,8 +55,10 @@ class Projector {
 
  private:
   struct Pending;  // one batch's state: touched docs and counters
-  void apply_one(const events::Event& e, Pending& p);
-  nlohmann::json& doc_for(const std::string& movie_id, Pending& p);
+  void apply_one(const events::Event& e, const events::MovieChanged* change, Pending& p);
+  /// The movie's document as the batch left it; `first_event`: the stream's first
+  /// event is being applied, so there is nothing stored to read.
+  nlohmann::json& doc_for(const std::string& movie_id, bool first_event, Pending& p);
 
   Db& db_;
   std::uint64_t checkpoint_ = 0;
