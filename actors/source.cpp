@@ -190,7 +190,7 @@ void check_unchanged(self_ptr self) {
   std::vector<std::string> keys;
   keys.reserve(st.unchecked.size());
   for (auto& item : st.unchecked) keys.push_back(store::keys::fingerprint_key(item.record.source, item.record.source_id));
-  auto stored = st.deps.db->multi_get(store::ColumnFamily::fingerprints, keys);
+  auto stored = st.deps.db->scan_get(store::ColumnFamily::fingerprints, keys);
   for (std::size_t i = 0; i < st.unchecked.size(); ++i) {
     auto& item = st.unchecked[i];
     if (stored[i] && *stored[i] == item.fingerprint) {

@@ -51,7 +51,7 @@ struct Config {
   // Actors and backpressure.
   std::size_t max_in_flight = 512;        // records a source may have unacknowledged
   std::size_t max_projection_lag = 8192;  // events a run may commit ahead of the read models
-  std::size_t interactive_projection_lag = 256;  // the same while pushes come (the last 10 s)
+  std::size_t interactive_projection_lag = 128;  // the same while pushes come (the last 10 s)
   std::size_t max_live_movies = 10000;    // live movie actors before the registry evicts
   std::chrono::milliseconds movie_idle_timeout{30000};  // idle movie actors stop after this
   std::size_t snapshot_every = 50;        // a movie snapshots after this many new events

@@ -1,5 +1,6 @@
 #include "store/db.hpp"
 
+#include <algorithm>
 #include <cstdarg>
 #include <cstdio>
 #include <ctime>
@@ -210,6 +211,39 @@ StatusOr<std::string> Db::get(ColumnFamily f, const std::string& key) {
   if (s.IsNotFound()) return Status::not_found(std::string(name_of(f)) + " has no such key");
   if (!s.ok()) return from_rocksdb(s, "get");
   return value;
+}
+
+std::vector<StatusOr<std::string>> Db::scan_get(ColumnFamily f, const std::vector<std::string>& keys) {
+  // A few steps forward are cheaper than a seek; past them the gap is a seek.
+  constexpr int kMaxSteps = 8;
+  std::vector<std::size_t> order(keys.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
+  std::vector<StatusOr<std::string>> out(keys.size(), Status::not_found(std::string(name_of(f)) + " has no such key"));
+  auto it = iterator(f);
+  bool positioned = false;
+  for (auto i : order) {
+    const rocksdb::Slice target(keys[i]);
+    if (positioned && it->Valid() && it->key().compare(target) < 0) {
+      for (int step = 0; step < kMaxSteps && it->Valid() && it->key().compare(target) < 0; ++step) it->Next();
+      if (it->Valid() && it->key().compare(target) < 0) it->Seek(target);
+    } else if (!positioned) {
+      it->Seek(target);
+      positioned = true;
+    }
+    // Here the iterator stands on the first key >= target (the keys come in order),
+    // or at the end.
+    if (!it->Valid()) {
+      if (!it->status().ok()) {
+        auto failed = from_rocksdb(it->status(), "scan_get");
+        for (auto& o : out) o = failed;
+        return out;
+      }
+      continue;
+    }
+    if (it->key() == target) out[i] = it->value().ToString();
+  }
+  return out;
 }
 
 std::vector<StatusOr<std::string>> Db::multi_get(ColumnFamily f, const std::vector<std::string>& keys) {

@@ -64,6 +64,12 @@ class Db {
   /// key, in order, not_found when absent.
   std::vector<StatusOr<std::string>> multi_get(ColumnFamily f, const std::vector<std::string>& keys);
 
+  /// The same answers as multi_get, read by one iterator walking the keys in order:
+  /// keys that lie close together in the family (a file read again, in the order it
+  /// was first read) cost a step each instead of a point lookup (filter partition,
+  /// index and data block search per key); keys far apart cost a seek each.
+  std::vector<StatusOr<std::string>> scan_get(ColumnFamily f, const std::vector<std::string>& keys);
+
   std::unique_ptr<rocksdb::Iterator> iterator(ColumnFamily f,
                                               const rocksdb::ReadOptions& ro = {});
 

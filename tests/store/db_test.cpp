@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "store/db.hpp"
 #include "support/temp_dir.hpp"
@@ -19,6 +20,12 @@ std::uintmax_t wal_bytes(const std::string& path) {
   for (auto& entry : std::filesystem::directory_iterator(path))
     if (entry.path().extension() == ".log") total += entry.file_size();
   return total;
+}
+
+/// Keys whose byte order is their number's order.
+std::string fmt_key(int i) {
+  auto digits = std::to_string(i);
+  return "k" + std::string(6 - digits.size(), '0') + digits;
 }
 
 }  // namespace
@@ -40,4 +47,36 @@ TEST_CASE("a store closed cleanly leaves its writes in tables, not in a WAL the 
   auto value = (*db)->get(ColumnFamily::meta, "key999");
   REQUIRE(value);
   CHECK(*value == std::string(100, 'v'));
+}
+
+TEST_CASE("scan_get answers as multi_get does, keys in any order, near and far apart, present or not", "[store]") {
+  test::TempDir dir;
+  auto db = Db::open(dir.str());
+  REQUIRE(db);
+  rocksdb::WriteBatch batch;
+  for (int i = 0; i < 2000; i += 2)  // even keys only: every odd one is a miss between two hits
+    batch.Put((*db)->cf(ColumnFamily::fingerprints), fmt_key(i), "v" + std::to_string(i));
+  REQUIRE((*db)->write(batch, true));
+  std::vector<std::string> keys;
+  // Dense runs, gaps wider than the iterator steps, a duplicate, before the first and
+  // past the last key, out of order.
+  for (int i : {1999, 0, 1, 2, 3, 4, 500, 1998, 4, 3000, 40, 41, 42, 1200, 1202, 1204})
+    keys.push_back(fmt_key(i));
+  keys.push_back("");
+  keys.push_back("zzz");
+  auto scanned = (*db)->scan_get(ColumnFamily::fingerprints, keys);
+  auto looked_up = (*db)->multi_get(ColumnFamily::fingerprints, keys);
+  REQUIRE(scanned.size() == keys.size());
+  int hits = 0;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    INFO("key " << keys[i]);
+    REQUIRE(bool(scanned[i]) == bool(looked_up[i]));
+    if (scanned[i]) {
+      CHECK(*scanned[i] == *looked_up[i]);
+      ++hits;
+    } else {
+      CHECK(scanned[i].status().code() == Status::Code::not_found);
+    }
+  }
+  CHECK(hits == 11);  // 0 2 4 500 1998 4 40 42 1200 1202 1204
 }
