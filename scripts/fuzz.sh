@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-${FUZZ_SECONDS:-60}}
 shift || true
 build=${FUZZ_BUILD_DIR:-build-fuzz}
-all=(imdb_tsv_fuzz csv_fuzz json_fuzz layout_fuzz normalize_fuzz config_fuzz http_params_fuzz)
+all=(imdb_tsv_fuzz csv_fuzz json_fuzz layout_fuzz normalize_fuzz config_fuzz http_params_fuzz http_range_fuzz)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 
@@ -82,6 +82,12 @@ for q in 'after=42&limit=10&type=MovieChanged&wait=5' 'after=1844674407370955161
          'as_of=2026-11-24T10:00:00.5%2B02:00' 'as_of=99999999999999999999' 'q=the+matrix&year=1999&genre=Drama' \
          'run=3&cursor=0&limit=1000' 'reason=no_candidate&cursor=tt0000001'; do
   printf '%s' "$q" >"$build/corpus/http_params_fuzz/seed-$(printf '%s' "$q" | md5sum | cut -c1-12)"
+done
+mkdir -p "$build/corpus/http_range_fuzz"
+i=0  # 8 bytes of blob size (1,000,000, or mod 4096 when the first byte is odd), then the header
+for h in 'bytes=0-99' 'bytes=500-' 'bytes=-300' 'bytes=0-,0-,0-' 'bytes=999999-2000000' 'bytes=-0'; do
+  printf '\x40\x42\x0f\x00\x00\x00\x00\x00%s' "$h" >"$build/corpus/http_range_fuzz/seed-$i"
+  i=$((i + 1))
 done
 
 # --- run each target -------------------------------------------------------------------
