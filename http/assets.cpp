@@ -7,9 +7,7 @@
 // allowed by RFC 9110), so no request multiplies an answer. (A Range header httplib
 // cannot parse never gets here: httplib answers 416 itself, on every route.)
 
-#include <algorithm>
-#include <charconv>
-#include <optional>
+#include <string_view>
 
 #include "http/auth.hpp"
 #include "http/handlers.hpp"

@@ -4,6 +4,7 @@
 #include <cstdarg>
 #include <cstdio>
 #include <ctime>
+#include <numeric>
 #include <filesystem>
 #include <vector>
 
@@ -217,20 +218,15 @@ std::vector<StatusOr<std::string>> Db::scan_get(ColumnFamily f, const std::vecto
   // A few steps forward are cheaper than a seek; past them the gap is a seek.
   constexpr int kMaxSteps = 8;
   std::vector<std::size_t> order(keys.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::iota(order.begin(), order.end(), std::size_t{0});
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
   std::vector<StatusOr<std::string>> out(keys.size(), Status::not_found(std::string(name_of(f)) + " has no such key"));
   auto it = iterator(f);
-  bool positioned = false;
+  if (!order.empty()) it->Seek(keys[order.front()]);
   for (auto i : order) {
     const rocksdb::Slice target(keys[i]);
-    if (positioned && it->Valid() && it->key().compare(target) < 0) {
-      for (int step = 0; step < kMaxSteps && it->Valid() && it->key().compare(target) < 0; ++step) it->Next();
-      if (it->Valid() && it->key().compare(target) < 0) it->Seek(target);
-    } else if (!positioned) {
-      it->Seek(target);
-      positioned = true;
-    }
+    for (int step = 0; step < kMaxSteps && it->Valid() && it->key().compare(target) < 0; ++step) it->Next();
+    if (it->Valid() && it->key().compare(target) < 0) it->Seek(target);
     // Here the iterator stands on the first key >= target (the keys come in order),
     // or at the end.
     if (!it->Valid()) {

@@ -35,19 +35,20 @@ std::string state_label(const json& state) {
   return s;
 }
 
-std::optional<json> MatchProjection::get(const std::string& key) {
-  auto p = pending_.find(key);
-  if (p != pending_.end()) {
-    if (!p->second) return std::nullopt;
-    return json::parse(*p->second, nullptr, false);
-  }
+const std::optional<std::string>& MatchProjection::bytes(const std::string& key) {
+  if (auto p = pending_.find(key); p != pending_.end()) return p->second;
   auto f = fetched_.find(key);
   if (f == fetched_.end()) {
     auto stored = db_.get(ColumnFamily::matching, key);
     f = fetched_.emplace(key, stored ? std::optional<std::string>(stored.take()) : std::nullopt).first;
   }
-  if (!f->second) return std::nullopt;
-  auto j = json::parse(*f->second, nullptr, false);
+  return f->second;
+}
+
+std::optional<json> MatchProjection::get(const std::string& key) {
+  const auto& value = bytes(key);
+  if (!value) return std::nullopt;
+  auto j = json::parse(*value, nullptr, false);
   if (j.is_discarded()) return std::nullopt;
   return j;
 }
@@ -189,11 +190,7 @@ void MatchProjection::on_movie_changed(const Event& e, const events::MovieChange
   if (!relevant) return;
   auto key = keys::matching_key(keys::kMatchFacts, e.stream, "");
   std::optional<MovieMatchRecord> before;
-  if (auto p2 = pending_.find(key); p2 != pending_.end() && p2->second) {
-    before = decode_match_record(*p2->second);
-  } else if (auto stored = db_.get(ColumnFamily::matching, key)) {
-    before = decode_match_record(*stored);
-  }
+  if (const auto& stored = bytes(key)) before = decode_match_record(*stored);
   MovieMatchRecord r = before ? *before : MovieMatchRecord{};
   for (auto& c : p.fields) {
     const json& v = c.new_value;

@@ -53,6 +53,9 @@ class MatchProjection {
   void write(rocksdb::WriteBatch& batch);
 
  private:
+  /// A key's value as this batch leaves it: pending, else read once from the store;
+  /// nullopt when absent or deleted. Valid until the next put or erase of that key.
+  const std::optional<std::string>& bytes(const std::string& key);
   std::optional<nlohmann::json> get(const std::string& key);
   void put(const std::string& key, nlohmann::json value);
   void erase(const std::string& key);
