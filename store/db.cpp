@@ -87,8 +87,46 @@ Status from_rocksdb(const rocksdb::Status& s, const std::string& what) {
   return Status::io_error(msg);
 }
 
+struct Db::Setup {
+  std::string path;
+  rocksdb::Options options;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+};
+
+Db::Db() = default;
+
+Db::Instance::~Instance() {
+  // Column family handles must go before the database.
+  if (db)
+    for (auto* h : handles)
+      if (h) db->DestroyColumnFamilyHandle(h);
+}
+
+StatusOr<std::unique_ptr<Db::Instance>> Db::open_instance(const Setup& setup, bool read_only) {
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s;
+  if (read_only)
+    s = rocksdb::DB::OpenForReadOnly(setup.options, setup.path, setup.descriptors, &handles, &raw);
+  else
+    s = rocksdb::DB::Open(setup.options, setup.path, setup.descriptors, &handles, &raw);
+  if (!s.ok()) {
+    auto failed = from_rocksdb(s, "opening " + setup.path);
+    if (s.IsNoSpace() || s.ToString().find("No space left") != std::string::npos)
+      return Status::no_space(failed.message());
+    return failed;
+  }
+  auto instance = std::make_unique<Instance>();
+  instance->db.reset(raw);
+  instance->read_only = read_only;
+  for (std::size_t i = 0; i < handles.size(); ++i) instance->handles[i] = handles[i];
+  return instance;
+}
+
 StatusOr<std::unique_ptr<Db>> Db::open(const std::string& path, Options options) {
-  rocksdb::Options db_options;
+  auto setup = std::make_unique<Setup>();
+  setup->path = path;
+  rocksdb::Options& db_options = setup->options;
   db_options.create_if_missing = options.create_if_missing;
   db_options.create_missing_column_families = true;
   db_options.IncreaseParallelism(2);
@@ -134,23 +172,26 @@ StatusOr<std::unique_ptr<Db>> Db::open(const std::string& path, Options options)
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   cf_options.write_buffer_size = 16 << 20;
 
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (auto name : kColumnFamilyNames) descriptors.emplace_back(std::string(name), cf_options);
-
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status s;
-  if (options.read_only)
-    s = rocksdb::DB::OpenForReadOnly(db_options, path, descriptors, &handles, &raw);
-  else
-    s = rocksdb::DB::Open(db_options, path, descriptors, &handles, &raw);
-  if (!s.ok()) return from_rocksdb(s, "opening " + path);
+  for (auto name : kColumnFamilyNames) setup->descriptors.emplace_back(std::string(name), cf_options);
 
   std::unique_ptr<Db> db(new Db());
   db->path_ = path;
+  auto instance = open_instance(*setup, options.read_only);
+  // A full disk refuses the MANIFEST write of a read-write open: open read-only and
+  // say why (reads work; writes get the refusal); resume() reopens for writing.
+  std::string full_disk;  // why the store opened read-only, if it did
+  if (!instance && instance.status().code() == Status::Code::no_space && !options.read_only) {
+    full_disk = instance.status().message();
+    log::error("store_opened_read_only", {{"path", path}, {"error", full_disk}});
+    instance = open_instance(*setup, true);
+    if (!instance) return Status::no_space(full_disk);  // e.g. a new store: nothing to read either
+  }
+  if (!instance) return instance.status();
   db->health_ = std::make_unique<StoreHealth>(path, options.read_only ? 0 : options.min_free_bytes);
-  db->db_.reset(raw);
-  for (std::size_t i = 0; i < handles.size(); ++i) db->handles_[i] = handles[i];
+  if (!full_disk.empty()) (void)db->health_->write_failed(full_disk, true);
+  db->instances_.push_back(instance.take());
+  db->live_.store(db->instances_.back().get(), std::memory_order_release);
+  db->setup_ = std::move(setup);
   return db;
 }
 
@@ -160,15 +201,13 @@ Db::~Db() {
   // run's 2.9 s). A store opened read-only answers NotSupported. Skipped while the
   // store refuses writes and near a full disk (a flush that fails there would leave
   // RocksDB unfit); the WAL stays then, as after a crash.
-  if (db_ && health_ && health_->writable() && !health_->near_full()) {
+  auto* db = live();
+  if (db && !db->read_only && health_ && health_->writable() && !health_->near_full()) {
     rocksdb::FlushOptions flush;
     flush.wait = true;
-    std::vector<rocksdb::ColumnFamilyHandle*> all(handles_.begin(), handles_.end());
-    (void)db_->Flush(flush, all);  // best effort: the WAL still covers what is not flushed
+    std::vector<rocksdb::ColumnFamilyHandle*> all(db->handles.begin(), db->handles.end());
+    (void)db->db->Flush(flush, all);  // best effort: the WAL still covers what is not flushed
   }
-  // Column family handles must go before the database.
-  for (auto* h : handles_)
-    if (h) db_->DestroyColumnFamilyHandle(h);
 }
 
 Status Db::write(rocksdb::WriteBatch& batch, bool sync) {
@@ -185,7 +224,7 @@ Status Db::write(rocksdb::WriteBatch& batch, bool sync) {
   }
   rocksdb::WriteOptions wo;
   wo.sync = sync;
-  auto s = db_->Write(wo, &batch);
+  auto s = live()->db->Write(wo, &batch);
   if (s.ok()) return Status::ok();
   auto status = from_rocksdb(s, "write");
   // A failed write leaves RocksDB unfit for another (below): read-only until Resume().
@@ -197,9 +236,20 @@ Status Db::write(rocksdb::WriteBatch& batch, bool sync) {
 }
 
 Status Db::resume() {
-  // Resume() flushes every memtable into a fresh WAL and SST files, and clears the
-  // background error a failed write or flush left.
-  return from_rocksdb(db_->Resume(), "resuming the store");
+  auto* current = live();
+  if (!current->read_only) {
+    // Resume() flushes every memtable into a fresh WAL and SST files, and clears the
+    // background error a failed write or flush left.
+    return from_rocksdb(current->db->Resume(), "resuming the store");
+  }
+  // Opened read-only on a full disk: open it for writing beside the read-only
+  // instance (which holds no lock) and switch to it.
+  auto writable = open_instance(*setup_, false);
+  if (!writable) return writable.status();
+  instances_.push_back(writable.take());
+  live_.store(instances_.back().get(), std::memory_order_release);
+  log::info("store_reopened_for_writing", {{"path", path_}});
+  return Status::ok();
 }
 
 StoreHealth::Report Db::health() {
@@ -208,7 +258,8 @@ StoreHealth::Report Db::health() {
 
 StatusOr<std::string> Db::get(ColumnFamily f, const std::string& key) {
   std::string value;
-  auto s = db_->Get(rocksdb::ReadOptions(), cf(f), key, &value);
+  auto* db = live();
+  auto s = db->db->Get(rocksdb::ReadOptions(), db->handle(f), key, &value);
   if (s.IsNotFound()) return Status::not_found(std::string(name_of(f)) + " has no such key");
   if (!s.ok()) return from_rocksdb(s, "get");
   return value;
@@ -246,7 +297,8 @@ std::vector<StatusOr<std::string>> Db::multi_get(ColumnFamily f, const std::vect
   std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
   std::vector<rocksdb::PinnableSlice> values(keys.size());
   std::vector<rocksdb::Status> statuses(keys.size());
-  db_->MultiGet(rocksdb::ReadOptions(), cf(f), keys.size(), slices.data(), values.data(), statuses.data());
+  auto* db = live();
+  db->db->MultiGet(rocksdb::ReadOptions(), db->handle(f), keys.size(), slices.data(), values.data(), statuses.data());
   std::vector<StatusOr<std::string>> out;
   out.reserve(keys.size());
   for (std::size_t i = 0; i < keys.size(); ++i) {
@@ -258,7 +310,8 @@ std::vector<StatusOr<std::string>> Db::multi_get(ColumnFamily f, const std::vect
 }
 
 std::unique_ptr<rocksdb::Iterator> Db::iterator(ColumnFamily f, const rocksdb::ReadOptions& ro) {
-  return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(ro, cf(f)));
+  auto* db = live();
+  return std::unique_ptr<rocksdb::Iterator>(db->db->NewIterator(ro, db->handle(f)));
 }
 
 Status Db::clear(ColumnFamily f) {

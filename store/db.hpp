@@ -4,6 +4,7 @@
 // RocksDB is thread-safe: the HTTP layer reads through the same Db concurrently.
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -30,7 +31,9 @@ class Db {
   };
 
   /// Opens (or creates) the database under `path`. Fails with `busy` when another
-  /// process holds it open for writing.
+  /// process holds it open for writing. A store that cannot be opened for writing
+  /// because its disk is full opens read-only instead (health() says why; reads
+  /// work) and turns writable by reopening once space is back.
   static StatusOr<std::unique_ptr<Db>> open(const std::string& path, Options options);
   static StatusOr<std::unique_ptr<Db>> open(const std::string& path) {
     return open(path, Options{});
@@ -40,10 +43,11 @@ class Db {
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
 
-  rocksdb::DB* raw() { return db_.get(); }
-  rocksdb::ColumnFamilyHandle* cf(ColumnFamily f) {
-    return handles_[static_cast<std::size_t>(f)];
-  }
+  /// The live RocksDB instance, for tests and benches that go under the port.
+  rocksdb::DB* raw() { return live()->db.get(); }
+  /// A column family's handle, for building a WriteBatch (a batch names families by
+  /// id, which stays the same when the store is reopened).
+  rocksdb::ColumnFamilyHandle* cf(ColumnFamily f) { return live()->handle(f); }
   const std::string& path() const { return path_; }
 
   /// Commits a batch atomically; sync=true survives power loss, false survives a
@@ -77,14 +81,31 @@ class Db {
   [[nodiscard]] Status clear(ColumnFamily f);
 
  private:
-  Db() = default;
-  Status resume();  // after a failed write, once space is back: rocksdb::DB::Resume()
+  /// One open RocksDB instance and its column family handles.
+  struct Instance {
+    std::unique_ptr<rocksdb::DB> db;
+    std::array<rocksdb::ColumnFamilyHandle*, kColumnFamilyCount> handles{};
+    bool read_only = false;
+    rocksdb::ColumnFamilyHandle* handle(ColumnFamily f) const { return handles[static_cast<std::size_t>(f)]; }
+    ~Instance();
+  };
+  struct Setup;  // the RocksDB options every open of this store uses
+
+  Db();
+  static StatusOr<std::unique_ptr<Instance>> open_instance(const Setup& setup, bool read_only);
+  Instance* live() const { return live_.load(std::memory_order_acquire); }
+  /// After a failed write, once space is back: rocksdb::DB::Resume(); a store
+  /// opened read-only on a full disk is opened for writing instead.
+  Status resume();
 
   std::string path_;
+  std::unique_ptr<Setup> setup_;
   std::unique_ptr<StoreHealth> health_;
   std::mutex near_full_mu_;  // serializes writes while the disk is nearly full
-  std::unique_ptr<rocksdb::DB> db_;
-  std::array<rocksdb::ColumnFamilyHandle*, kColumnFamilyCount> handles_{};
+  // Every instance opened, the live one last. A reader may still be inside the
+  // read-only instance a reopen replaced, so that one stays open until ~Db.
+  std::vector<std::unique_ptr<Instance>> instances_;
+  std::atomic<Instance*> live_{nullptr};
 };
 
 /// Turns a RocksDB status into ours (busy for a lock held by another process).

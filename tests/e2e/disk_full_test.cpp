@@ -237,6 +237,53 @@ TEST_CASE("serve on a full disk answers pushes 507, keeps reading, says degraded
   CHECK(verified.exit_code == 0);
 }
 
+TEST_CASE("serve on a store whose disk is already full opens it read-only, serves reads, and takes writes once space is freed",
+          "[e2e][disk]") {
+  SmallDisk small;
+  if (!small.usable()) return;
+  auto& [dir, disk, data, config] = small;
+  auto [seeded, first] = ingest(config, write_imdb(dir, 300));
+  REQUIRE(seeded == 0);
+  disk.fill_until(0);  // not a byte left: opening the store for writing fails
+
+  // ingest cannot write: it says why and exits, no abort.
+  auto [code, summary] = ingest(config, write_imdb(dir, 300));
+  INFO(summary.dump());
+  CHECK(code == 1);
+
+  Serving s(data, {"--config", config});
+  int status = 0;
+  auto health = s.get("/healthz", &status);
+  INFO(health.dump());
+  CHECK(status == 200);
+  CHECK(health["status"] == "degraded");
+  CHECK(health["storage"]["state"] == "read_only");
+  CHECK_THAT(health["storage"]["reason"].get<std::string>(), Catch::Contains("No space left"));
+  auto movie = s.get("/movies/" + imdb_id(3), &status);
+  CHECK(status == 200);
+  CHECK(movie["title"] == "A Film Number 3");
+  CHECK(stat_of(s, "movies") == 300);
+  auto refused = push(s, feed_body(1, 5));
+  REQUIRE(refused);
+  CHECK(refused->status == 507);
+  CHECK_THAT(refused->body, Catch::Contains("No space left"));
+
+  // Space back: the store is reopened for writing by itself and the push goes in.
+  disk.unfill();
+  CHECK(wait_until([&] { return s.get("/healthz")["status"] == "ok"; }, std::chrono::seconds(30)));
+  auto res = push(s, feed_body(1, 5));
+  REQUIRE(res);
+  INFO(res->body);
+  REQUIRE(res->status == 200);
+  CHECK(json::parse(res->body)["changed"] == 5);
+  CHECK(wait_until([&] { return s.get("/movies/" + imdb_id(3))["sources"].size() == 2; }, std::chrono::seconds(30)));
+  s.process().signal(SIGTERM);
+  CHECK(s.process().wait() == 0);
+  auto verified = run_moviec_timed(60, {"verify", "--config", config});
+  INFO(verified.out);
+  CHECK(verified.exit_code == 0);
+}
+
 TEST_CASE("writes below the free-space reserve are refused with 507 and the reason, reads go on",
           "[e2e][disk]") {
   TempDir dir;
