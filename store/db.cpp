@@ -10,6 +10,7 @@
 
 #include <sys/time.h>
 
+#include <rocksdb/convenience.h>
 #include <rocksdb/env.h>
 #include <rocksdb/options.h>
 #include <rocksdb/filter_policy.h>
@@ -315,11 +316,19 @@ std::unique_ptr<rocksdb::Iterator> Db::iterator(ColumnFamily f, const rocksdb::R
 }
 
 Status Db::clear(ColumnFamily f) {
-  // Key by key in one batch: read models are rebuilt rarely and this keeps no range tombstones.
+  const std::string what = "clearing " + std::string(name_of(f));
+  if (auto it = iterator(f); it->SeekToFirst(), !it->Valid()) return from_rocksdb(it->status(), what);
+  // Whole table files first (dropped, not read: replay of a 200k-event log spent 9% of
+  // its time deleting the read models key by key), then what is left (the memtable,
+  // files under compaction) key by key in one batch: no range tombstones stay behind.
+  auto* db = live();
+  if (auto st = from_rocksdb(rocksdb::DeleteFilesInRange(db->db.get(), db->handle(f), nullptr, nullptr), what); !st)
+    return st;
   rocksdb::WriteBatch batch;
   auto it = iterator(f);
   for (it->SeekToFirst(); it->Valid(); it->Next()) batch.Delete(cf(f), it->key());
-  return write(batch, false);
+  if (auto st = from_rocksdb(it->status(), what); !st) return st;
+  return batch.Count() == 0 ? Status::ok() : write(batch, false);
 }
 
 }  // namespace moviec::store

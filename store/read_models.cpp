@@ -219,6 +219,11 @@ Status Projector::apply(const std::vector<Event>& batch) {
 
 Status Projector::catch_up(EventLog& log, std::size_t chunk,
                            const std::function<void(std::uint64_t)>& progress) {
+  // From sequence 0 the read models must be empty: anything there is left by a
+  // rebuild that was cut short (rebuild_read_models drops the checkpoint first).
+  if (checkpoint_ == 0)
+    for (auto family : kReadModelFamilies)
+      if (auto st = db_.clear(family); !st) return st;
   std::vector<Event> batch;
   batch.reserve(chunk);
   Status status = Status::ok();

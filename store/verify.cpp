@@ -133,8 +133,8 @@ VerifyReport verify(Db& db, EventLog& log, const std::string& scratch_dir, const
 
 Status rebuild_read_models(Db& db, EventLog& log,
                            const std::function<void(std::uint64_t)>& progress) {
-  for (auto family : kReadModelFamilies)
-    if (auto st = db.clear(family); !st) return st;
+  // The checkpoint goes first: a rebuild cut short (kill -9) leaves checkpoint 0 over
+  // what was not cleared yet, and Projector::catch_up from 0 clears that first.
   rocksdb::WriteBatch reset;
   reset.Delete(db.cf(ColumnFamily::checkpoints), keys::checkpoint_key(Projector::kName));
   if (auto st = db.write(reset, true); !st) return st;
