@@ -78,7 +78,10 @@ int run_ingest(const CommonOptions& common, const std::string& source,
 
   moviec::actors::IngestProgress progress;
   moviec::app::ProgressBar bar(progress, ::isatty(STDERR_FILENO) && !json);
-  auto summary = rt->ingest(source, files, {rejects_path, &progress, ""});
+  moviec::actors::Runtime::IngestOptions options;
+  options.rejects_path = rejects_path;
+  options.progress = &progress;
+  auto summary = rt->ingest(source, files, options);
   // Read models are part of the job: queries right after `ingest` see the data.
   Status projected = summary ? rt->wait_for_read_models() : Status::ok();
   bar.stop();
