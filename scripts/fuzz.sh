@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-${FUZZ_SECONDS:-60}}
 shift || true
 build=${FUZZ_BUILD_DIR:-build-fuzz}
-all=(imdb_tsv_fuzz csv_fuzz json_fuzz layout_fuzz normalize_fuzz config_fuzz http_params_fuzz http_range_fuzz)
+all=(imdb_tsv_fuzz csv_fuzz json_fuzz layout_fuzz normalize_fuzz config_fuzz http_params_fuzz http_range_fuzz store_cursor_fuzz)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 
@@ -87,6 +87,13 @@ mkdir -p "$build/corpus/http_range_fuzz"
 i=0  # 8 bytes of blob size (1,000,000, or mod 4096 when the first byte is odd), then the header
 for h in 'bytes=0-99' 'bytes=500-' 'bytes=-300' 'bytes=0-,0-,0-' 'bytes=999999-2000000' 'bytes=-0'; do
   printf '\x40\x42\x0f\x00\x00\x00\x00\x00%s' "$h" >"$build/corpus/http_range_fuzz/seed-$i"
+  i=$((i + 1))
+done
+mkdir -p "$build/corpus/store_cursor_fuzz"
+i=0  # lines: cursor, q, genre, year (a byte), reason, limit (a byte)
+for q in '\n\n\n\n\n' 'tt0000050\nheat\n\n\n\n\x03' '\nthe\ndrama\nA\nno_year\n\x04' 'm/Heat\n\ncomedy\n\nno_candidates\n\x01' \
+         'tt\xff\nAmélie\n\n\x05\n\n\x00' 'm/\n\n\n\n\n\x09'; do
+  printf "$q" >"$build/corpus/store_cursor_fuzz/seed-$i"
   i=$((i + 1))
 done
 
