@@ -140,7 +140,22 @@ struct SmallDisk {
     if (!disk.mounted()) WARN("cannot mount a tmpfs here (" + disk.error() + "; the test needs root): skipped");
     return disk.mounted();
   }
+
+  /// usable(), and then a store of 300 movies ingested.
+  bool seeded() {
+    if (!usable()) return false;
+    auto [code, summary] = ingest(config, write_imdb(dir, 300));
+    REQUIRE(code == 0);
+    return true;
+  }
 };
+
+/// `moviec verify` passes on the store.
+void check_verified(const std::string& config) {
+  auto verified = run_moviec_timed(60, {"verify", "--config", config});
+  INFO(verified.out);
+  CHECK(verified.exit_code == 0);
+}
 
 }  // namespace
 
@@ -173,18 +188,14 @@ TEST_CASE("an ingest that fills the disk fails with the reason, no abort, and co
   CHECK(again["failed"] == 0);
   CHECK(again["changed"].get<std::uint64_t>() + again["unchanged"].get<std::uint64_t>() == movies);
 
-  auto verified = run_moviec_timed(60, {"verify", "--config", config});
-  INFO(verified.out);
-  CHECK(verified.exit_code == 0);
+  check_verified(config);
 }
 
 TEST_CASE("serve on a full disk answers pushes 507, keeps reading, says degraded, and takes the push once space is freed",
           "[e2e][disk]") {
   SmallDisk small;
-  if (!small.usable()) return;
+  if (!small.seeded()) return;
   auto& [dir, disk, data, config] = small;
-  auto [seeded, first] = ingest(config, write_imdb(dir, 300));
-  REQUIRE(seeded == 0);
 
   Serving s(data, {"--config", config});
   disk.fill_until(3 << 19);  // 1.5 MiB: a few pushes fill it
@@ -232,18 +243,14 @@ TEST_CASE("serve on a full disk answers pushes 507, keeps reading, says degraded
   CHECK(wait_until([&] { return records() == acknowledged + per_push; }, std::chrono::seconds(30)));
   s.process().signal(SIGTERM);
   CHECK(s.process().wait() == 0);  // a clean stop, no abort
-  auto verified = run_moviec_timed(60, {"verify", "--config", config});
-  INFO(verified.out);
-  CHECK(verified.exit_code == 0);
+  check_verified(config);
 }
 
 TEST_CASE("serve on a store whose disk is already full opens it read-only, serves reads, and takes writes once space is freed",
           "[e2e][disk]") {
   SmallDisk small;
-  if (!small.usable()) return;
+  if (!small.seeded()) return;
   auto& [dir, disk, data, config] = small;
-  auto [seeded, first] = ingest(config, write_imdb(dir, 300));
-  REQUIRE(seeded == 0);
   disk.fill_until(0);  // not a byte left: opening the store for writing fails
 
   // ingest cannot write: it says why and exits, no abort.
@@ -279,9 +286,7 @@ TEST_CASE("serve on a store whose disk is already full opens it read-only, serve
   CHECK(wait_until([&] { return s.get("/movies/" + imdb_id(3))["sources"].size() == 2; }, std::chrono::seconds(30)));
   s.process().signal(SIGTERM);
   CHECK(s.process().wait() == 0);
-  auto verified = run_moviec_timed(60, {"verify", "--config", config});
-  INFO(verified.out);
-  CHECK(verified.exit_code == 0);
+  check_verified(config);
 }
 
 TEST_CASE("writes below the free-space reserve are refused with 507 and the reason, reads go on",

@@ -535,13 +535,17 @@ TEST_CASE("paging with a cursor returns each movie exactly once", "[store][searc
 
 // --- compare_read_models ---------------------------------------------------------------
 
-TEST_CASE("compare_read_models finds two projections of one log equal", "[store][compare]") {
-  Models a;
+/// The catalog, then a changed title and a removed record, projected.
+void add_catalog_and_changes(Models& a) {
   add_catalog(a);
   a.put("tt03", {{"title", "Toy Tale"}});
   a.remove("tt05", "imdb", "tt05");
   a.project();
+}
 
+TEST_CASE("compare_read_models finds two projections of one log equal", "[store][compare]") {
+  Models a;
+  add_catalog_and_changes(a);
   test::TempDir other;
   auto b = Db::open(other.str());
   REQUIRE(b);
@@ -554,10 +558,7 @@ TEST_CASE("compare_read_models finds two projections of one log equal", "[store]
 TEST_CASE("a rebuild, and a rebuild cut short after dropping its checkpoint, fold exactly what a fresh fold does",
           "[store][compare]") {
   Models a;
-  add_catalog(a);
-  a.put("tt03", {{"title", "Toy Tale"}});
-  a.remove("tt05", "imdb", "tt05");
-  a.project();
+  add_catalog_and_changes(a);
   test::TempDir other;
   auto fresh = Db::open(other.str());
   REQUIRE(fresh);
