@@ -74,7 +74,11 @@ struct Store {
       events::Event changed;
       changed.type = events::EventType::source_record_changed;
       changed.source = "imdb";
-      changed.data = events::to_data(events::SourceRecordChanged{r, r.fingerprint(), "", "source_movie_id"});
+      events::SourceRecordChanged payload;
+      payload.record = r;
+      payload.fingerprint = r.fingerprint();
+      payload.match_method = "source_movie_id";
+      changed.data = events::to_data(payload);
       events::MovieChanged mc;
       mc.rules_version = 1;
       mc.fields.push_back({"title", json(), title, "imdb", "source_priority", 0});
