@@ -1,5 +1,6 @@
 #include "common/metrics.hpp"
 
+#include <atomic>
 #include <sstream>
 
 #include <prometheus/counter.h>
@@ -100,9 +101,15 @@ const Histogram::BucketBoundaries& http_buckets() {
   return b;
 }
 
+std::atomic<bool> counting_on{true};
+
 }  // namespace
 
+void set_counting(bool on) { counting_on.store(on, std::memory_order_relaxed); }
+bool counting() { return counting_on.load(std::memory_order_relaxed); }
+
 void journal_committed(const AppendTally& tally, double seconds) {
+  if (!counting()) return;
   auto& m = metrics();
   for (auto& [type, n] : tally.types()) {
     if (type.empty()) break;
@@ -115,6 +122,7 @@ void journal_committed(const AppendTally& tally, double seconds) {
 
 void source_run(const std::string& source, const std::string& way, bool failed, std::uint64_t read,
                 std::uint64_t changed, std::uint64_t unchanged, std::uint64_t rejected) {
+  if (!counting()) return;
   auto& m = metrics();
   const prometheus::Labels labels{{"source", source}};
   m.records_read.Add(labels).Increment(static_cast<double>(read));
@@ -125,18 +133,23 @@ void source_run(const std::string& source, const std::string& way, bool failed, 
 }
 
 void poll_failed(const std::string& source) {
+  if (!counting()) return;
   metrics().poll_failures.Add({{"source", source}}).Increment();
 }
 
 void movie_actor_spawned() {
+  if (!counting()) return;
   auto& m = metrics();
   m.actors_spawned.Increment();
   m.actors_live.Increment();
 }
 
-void movie_actor_evicted() { metrics().actors_live.Decrement(); }
+void movie_actor_evicted() {
+  if (counting()) metrics().actors_live.Decrement();
+}
 
 void http_request(std::string_view route, std::string_view method, int status, double seconds) {
+  if (!counting()) return;
   auto& m = metrics();
   std::string r(route);
   m.http_requests.Add({{"route", r}, {"method", std::string(method)}, {"status", std::to_string(status)}})
@@ -145,7 +158,8 @@ void http_request(std::string_view route, std::string_view method, int status, d
 }
 
 std::string exposition(const std::vector<GaugeFamily>& gauges) {
-  auto families = metrics().registry.Collect();
+  std::vector<prometheus::MetricFamily> families;
+  if (counting()) families = metrics().registry.Collect();
   for (auto& g : gauges) {
     prometheus::MetricFamily f;
     f.name = g.name;

@@ -55,6 +55,11 @@ class AppendTally {
 
 // --- the write side: one call where it happens --------------------------------------
 
+/// Config key `metrics`: when off, every call below returns at once and exposition()
+/// shows only the scrape-time gauges. On by default; set once at start-up.
+void set_counting(bool on);
+bool counting();
+
 /// A journal commit stored `tally`'s events in one write taking `seconds` (fsync
 /// included): moviec_events_appended_total{type}, moviec_journal_batch_events,
 /// moviec_journal_commit_seconds.

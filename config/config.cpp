@@ -417,7 +417,7 @@ StatusOr<Config> parse(const json& j) {
   if (auto s = check_keys(j, "",
                           {"data_dir", "listen", "token", "max_in_flight", "max_projection_lag", "interactive_projection_lag", "max_live_movies",
                            "movie_idle_timeout_ms", "snapshot_every", "snapshots_kept",
-                           "journal_max_batch", "sync_writes", "inbox_scan_ms", "inbox_checkpoint_every", "sources", "matching",
+                           "journal_max_batch", "sync_writes", "metrics", "inbox_scan_ms", "inbox_checkpoint_every", "sources", "matching",
                            "http_workers", "http_max_connections", "http_max_body_bytes", "http_header_timeout_ms",
                            "http_body_timeout_ms", "storage", "assets_max_bytes",
                            "rules"});
@@ -467,6 +467,8 @@ StatusOr<Config> parse(const json& j) {
   }
   if (j.contains("sync_writes"))
     if (auto s = get_bool(j["sync_writes"], "sync_writes", c.sync_writes); !s) return s;
+  if (j.contains("metrics"))
+    if (auto s = get_bool(j["metrics"], "metrics", c.metrics); !s) return s;
   if (j.contains("inbox_scan_ms")) {
     std::size_t ms = 0;
     if (auto s = get_size(j["inbox_scan_ms"], "inbox_scan_ms", ms); !s) return s;
@@ -553,6 +555,7 @@ json to_json(const Config& c) {
           {"snapshots_kept", c.snapshots_kept},
           {"journal_max_batch", c.journal_max_batch},
           {"sync_writes", c.sync_writes},
+          {"metrics", c.metrics},
           {"inbox_scan_ms", c.inbox_scan.count()},
           {"inbox_checkpoint_every", c.inbox_checkpoint_every},
           {"http_workers", c.http_workers},

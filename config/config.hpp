@@ -58,6 +58,7 @@ struct Config {
   std::size_t snapshots_kept = 3;         // snapshots retained per movie
   std::size_t journal_max_batch = 1024;   // append requests per group commit
   bool sync_writes = true;                // fsync each group commit (acknowledged = durable)
+  bool metrics = true;                    // count for GET /metrics (false: only scrape-time gauges)
   std::chrono::milliseconds inbox_scan{1000};  // how often `serve` looks into the inboxes
   std::size_t inbox_checkpoint_every = 10000;  // records between checkpoints of an inbox file
 

@@ -48,6 +48,7 @@ TEST_CASE("defaults have the imdb, movielens and rotten_tomatoes sources and the
   CHECK(c.snapshots_kept == 3);
   CHECK(c.journal_max_batch == 1024);
   CHECK(c.sync_writes);
+  CHECK(c.metrics);
   REQUIRE(c.sources.size() == 3);
   CHECK(c.sources[0].name == "imdb");
   CHECK(c.sources[0].format == "imdb_tsv");
@@ -94,7 +95,8 @@ TEST_CASE("keys present override the defaults and absent keys keep them", "[conf
                       {"token", "s3cret"},
                       {"max_in_flight", 64},
                       {"movie_idle_timeout_ms", 1500},
-                      {"sync_writes", false}});
+                      {"sync_writes", false},
+                      {"metrics", false}});
   REQUIRE(c.is_ok());
   CHECK(c->data_dir == "/var/lib/moviec");
   CHECK(c->listen == "0.0.0.0:9090");
@@ -102,6 +104,7 @@ TEST_CASE("keys present override the defaults and absent keys keep them", "[conf
   CHECK(c->max_in_flight == 64);
   CHECK(c->movie_idle_timeout == std::chrono::milliseconds(1500));
   CHECK_FALSE(c->sync_writes);
+  CHECK_FALSE(c->metrics);
   CHECK(c->max_live_movies == 10000);
   CHECK(c->snapshot_every == 50);
   CHECK(c->sources.size() == 3);
@@ -170,7 +173,7 @@ TEST_CASE("every strategy name is accepted", "[config]") {
 TEST_CASE("to_json round-trips through parse", "[config]") {
   auto c = parse(json::parse(R"({"data_dir": "d", "listen": "[::1]:1", "token": "t",
       "max_in_flight": 1, "max_live_movies": 2, "movie_idle_timeout_ms": 3,
-      "snapshot_every": 4, "snapshots_kept": 5, "journal_max_batch": 6, "sync_writes": false,
+      "snapshot_every": 4, "snapshots_kept": 5, "journal_max_batch": 6, "sync_writes": false, "metrics": false,
       "sources": [{"name": "a", "format": "imdb_tsv", "removals": true,
                    "options": {"max_rejects_per_file": 9}}],
       "rules": {"version": 3, "trust": {"a": 0.5},

@@ -50,8 +50,8 @@ std::string read_file(const fs::path& path) {
 }
 
 /// examples/layout's config (imdb, rt_export with an inbox) plus `feed`, JSON lines
-/// that carry their movie id, and a token.
-fs::path write_config(const fs::path& dir) {
+/// that carry their movie id, a token, and the config key `metrics`.
+fs::path write_config(const fs::path& dir, bool metrics) {
   std::ifstream in(examples() / "layout/moviec.json");
   json config = json::parse(in);
   for (auto& s : config["sources"])
@@ -61,6 +61,7 @@ fs::path write_config(const fs::path& dir) {
       "fields": [{"column": "title", "field": "title", "required": true},
                  {"column": "year", "field": "year", "type": "int"}]}})"));
   config["token"] = kToken;
+  config["metrics"] = metrics;
   config["inbox_scan_ms"] = 600000;  // the inbox is looked into at start, then not for 10 min
   write_file(dir / "moviec.json", config.dump(2));
   return dir / "moviec.json";
@@ -74,8 +75,8 @@ struct Pushed {
   std::unique_ptr<Server> server;
   std::unique_ptr<httplib::Client> client;
 
-  Pushed() {
-    auto config = write_config(dir.path());
+  explicit Pushed(bool metrics = true) {
+    auto config = write_config(dir.path(), metrics);
     server = std::make_unique<Server>((dir / "data").string(),
                                       std::vector<std::string>{"--config", config.string()});
     client = std::make_unique<httplib::Client>("127.0.0.1", server->port());
@@ -207,6 +208,18 @@ TEST_CASE("GET /metrics counts what an ingest did, in the exposition format", "[
   CHECK(sample(page, not_found) == 1);
   CHECK(sample(page, R"(moviec_http_requests_total\{method="GET",route="/metrics",status="200"\})") >= 1);
   CHECK(sample(page, R"(moviec_inbox_files_waiting\{source="rt_export"\})") == 1);
+}
+
+TEST_CASE("with metrics off nothing is counted and the page shows what is on record", "[ops]") {
+  Pushed pushed(false);
+  auto page = pushed.page();
+  INFO(page);
+  CHECK(page.find("moviec_events_appended_total") == std::string::npos);
+  CHECK(page.find("moviec_http_requests_total") == std::string::npos);
+  CHECK(page.find("moviec_movie_actors_spawned_total") == std::string::npos);
+  CHECK(sample(page, "moviec_movies") == 3);
+  CHECK(sample(page, R"(moviec_unmatched_records\{source="rt_export"\})") == 16);
+  CHECK(sample(page, "moviec_log_last_sequence") > 0);
 }
 
 TEST_CASE("the /metrics page passes promtool check metrics", "[ops]") {
