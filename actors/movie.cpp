@@ -82,10 +82,9 @@ PlannedAppend events_for(events::MovieState& movie, const IngestItem& item,
   changed.id = events::hash_id(movie.movie_id + '\0' + item.record.source + '\0' +
                                item.record.source_id + '\0' + previous + '\0' + item.fingerprint +
                                '\0' + std::to_string(movie.version));
-  events::SourceRecordChanged payload{item.record, item.fingerprint, previous, item.match_method};
-  payload.match_confidence = item.match_confidence;
-  payload.match_candidates = item.match_candidates;
-  payload.match_basis = item.match_basis;
+  events::SourceRecordChanged payload{item.record, item.fingerprint, previous, item.match_method,
+                                      item.match_confidence, item.match_candidates,
+                                      item.match_basis};
   changed.data = events::to_data(payload);
   req.events.push_back(std::move(changed));
 

@@ -327,7 +327,10 @@ void pump(self_ptr self) {
         st.draining = true;
       // Which movie it belongs to is the matcher's decision (a record without a
       // movie id is matched or goes to the unmatched log, never rejected).
-      IngestItem msg{std::move(item.record), "", std::move(item.input), st.options.correlation, ""};
+      IngestItem msg;
+      msg.record = std::move(item.record);
+      msg.input = std::move(item.input);
+      msg.correlation = st.options.correlation;
       msg.fingerprint = msg.record.fingerprint();
       ++st.in_flight;
       st.unchecked.push_back(std::move(msg));

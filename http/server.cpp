@@ -228,7 +228,7 @@ StatusOr<ListenAddress> parse_listen(const std::string& listen) {
 
 struct Server::Impl {
   Impl(store::Db& db, store::EventLog& log, const config::Config& config)
-      : ctx{db, log, store::ReadModels(db), config}, svr(edge_limits(config)) {}
+      : ctx{db, log, store::ReadModels(db), config, {false}, {0}, {}, {}}, svr(edge_limits(config)) {}
 
   Context ctx;
   HttpServer svr;
