@@ -7,7 +7,6 @@
 
 #include "actors/errors.hpp"
 #include "actors/priority.hpp"
-#include "store/keys.hpp"
 #include "store/source_cursors.hpp"
 
 namespace moviec::actors {
@@ -181,27 +180,55 @@ void finish_if_done(self_ptr self) {
 void pump(self_ptr self);
 void send_batch(self_ptr self);
 
-/// Looks up the stored fingerprints of the records read since the last look, all in
-/// one MultiGet: an unchanged record is counted and dropped, the others join the batch
-/// (sent whenever it is full).
-void check_unchanged(self_ptr self) {
+/// A checked batch: the unchanged records are counted (no longer in flight), the
+/// others join the batch to send (sent whenever it is full).
+void take_checked(self_ptr self, std::size_t unchanged, IngestBatch& changed) {
   auto& st = self->state;
-  if (st.unchecked.empty()) return;
-  std::vector<std::string> keys;
-  keys.reserve(st.unchecked.size());
-  for (auto& item : st.unchecked) keys.push_back(store::keys::fingerprint_key(item.record.source, item.record.source_id));
-  auto stored = st.deps.db->scan_get(store::ColumnFamily::fingerprints, keys);
-  for (std::size_t i = 0; i < st.unchecked.size(); ++i) {
-    auto& item = st.unchecked[i];
-    if (stored[i] && *stored[i] == item.fingerprint) {
-      --st.in_flight;
-      ++st.summary.unchanged;
-      continue;
-    }
+  st.in_flight -= unchanged;
+  st.summary.unchanged += unchanged;
+  for (auto& item : changed) {
     st.batch.push_back(std::move(item));
     if (st.batch.size() >= st.options.batch_size) send_batch(self);
   }
+}
+
+/// Takes the batch the worker checks, if any (actors/unchanged_check.hpp); answers
+/// the batch's emptied vector, to be filled again without regrowing.
+IngestBatch collect_checked(self_ptr self) {
+  auto& st = self->state;
+  if (!st.check || !st.check->pending()) return {};
+  auto result = st.check->collect();
+  take_checked(self, result.unchanged, result.changed);
+  return std::move(result.spare);
+}
+
+/// A full batch read: its check starts on the worker while the next one is read. The
+/// worker's last batch is taken first (order kept); while it is still at it, this
+/// thread fingerprints the new batch itself, work the worker would do next.
+void check_unchanged_ahead(self_ptr self) {
+  auto& st = self->state;
+  if (!st.check) st.check = std::make_unique<UnchangedCheck>(*st.deps.db);
+  IngestBatch spare;
+  if (st.check->pending()) {
+    for (auto& item : st.unchecked) {
+      if (!st.check->busy()) break;
+      if (item.fingerprint.empty()) item.fingerprint = item.record.fingerprint();
+    }
+    spare = collect_checked(self);
+  }
+  st.check->start(std::move(st.unchecked));
+  st.unchecked = std::move(spare);
   st.unchecked.clear();
+}
+
+/// Everything read so far checked, here and now: the worker's batch, then the rest.
+void check_unchanged(self_ptr self) {
+  auto& st = self->state;
+  collect_checked(self);
+  if (st.unchecked.empty()) return;
+  IngestBatch changed;
+  auto unchanged = drop_unchanged(*st.deps.db, st.unchecked, changed);
+  take_checked(self, unchanged, changed);
 }
 
 /// After a failure: once the store is read-only (a full disk, store/health.hpp) every
@@ -327,14 +354,12 @@ void pump(self_ptr self) {
         st.draining = true;
       // Which movie it belongs to is the matcher's decision (a record without a
       // movie id is matched or goes to the unmatched log, never rejected).
-      IngestItem msg;
+      auto& msg = st.unchecked.emplace_back();
       msg.record = std::move(item.record);
       msg.input = std::move(item.input);
-      msg.correlation = st.options.correlation;
-      msg.fingerprint = msg.record.fingerprint();
+      msg.correlation = st.options.correlation;  // its fingerprint: when it is checked
       ++st.in_flight;
-      st.unchecked.push_back(std::move(msg));
-      if (st.unchecked.size() >= st.options.batch_size) check_unchanged(self);
+      if (st.unchecked.size() >= st.options.batch_size) check_unchanged_ahead(self);
     }
     check_unchanged(self);
     send_batch(self);  // what was gathered: the reader paused, ended or must drain

@@ -27,6 +27,7 @@
 
 #include "actors/actors.hpp"
 #include "actors/run_recorder.hpp"
+#include "actors/unchanged_check.hpp"
 #include "actors/vanished.hpp"
 #include "config/config.hpp"
 #include "sources/record_reader.hpp"
@@ -90,6 +91,7 @@ struct source_state {
   std::size_t in_flight = 0;        // records sent or gathered, not answered yet
   IngestBatch batch;                // gathered, not sent yet
   IngestBatch unchecked;            // read, fingerprints not yet looked up (counted in flight)
+  std::unique_ptr<UnchangedCheck> check;  // checks the batch read before (counted in flight)
   std::uint64_t projected = 0;      // the read models' checkpoint as last heard
   bool waiting_for_projection = false;
   bool end_of_input = false;

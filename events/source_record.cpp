@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <map>
 
@@ -65,6 +66,17 @@ class CanonicalWriter {
     out_ += '"';
     out_ += v;
     out_ += '"';
+  }
+  /// As the serializer writes a double: null when not finite, else the shortest form
+  /// that reads back the same (its Grisu2 to_chars, called directly).
+  void value(double v) {
+    if (!std::isfinite(v)) {
+      out_ += "null";
+      return;
+    }
+    char digits[64];
+    auto* end = nlohmann::detail::to_chars(digits, digits + sizeof digits, v);
+    out_.append(digits, end);
   }
   void value(int v) { integer(v); }
   void value(std::int64_t v) { integer(v); }

@@ -169,7 +169,7 @@ class Input {
         report_(std::move(name), cap, "rows without a title.basics row") {}
 
   /// The current row, reading on as needed; nullptr at the end of the file.
-  const Row* peek(std::vector<Reject>& rejects) {
+  Row* peek(std::vector<Reject>& rejects) {
     if (has_row_) return &row_;
     if (done_) return nullptr;
     if (!header_checked_) {
@@ -226,7 +226,7 @@ class Input {
     return Status::ok();
   }
 
-  const Row* finish(std::vector<Reject>& rejects) {
+  Row* finish(std::vector<Reject>& rejects) {
     done_ = true;
     report_.finish(rejects);
     return nullptr;
@@ -324,9 +324,9 @@ class ImdbReader final : public RecordReader {
         akas_(std::move(akas)) {}
 
   bool next(Item& out, std::vector<Reject>& rejects) override {
-    if (const BasicsRow* b = basics_.peek(rejects)) {
+    if (BasicsRow* b = basics_.peek(rejects)) {
       out.input = fmt::format("{}:{}", basics_.report().name(), basics_.line());
-      out.record = to_record(*b);
+      out.record = to_record(std::move(*b));
       basics_.pop();
       attach(out.record, rejects);
       return true;
@@ -346,21 +346,22 @@ class ImdbReader final : public RecordReader {
   }
 
  private:
-  events::SourceRecord to_record(const BasicsRow& b) const {
+  /// The row's values move into the record: the row is consumed (popped) next.
+  events::SourceRecord to_record(BasicsRow&& b) const {
     events::SourceRecord r;
     r.source = source_;
     r.source_id = b.tconst;
     r.movie_id = b.tconst;
-    r.title = b.primary_title;
     if (!b.original_title.empty() && b.original_title != b.primary_title)
-      r.names.push_back(events::LocalizedName{b.original_title, "", "", true});
+      r.names.push_back(events::LocalizedName{std::move(b.original_title), "", "", true});
+    r.title = std::move(b.primary_title);
     r.year = b.start_year;
     r.runtime_minutes = b.runtime_minutes;
-    r.genres = b.genres;
-    if (!b.title_type.empty()) r.metadata["title_type"] = b.title_type;
-    if (!b.is_adult.empty()) r.metadata["is_adult"] = b.is_adult;
-    if (b.end_year) r.metadata["end_year"] = std::to_string(*b.end_year);
-    r.external_ids["imdb"] = b.tconst;
+    r.genres = std::move(b.genres);
+    if (!b.title_type.empty()) r.metadata.emplace("title_type", std::move(b.title_type));
+    if (!b.is_adult.empty()) r.metadata.emplace("is_adult", std::move(b.is_adult));
+    if (b.end_year) r.metadata.emplace("end_year", std::to_string(*b.end_year));
+    r.external_ids.emplace("imdb", std::move(b.tconst));
     return r;
   }
 

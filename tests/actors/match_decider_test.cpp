@@ -44,7 +44,7 @@ struct Store {
     events::Event changed;
     changed.type = events::EventType::source_record_changed;
     changed.source = source;
-    changed.data = events::to_data(events::SourceRecordChanged{r, r.fingerprint(), "", "test"});
+    changed.data = events::to_data(events::SourceRecordChanged{r, r.fingerprint(), "", "test", std::nullopt, nullptr, 0});
     events::MovieChanged mc;
     mc.rules_version = 2;
     for (auto& [field, value] : golden.items()) mc.fields.push_back({field, json(), value, source, "test", 0});

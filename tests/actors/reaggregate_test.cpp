@@ -41,7 +41,8 @@ events::SourceRecord record(const std::string& source, const std::string& movie_
 
 /// Sends one record to its movie through the registry, as the source actor does.
 actors::IngestOutcome ingest(actors::Runtime& rt, const events::SourceRecord& r) {
-  actors::IngestItem item{r, r.fingerprint(), "test:" + r.source_id, "test-run", "source_movie_id"};
+  actors::IngestItem item{r, r.fingerprint(), "test:" + r.source_id, "test-run", "source_movie_id",
+                           "", 0, std::nullopt, nullptr, 0};
   actors::IngestOutcome outcome;
   caf::scoped_actor self{rt.system()};
   self->request(rt.registry(), caf::duration(std::chrono::seconds(60)), actors::ingest_atom::value, item)

@@ -46,10 +46,11 @@ events::SourceRecord record(const std::string& source, const std::string& movie_
   return r;
 }
 
-actors::IngestSummary ingest(actors::Runtime& rt, std::vector<events::SourceRecord> records) {
+actors::IngestSummary ingest(actors::Runtime& rt, std::vector<events::SourceRecord> records,
+                             std::size_t max_in_flight = 4) {
   actors::SourceOptions options;
   options.correlation = "test";
-  options.max_in_flight = 4;
+  options.max_in_flight = max_in_flight;
   auto deps = rt.source_deps();
   deps.sink = rt.registry();
   options.source_name = "imdb";
@@ -193,6 +194,29 @@ TEST_CASE("a batch with one failing record acknowledges exactly the others and r
   CHECK(again.changed == 1);
   CHECK(again.unchanged == 8);
   CHECK(again.failed == 0);
+}
+
+TEST_CASE("a re-ingest checked a batch ahead counts every unchanged record and sends exactly the changed ones",
+          "[actors]") {
+  // With 512 in flight and batches of 128, a batch's fingerprints are checked on the
+  // worker while the next is read (actors/unchanged_check.hpp).
+  TempDir dir;
+  auto rt = actors::Runtime::open(test_config(dir)).take();
+  std::vector<events::SourceRecord> records;
+  for (int i = 0; i < 1000; ++i) records.push_back(record("imdb", "tt" + std::to_string(i), "Film"));
+  auto first = ingest(*rt, records, 512);
+  CHECK(first.changed == 1000);
+  CHECK(first.failed == 0);
+  for (int i : {0, 127, 128, 300, 999}) records[static_cast<std::size_t>(i)].title = "Changed";
+  auto second = ingest(*rt, records, 512);
+  CHECK(second.read == 1000);
+  CHECK(second.unchanged == 995);
+  CHECK(second.changed == 5);
+  CHECK(second.appended == 10);  // SourceRecordChanged and MovieChanged for each
+  CHECK(second.failed == 0);
+  auto third = ingest(*rt, records, 512);
+  CHECK(third.unchanged == 1000);
+  CHECK(third.appended == 0);
 }
 
 TEST_CASE("read models the projection built from the journal's commits in memory equal a replay",

@@ -4,6 +4,9 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <limits>
+#include <random>
 
 #include "events/hash.hpp"
 #include "events/source_record.hpp"
@@ -231,6 +234,18 @@ TEST_CASE("the canonical form the fingerprint hashes is exactly the record's JSO
     if (i % 3 == 0) r.posters.clear();
     if (i % 5 == 0) r.trailers.clear();
     r.source_ratings.push_back(Rating{"r", i / 7.0, 0.5, 5, i, i * 3.3});
+    records.push_back(r);
+  }
+  // Doubles of every magnitude and bit pattern, infinities too (written as null).
+  std::mt19937_64 bits(7);
+  for (int i = 0; i < 2000; ++i) {
+    SourceRecord r;
+    double random_bits;
+    auto b = bits();
+    std::memcpy(&random_bits, &b, sizeof b);
+    double scaled = std::ldexp(static_cast<double>(bits() % 1000003), static_cast<int>(bits() % 80) - 40);
+    r.source_ratings.push_back(Rating{"x", random_bits, scaled, -scaled, 0, static_cast<double>(i) / 10});
+    r.crating_performance = i % 2 ? std::numeric_limits<double>::infinity() : -1.0 / (i + 1);
     records.push_back(r);
   }
   for (auto& r : records) {

@@ -46,7 +46,7 @@ class AuditFixture : public HttpFixture {
     changed.time_ms = time_ms;
     changed.causation = source + ".tsv:" + std::to_string(++line_);
     changed.correlation = "ingest-test";
-    changed.data = events::to_data(events::SourceRecordChanged{r, r.fingerprint(), "", "source_movie_id"});
+    changed.data = events::to_data(events::SourceRecordChanged{r, r.fingerprint(), "", "source_movie_id", std::nullopt, nullptr, 0});
     store::AppendRequest req;
     req.stream = movie;
     req.expected_version = folded->state.version;

@@ -66,7 +66,7 @@ class HttpFixture {
     changed.source = "imdb";
     changed.causation = "title.basics.tsv:" + m.id;
     changed.data = events::to_data(
-        events::SourceRecordChanged{record, record.fingerprint(), "", "source_movie_id"});
+        events::SourceRecordChanged{record, record.fingerprint(), "", "source_movie_id", std::nullopt, nullptr, 0});
 
     events::MovieChanged golden;
     golden.rules_version = 1;
