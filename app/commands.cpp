@@ -55,13 +55,18 @@ moviec::config::Config load_config(const CommonOptions& common) {
   return cfg.take();
 }
 
-std::unique_ptr<moviec::actors::Runtime> open_runtime(const moviec::config::Config& cfg) {
-  auto rt = moviec::actors::Runtime::open(cfg);
-  if (!rt) {
-    std::cerr << "moviec: " << rt.status().message() << "\n";
+/// The value, or the reason on stderr and exit 1.
+template <class T>
+T or_exit(moviec::StatusOr<T> result) {
+  if (!result) {
+    std::cerr << "moviec: " << result.status().message() << "\n";
     std::exit(1);
   }
-  return rt.take();
+  return result.take();
+}
+
+std::unique_ptr<moviec::actors::Runtime> open_runtime(const moviec::config::Config& cfg) {
+  return or_exit(moviec::actors::Runtime::open(cfg));
 }
 
 /// Opens the store without actors, for the offline commands.
@@ -71,12 +76,7 @@ std::unique_ptr<moviec::store::Db> open_store(const moviec::config::Config& cfg)
     std::cerr << "moviec: no moviec data in " << cfg.data_dir << "\n";
     std::exit(1);
   }
-  auto db = moviec::store::Db::open(path.string());
-  if (!db) {
-    std::cerr << "moviec: " << db.status().message() << "\n";
-    std::exit(1);
-  }
-  return db.take();
+  return or_exit(moviec::store::Db::open(path.string()));
 }
 
 /// Opens the store for reading only, so that it works while `serve` or `ingest`
@@ -90,6 +90,20 @@ std::unique_ptr<moviec::store::Db> open_store_for_reading(const moviec::config::
     if (auto db = moviec::store::Db::open(path.string(), options)) return db.take();
   }
   return open_store(cfg);
+}
+
+/// 1 when some of a run's `what` failed or its read models did not catch up (the
+/// reason on stderr), else 0.
+int run_exit_code(std::uint64_t failed, const char* what, const std::string& error, const Status& projected) {
+  if (failed) {
+    std::cerr << "moviec: " << failed << " " << what << " failed: " << error << "\n";
+    return 1;
+  }
+  if (!projected) {
+    std::cerr << "moviec: " << projected.message() << "\n";
+    return 1;
+  }
+  return 0;
 }
 
 }  // namespace
@@ -142,15 +156,7 @@ int run_ingest(const CommonOptions& common, const std::string& source,
                                summary->unmatched, source, summary->resolved);
     std::cout << std::endl;
   }
-  if (summary->failed) {
-    std::cerr << "moviec: " << summary->failed << " records failed: " << summary->error << "\n";
-    return 1;
-  }
-  if (!projected) {
-    std::cerr << "moviec: " << projected.message() << "\n";
-    return 1;
-  }
-  return 0;
+  return run_exit_code(summary->failed, "records", summary->error, projected);
 }
 
 int run_serve(const CommonOptions& common, const std::string& listen) {
@@ -267,15 +273,7 @@ int run_reaggregate(const CommonOptions& common, bool json) {
                              summary->unchanged, summary->failed, summary->changed, seconds)
               << std::endl;
   }
-  if (summary->failed) {
-    std::cerr << "moviec: " << summary->failed << " movies failed: " << summary->error << "\n";
-    return 1;
-  }
-  if (!projected) {
-    std::cerr << "moviec: " << projected.message() << "\n";
-    return 1;
-  }
-  return 0;
+  return run_exit_code(summary->failed, "movies", summary->error, projected);
 }
 
 int run_verify(const CommonOptions& common, bool json) {
