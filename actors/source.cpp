@@ -217,8 +217,7 @@ void check_unchanged_ahead(self_ptr self) {
     spare = collect_checked(self);
   }
   st.check->start(std::move(st.unchecked));
-  st.unchecked = std::move(spare);
-  st.unchecked.clear();
+  st.unchecked = std::move(spare);  // empty, its capacity kept
 }
 
 /// Everything read so far checked, here and now: the worker's batch, then the rest.

@@ -38,10 +38,7 @@ UnchangedCheck::~UnchangedCheck() {
 void UnchangedCheck::start(IngestBatch items) {
   {
     std::lock_guard lock(mu_);
-    job_.spare = std::move(items);
-    job_.changed.clear();
-    job_.unchanged = 0;
-    error_ = nullptr;
+    job_.spare = std::move(items);  // the worker replaces job_ whole with its result
     has_job_ = true;
     done_ = false;
   }

@@ -28,7 +28,7 @@ Event changed_event(const SourceRecord& r, std::uint64_t seq, std::uint64_t vers
   e.version = version;
   e.stream = std::move(stream);
   e.source = r.source;
-  e.data = to_data(SourceRecordChanged{r, r.fingerprint(), "", "test"});
+  e.data = to_data(SourceRecordChanged{r, r.fingerprint(), "", "test", std::nullopt, nullptr, 0});
   return e;
 }
 

@@ -75,7 +75,7 @@ Event record_event(const std::string& id, const std::string& title,
   e.causation = "title.basics.tsv:2";
   e.correlation = "batch-1";
   e.id = id;
-  e.data = events::to_data(events::SourceRecordChanged{r, r.fingerprint(), "", "source_movie_id"});
+  e.data = events::to_data(events::SourceRecordChanged{r, r.fingerprint(), "", "source_movie_id", std::nullopt, nullptr, 0});
   return e;
 }
 

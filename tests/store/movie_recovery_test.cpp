@@ -56,7 +56,7 @@ struct Log {
     changed.source = record.source;
     changed.time_ms = clock_ms;
     changed.causation = record.source + ".tsv:" + std::to_string(clock_ms);
-    changed.data = events::to_data(events::SourceRecordChanged{record, record.fingerprint(), "", "test"});
+    changed.data = events::to_data(events::SourceRecordChanged{record, record.fingerprint(), "", "test", std::nullopt, nullptr, 0});
     auto next = state;
     next.sources[{record.source, record.source_id}] = events::SourceEntry{record, record.fingerprint(), 0};
     AppendRequest req;

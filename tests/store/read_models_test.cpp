@@ -65,7 +65,7 @@ struct Models {
     Event changed;
     changed.type = EventType::source_record_changed;
     changed.source = source;
-    changed.data = events::to_data(events::SourceRecordChanged{r, r.fingerprint(), "", "test"});
+    changed.data = events::to_data(events::SourceRecordChanged{r, r.fingerprint(), "", "test", std::nullopt, nullptr, 0});
     events::MovieChanged mc;
     mc.rules_version = 2;
     for (auto& [field, value] : golden.items())
