@@ -190,22 +190,58 @@ struct Candidate {
   double confidence = 0;  // events::MatchScore::confidence
   std::string facts;      // the movie's encoded facts (store/match_models.hpp), explained from
   std::optional<events::MatchFacts> decoded;  // or its facts from the read model (a store from before them)
+  // What its score is made of, found on the stored facts: the explanation is
+  // written from it (events::explain) without decoding them.
+  std::size_t title_result = 0;  // Scoring::titles
+  events::OtherEvidence other;
+  std::string external_id;  // "kind=value" both carry
   std::optional<events::MatchScore> explained;
   std::optional<store::MatchHolder> holder;  // looked up only where it matters
 };
 
-/// What a record's candidates were scored against: the record's facts.
+/// The title feature of one distinct set of title forms, as a record compares
+/// with it: candidates that share their forms (a block of films of one title)
+/// compare once.
+struct TitleResult {
+  std::string forms;  // MatchFactsView::forms as stored
+  bool found = false;
+  double weight = 0;
+  events::TitleLevel level = events::TitleLevel::other;
+  bool alternate = false;
+  std::string record_form, movie_form;  // the pair's words, when alternate
+};
+
+/// What a record's candidates were scored against: the record's facts, and the
+/// title results of the stored candidates.
 struct Scoring {
   events::MatchFacts record;
   const events::MatchWeights* weights = nullptr;
+  std::vector<TitleResult> titles;
 
   /// The candidate's score with its explanation (`why`, `features`), computed once.
   const events::MatchScore& explain(Candidate& c) const {
     if (c.explained) return *c.explained;
-    events::MatchFacts movie;
-    if (c.decoded) movie = *c.decoded;
-    else store::decode_match_facts(c.facts, movie, c.title);  // it decoded when it was scored
-    c.explained = events::score_match(record, movie, *weights, /*explain=*/true);
+    if (c.decoded) {  // from the read model: scored whole
+      c.explained = events::score_match(record, *c.decoded, *weights, /*explain=*/true);
+      return *c.explained;
+    }
+    store::MatchFactsView v;
+    store::view_match_facts(c.facts, v);  // it was viewed when it was scored
+    c.title = std::string(v.title);
+    const auto& t = titles[c.title_result];
+    events::Evidence e;
+    e.level = t.level;
+    e.title_weight = t.weight;
+    e.alternate = t.alternate;
+    e.record_form = t.record_form;
+    e.movie_form = t.movie_form;
+    e.other = c.other;
+    e.external_id = c.external_id;
+    events::MatchScore s;
+    s.weight = c.weight;
+    s.confidence = c.confidence;
+    events::explain(e, *weights, s);
+    c.explained = std::move(s);
     return *c.explained;
   }
 
@@ -222,20 +258,14 @@ struct Scoring {
   }
 };
 
-/// The title feature of one distinct set of title forms, as a record compares
-/// with it: candidates that share their forms (a block of films of one title)
-/// compare once.
-struct TitleResult {
-  std::string forms;  // MatchFactsView::forms as stored
-  bool found = false;
-  double weight = 0;
-};
-
 /// Scores a movie from its encoded facts without decoding them (views, no
 /// allocation but for a new set of title forms): the same weight and confidence
-/// events::score_match gives (both sum through events::weigh). False: corrupt.
+/// events::score_match gives (both sum through events::weigh), and the evidence
+/// its explanation is written from. False: corrupt.
 bool score_stored(const events::MatchFacts& record, std::string_view bytes, const events::MatchWeights& w,
-                  std::vector<TitleResult>& titles, std::optional<int>& year, double& weight, double& confidence) {
+                  std::vector<TitleResult>& titles, Candidate& c) {
+  auto& year = c.year;
+  auto& confidence = c.confidence;
   confidence = 0;
   store::MatchFactsView v;
   if (!store::view_match_facts(bytes, v)) return false;
@@ -245,20 +275,26 @@ bool score_stored(const events::MatchFacts& record, std::string_view bytes, cons
   int window = std::min<int>(w.year_window, static_cast<int>(w.year_gap.size()) - 1);
   if (gap > window) return true;
   const TitleResult* title = nullptr;
-  for (auto& t : titles)
-    if (t.forms == v.forms) {
-      title = &t;
-      break;
+  for (std::size_t i = 0; i < titles.size() && !title; ++i)
+    if (titles[i].forms == v.forms) {
+      title = &titles[i];
+      c.title_result = i;
     }
   if (!title) {
     std::vector<events::TitleForm> forms;
     if (!store::decode_title_forms(v.forms, forms)) return false;
     auto best = events::best_title(record.titles, forms, w);
-    titles.push_back(TitleResult{std::string(v.forms), best.found, best.weight});
+    TitleResult t{std::string(v.forms), best.found, best.weight, best.level, best.alternate, {}, {}};
+    if (best.found && best.alternate) {
+      t.record_form = events::form_text(*best.record_form);
+      t.movie_form = events::form_text(*best.movie_form);
+    }
+    c.title_result = titles.size();
+    titles.push_back(std::move(t));
     title = &titles.back();
   }
   if (!title->found) return true;
-  events::OtherEvidence e;
+  events::OtherEvidence& e = c.other;
   e.year_gap = gap;
   auto own = [&](std::string_view given_by) { return !given_by.empty() && given_by == record.source; };
   auto runtime = store::view_int(v.runtime);
@@ -279,13 +315,18 @@ bool score_stored(const events::MatchFacts& record, std::string_view bytes, cons
     }
     e.genre_shared = shared;
   }
-  if (!record.external_ids.empty())
+  // The first of the record's ids (in its order) the movie carries too, as score_match finds it.
+  for (auto& [k, x] : record.external_ids) {
     store::for_each_external_id(v.external_ids, [&](std::string_view kind, std::string_view value) {
-      for (auto& [k, x] : record.external_ids)
-        if (k == kind && x == value) e.external_id = true;
+      if (k == kind && x == value) e.external_id = true;
     });
+    if (e.external_id) {
+      c.external_id = k + "=" + x;
+      break;
+    }
+  }
   auto weighed = events::weigh(title->weight, e, w);
-  weight = weighed.weight;
+  c.weight = weighed.weight;
   confidence = weighed.confidence;
   return true;
 }
@@ -314,7 +355,7 @@ Status scored_candidates(store::MatchModels& matches, store::ReadModels& movies,
       return st;
     for (auto& id : ids) hits.push_back(store::BlockHit{std::move(id), 0, ""});
   }
-  std::vector<TitleResult> titles;
+  auto& titles = scoring.titles;
   for (auto& hit : hits) {
     Candidate c;
     c.movie_id = std::move(hit.movie_id);
@@ -341,7 +382,7 @@ Status scored_candidates(store::MatchModels& matches, store::ReadModels& movies,
         continue;
       }
     }
-    if (!score_stored(scoring.record, c.facts, settings.weights, titles, c.year, c.weight, c.confidence))
+    if (!score_stored(scoring.record, c.facts, settings.weights, titles, c))
       return Status::corruption("matching: the match facts of " + c.movie_id + " do not decode");
     if (c.confidence <= 0) continue;
     out.push_back(std::move(c));

@@ -75,6 +75,8 @@ double title_weight(TitleLevel level, const MatchWeights& w) {
 
 std::string signed_bits(double v) { return fmt::format("{:+g}", std::round(v * 100) / 100); }
 
+}  // namespace
+
 std::string form_text(const TitleForm& f) {
   std::string out;
   for (std::size_t i = 0; i < f.words.size(); ++i) {
@@ -83,8 +85,6 @@ std::string form_text(const TitleForm& f) {
   }
   return out;
 }
-
-}  // namespace
 
 const char* title_level_name(TitleLevel level) {
   switch (level) {
@@ -291,17 +291,33 @@ MatchScore score_match(const MatchFacts& record, const MatchFacts& movie, const 
   s.confidence = weighed.confidence;
   if (!explain) return s;
 
-  // The explanation, feature by feature, in the order of the sum.
-  double weight = title.weight + w.prior;
-  std::string why = fmt::format("title {}{} {}", title_level_name(title.level),
-                                title.alternate ? " (an alternate title)" : "", signed_bits(title.weight));
-  s.features["title"] = title_level_name(title.level);
-  if (title.alternate)
-    s.features["title_pair"] = json::array({form_text(*title.record_form), form_text(*title.movie_form)});
-  double year = w.year_gap[static_cast<std::size_t>(year_gap)];
+  Evidence ev;
+  ev.level = title.level;
+  ev.title_weight = title.weight;
+  ev.alternate = title.alternate;
+  if (title.alternate) {
+    ev.record_form = form_text(*title.record_form);
+    ev.movie_form = form_text(*title.movie_form);
+  }
+  ev.other = e;
+  if (id) ev.external_id = id->first + "=" + id->second;
+  events::explain(ev, w, s);
+  return s;
+}
+
+void explain(const Evidence& ev, const MatchWeights& w, MatchScore& s) {
+  // Feature by feature, in the order of the sum (weigh).
+  const OtherEvidence& e = ev.other;
+  double weight = ev.title_weight + w.prior;
+  std::string why = fmt::format("title {}{} {}", title_level_name(ev.level),
+                                ev.alternate ? " (an alternate title)" : "", signed_bits(ev.title_weight));
+  s.features = json::object();
+  s.features["title"] = title_level_name(ev.level);
+  if (ev.alternate) s.features["title_pair"] = json::array({ev.record_form, ev.movie_form});
+  double year = w.year_gap[static_cast<std::size_t>(e.year_gap)];
   weight += year;
-  why += year_gap == 0 ? ", same year 0" : fmt::format(", year {} apart {}", year_gap, signed_bits(year));
-  s.features["year_gap"] = year_gap;
+  why += e.year_gap == 0 ? ", same year 0" : fmt::format(", year {} apart {}", e.year_gap, signed_bits(year));
+  s.features["year_gap"] = e.year_gap;
   if (e.runtime_gap) {
     double v = runtime_weight(*e.runtime_gap, w);
     weight += v;
@@ -314,14 +330,13 @@ MatchScore score_match(const MatchFacts& record, const MatchFacts& movie, const 
     why += fmt::format(", {} {}", *e.genre_shared ? "a genre shared" : "no genre shared", signed_bits(v));
     s.features["genres"] = *e.genre_shared ? "shared" : "none shared";
   }
-  if (id) {
+  if (e.external_id) {
     weight += w.external_id;
-    why += fmt::format(", {}={} on both {}", id->first, id->second, signed_bits(w.external_id));
-    s.features["external_id"] = id->first + "=" + id->second;
+    why += fmt::format(", {} on both {}", ev.external_id, signed_bits(w.external_id));
+    s.features["external_id"] = ev.external_id;
   }
   why += fmt::format(", prior {} = {:.2f} bits", signed_bits(w.prior), weight);
   s.why = std::move(why);
-  return s;
 }
 
 }  // namespace moviec::events

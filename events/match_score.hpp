@@ -131,6 +131,23 @@ struct OtherEvidence {
   std::optional<bool> genre_shared; // both sides have genres and they count
   bool external_id = false;         // an id both carry
 };
+/// What a score is made of, as score_match finds it; the explanation is written
+/// from this alone, so the matcher's fast path (which finds it on the stored bytes)
+/// explains a candidate without decoding it or comparing its titles again.
+struct Evidence {
+  TitleLevel level = TitleLevel::other;
+  double title_weight = 0;   // TitleMatch::weight
+  bool alternate = false;    // TitleMatch::alternate
+  std::string record_form;   // the pair's words (form_text), when alternate
+  std::string movie_form;
+  OtherEvidence other;
+  std::string external_id;   // "kind=value" both carry, when other.external_id
+};
+/// The words of a title form as the explanation shows them ("star wars: a new hope").
+std::string form_text(const TitleForm& form);
+/// The `why` and `features` of a score made of `e`, in the order of the sum.
+void explain(const Evidence& e, const MatchWeights& w, MatchScore& s);
+
 struct Weighed {
   double weight = 0;      // bits, rounded to 2 decimals (MatchScore::weight)
   double confidence = 0;  // MatchScore::confidence

@@ -107,7 +107,7 @@ TEST_CASE("every known title of both sides is evidence for a match, never agains
   CHECK(score(r, movie("La cité des enfants perdus", 1996)) >= 0.8);
   // TMDB's original title mapped to names: known or not, it never costs anything.
   auto tmdb = record("Pulse", 2006, {"Horror"});
-  tmdb.names.push_back(LocalizedName{"Kairo"});
+  tmdb.names.push_back(LocalizedName{"Kairo", "", "", false});
   auto plain = record("Pulse", 2006, {"Horror"});
   CHECK(weight(tmdb, movie("Pulse", 2006, std::nullopt, {"Horror"})) ==
         weight(plain, movie("Pulse", 2006, std::nullopt, {"Horror"})));
