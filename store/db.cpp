@@ -73,6 +73,27 @@ class InfoLog final : public rocksdb::Logger {
   std::FILE* file_ = nullptr;
 };
 
+// Every read-write open starts a new WAL file, and RocksDB 7.8 keeps an earlier
+// one that is empty until a memtable flush (fixed in RocksDB 8.3, facebook/rocksdb
+// #11313): a store opened by each CLI command and closed with nothing written
+// gained an empty NNNNNN.log per open, for good. Once open we hold the store's
+// lock, so an empty WAL older than our own holds nothing anyone will write: it is
+// deleted (safe while WALs are not tracked in the MANIFEST, RocksDB's default).
+void drop_empty_wals(rocksdb::DB& db, const std::string& path) {
+  std::unique_ptr<rocksdb::LogFile> current;
+  if (!db.GetCurrentWalFile(&current).ok() || !current) return;
+  std::error_code ec;
+  for (auto& entry : std::filesystem::directory_iterator(path, ec)) {
+    const auto name = entry.path().filename().string();
+    if (entry.path().extension() != ".log" || name.size() <= 4) continue;
+    const auto stem = name.substr(0, name.size() - 4);
+    if (!std::all_of(stem.begin(), stem.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
+    std::error_code size_ec;
+    if (std::stoull(stem) >= current->LogNumber() || entry.file_size(size_ec) != 0 || size_ec) continue;
+    std::filesystem::remove(entry.path(), size_ec);
+  }
+}
+
 }  // namespace
 
 Status from_rocksdb(const rocksdb::Status& s, const std::string& what) {
@@ -121,6 +142,7 @@ StatusOr<std::unique_ptr<Db::Instance>> Db::open_instance(const Setup& setup, bo
   instance->db.reset(raw);
   instance->read_only = read_only;
   for (std::size_t i = 0; i < handles.size(); ++i) instance->handles[i] = handles[i];
+  if (!read_only) drop_empty_wals(*raw, setup.path);
   return instance;
 }
 

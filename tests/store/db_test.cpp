@@ -49,6 +49,30 @@ TEST_CASE("a store closed cleanly leaves its writes in tables, not in a WAL the 
   CHECK(*value == std::string(100, 'v'));
 }
 
+TEST_CASE("opening a store again and again leaves no empty WAL files behind", "[store]") {
+  test::TempDir dir;
+  auto wal_files = [&] {
+    int n = 0;
+    for (auto& entry : std::filesystem::directory_iterator(dir.str())) n += entry.path().extension() == ".log";
+    return n;
+  };
+  for (int i = 0; i < 6; ++i) {
+    auto db = Db::open(dir.str());
+    REQUIRE(db);
+    if (i == 2) {  // a write in between: it goes to tables at close, as ever
+      rocksdb::WriteBatch batch;
+      batch.Put((*db)->cf(ColumnFamily::meta), "written", "yes");
+      REQUIRE((*db)->write(batch, true));
+    }
+    CHECK(wal_files() == 1);  // its own, and none of the earlier opens'
+  }
+  auto db = Db::open(dir.str());
+  REQUIRE(db);
+  auto value = (*db)->get(ColumnFamily::meta, "written");
+  REQUIRE(value);
+  CHECK(*value == "yes");
+}
+
 TEST_CASE("scan_get answers as multi_get does, keys in any order, near and far apart, present or not", "[store]") {
   test::TempDir dir;
   auto db = Db::open(dir.str());
