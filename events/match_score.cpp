@@ -73,9 +73,27 @@ double title_weight(TitleLevel level, const MatchWeights& w) {
   return 0;
 }
 
-std::string signed_bits(double v) { return fmt::format("{:+g}", std::round(v * 100) / 100); }
 
 }  // namespace
+
+// "{:+g}" of v rounded to hundredths ("+8", "-2.5", "+0.01"). Written by hand below
+// 1000: fmt formats a double of a given precision through its slow exact path (a
+// fifth of explaining a candidate). Those numbers have at most five significant
+// digits, so "{:+g}" (six) prints them exactly so; zero keeps fmt for its sign.
+std::string signed_bits(double v) {
+  const double hundredths = std::round(v * 100);
+  if (hundredths == 0 || !(std::fabs(hundredths) < 100000)) return fmt::format("{:+g}", hundredths / 100);
+  const long long h = static_cast<long long>(hundredths);
+  const long long a = h < 0 ? -h : h;
+  std::string out(1, h < 0 ? '-' : '+');
+  out += std::to_string(a / 100);
+  if (const int frac = static_cast<int>(a % 100)) {
+    out += '.';
+    out += static_cast<char>('0' + frac / 10);
+    if (frac % 10) out += static_cast<char>('0' + frac % 10);
+  }
+  return out;
+}
 
 std::string form_text(const TitleForm& f) {
   std::string out;

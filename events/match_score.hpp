@@ -143,6 +143,9 @@ struct Evidence {
   OtherEvidence other;
   std::string external_id;   // "kind=value" both carry, when other.external_id
 };
+/// A weight in bits as the explanation writes it: rounded to hundredths, signed
+/// ("+8", "-2.5"); the same text as fmt's "{:+g}" of the rounded value.
+std::string signed_bits(double v);
 /// The words of a title form as the explanation shows them ("star wars: a new hope").
 std::string form_text(const TitleForm& form);
 /// The `why` and `features` of a score made of `e`, in the order of the sum.

@@ -5,6 +5,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
 #include "events/match_score.hpp"
 
 using namespace moviec::events;
@@ -175,4 +180,16 @@ TEST_CASE("a movie's runtime and genres from the record's own source are no evid
   CHECK(weight(r, m) == Approx(7.0));
   m["provenance"]["runtime_minutes"]["source"] = "imdb";
   CHECK(weight(r, m) == Approx(7.0 - 3.0));
+}
+
+TEST_CASE("a weight is written as fmt writes it, every hundredth and beyond", "[match_score]") {
+  auto by_fmt = [](double v) { return fmt::format("{:+g}", std::round(v * 100) / 100); };
+  for (long long h = -200000; h <= 200000; ++h) {
+    const double v = static_cast<double>(h) / 100;
+    if (signed_bits(v) != by_fmt(v)) FAIL_CHECK(h << ": " << signed_bits(v) << " vs " << by_fmt(v));
+  }
+  // Between hundredths, tiny, negative zero, huge, and not a number.
+  for (double v : {0.004, -0.004, 0.005, -0.005, 1.234567, -2.499999, 7.125, -0.0, 1e-12, 123456.789, -1e9,
+                   std::numeric_limits<double>::infinity(), std::nan("")})
+    CHECK(signed_bits(v) == by_fmt(v));
 }
