@@ -205,10 +205,7 @@ struct Candidate {
 struct TitleResult {
   std::string forms;  // MatchFactsView::forms as stored
   bool found = false;
-  double weight = 0;
-  events::TitleLevel level = events::TitleLevel::other;
-  bool alternate = false;
-  std::string record_form, movie_form;  // the pair's words, when alternate
+  events::TitleEvidence title;  // its weight, and what the explanation says of it
 };
 
 /// What a record's candidates were scored against: the record's facts, and the
@@ -228,15 +225,7 @@ struct Scoring {
     store::MatchFactsView v;
     store::view_match_facts(c.facts, v);  // it was viewed when it was scored
     c.title = std::string(v.title);
-    const auto& t = titles[c.title_result];
-    events::Evidence e;
-    e.level = t.level;
-    e.title_weight = t.weight;
-    e.alternate = t.alternate;
-    e.record_form = t.record_form;
-    e.movie_form = t.movie_form;
-    e.other = c.other;
-    e.external_id = c.external_id;
+    events::Evidence e{titles[c.title_result].title, c.other, c.external_id};
     events::MatchScore s;
     s.weight = c.weight;
     s.confidence = c.confidence;
@@ -284,13 +273,8 @@ bool score_stored(const events::MatchFacts& record, std::string_view bytes, cons
     std::vector<events::TitleForm> forms;
     if (!store::decode_title_forms(v.forms, forms)) return false;
     auto best = events::best_title(record.titles, forms, w);
-    TitleResult t{std::string(v.forms), best.found, best.weight, best.level, best.alternate, {}, {}};
-    if (best.found && best.alternate) {
-      t.record_form = events::form_text(*best.record_form);
-      t.movie_form = events::form_text(*best.movie_form);
-    }
     c.title_result = titles.size();
-    titles.push_back(std::move(t));
+    titles.push_back(TitleResult{std::string(v.forms), best.found, events::title_evidence(best)});
     title = &titles.back();
   }
   if (!title->found) return true;
@@ -325,7 +309,7 @@ bool score_stored(const events::MatchFacts& record, std::string_view bytes, cons
       break;
     }
   }
-  auto weighed = events::weigh(title->weight, e, w);
+  auto weighed = events::weigh(title->title.weight, e, w);
   c.weight = weighed.weight;
   confidence = weighed.confidence;
   return true;

@@ -73,7 +73,6 @@ double title_weight(TitleLevel level, const MatchWeights& w) {
   return 0;
 }
 
-
 }  // namespace
 
 // "{:+g}" of v rounded to hundredths ("+8", "-2.5", "+0.01"). Written by hand below
@@ -309,29 +308,30 @@ MatchScore score_match(const MatchFacts& record, const MatchFacts& movie, const 
   s.confidence = weighed.confidence;
   if (!explain) return s;
 
-  Evidence ev;
-  ev.level = title.level;
-  ev.title_weight = title.weight;
-  ev.alternate = title.alternate;
-  if (title.alternate) {
-    ev.record_form = form_text(*title.record_form);
-    ev.movie_form = form_text(*title.movie_form);
-  }
-  ev.other = e;
-  if (id) ev.external_id = id->first + "=" + id->second;
+  Evidence ev{title_evidence(title), e, id ? id->first + "=" + id->second : std::string()};
   events::explain(ev, w, s);
   return s;
 }
 
+TitleEvidence title_evidence(const TitleMatch& title) {
+  TitleEvidence t{title.level, title.weight, title.alternate, {}, {}};
+  if (title.found && title.alternate) {
+    t.record_form = form_text(*title.record_form);
+    t.movie_form = form_text(*title.movie_form);
+  }
+  return t;
+}
+
 void explain(const Evidence& ev, const MatchWeights& w, MatchScore& s) {
   // Feature by feature, in the order of the sum (weigh).
+  const TitleEvidence& t = ev.title;
   const OtherEvidence& e = ev.other;
-  double weight = ev.title_weight + w.prior;
-  std::string why = fmt::format("title {}{} {}", title_level_name(ev.level),
-                                ev.alternate ? " (an alternate title)" : "", signed_bits(ev.title_weight));
+  double weight = t.weight + w.prior;
+  std::string why = fmt::format("title {}{} {}", title_level_name(t.level),
+                                t.alternate ? " (an alternate title)" : "", signed_bits(t.weight));
   s.features = json::object();
-  s.features["title"] = title_level_name(ev.level);
-  if (ev.alternate) s.features["title_pair"] = json::array({ev.record_form, ev.movie_form});
+  s.features["title"] = title_level_name(t.level);
+  if (t.alternate) s.features["title_pair"] = json::array({t.record_form, t.movie_form});
   double year = w.year_gap[static_cast<std::size_t>(e.year_gap)];
   weight += year;
   why += e.year_gap == 0 ? ", same year 0" : fmt::format(", year {} apart {}", e.year_gap, signed_bits(year));

@@ -131,17 +131,24 @@ struct OtherEvidence {
   std::optional<bool> genre_shared; // both sides have genres and they count
   bool external_id = false;         // an id both carry
 };
+/// The title feature as the explanation needs it, kept without the forms it was
+/// found on (TitleMatch points into them).
+struct TitleEvidence {
+  TitleLevel level = TitleLevel::other;
+  double weight = 0;        // TitleMatch::weight
+  bool alternate = false;   // TitleMatch::alternate
+  std::string record_form;  // the pair's words (form_text), when alternate
+  std::string movie_form;
+};
+/// `title`'s evidence (the pair's words written only for an alternate title).
+TitleEvidence title_evidence(const TitleMatch& title);
 /// What a score is made of, as score_match finds it; the explanation is written
 /// from this alone, so the matcher's fast path (which finds it on the stored bytes)
 /// explains a candidate without decoding it or comparing its titles again.
 struct Evidence {
-  TitleLevel level = TitleLevel::other;
-  double title_weight = 0;   // TitleMatch::weight
-  bool alternate = false;    // TitleMatch::alternate
-  std::string record_form;   // the pair's words (form_text), when alternate
-  std::string movie_form;
+  TitleEvidence title;
   OtherEvidence other;
-  std::string external_id;   // "kind=value" both carry, when other.external_id
+  std::string external_id;  // "kind=value" both carry, when other.external_id
 };
 /// A weight in bits as the explanation writes it: rounded to hundredths, signed
 /// ("+8", "-2.5"); the same text as fmt's "{:+g}" of the rounded value.

@@ -1,6 +1,7 @@
 #include "store/db.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdarg>
 #include <cstdio>
 #include <ctime>
@@ -82,15 +83,18 @@ class InfoLog final : public rocksdb::Logger {
 void drop_empty_wals(rocksdb::DB& db, const std::string& path) {
   std::unique_ptr<rocksdb::LogFile> current;
   if (!db.GetCurrentWalFile(&current).ok() || !current) return;
+  // Best effort and never throwing: a name or file it cannot read is left alone.
   std::error_code ec;
-  for (auto& entry : std::filesystem::directory_iterator(path, ec)) {
-    const auto name = entry.path().filename().string();
-    if (entry.path().extension() != ".log" || name.size() <= 4) continue;
-    const auto stem = name.substr(0, name.size() - 4);
-    if (!std::all_of(stem.begin(), stem.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
-    std::error_code size_ec;
-    if (std::stoull(stem) >= current->LogNumber() || entry.file_size(size_ec) != 0 || size_ec) continue;
-    std::filesystem::remove(entry.path(), size_ec);
+  for (std::filesystem::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+    const auto name = it->path().filename().string();
+    if (it->path().extension() != ".log") continue;
+    std::uint64_t number = 0;
+    const char* last = name.data() + name.size() - 4;
+    auto [stop, failed] = std::from_chars(name.data(), last, number);
+    if (failed != std::errc() || stop != last || number >= current->LogNumber()) continue;
+    std::error_code file_ec;
+    if (it->file_size(file_ec) != 0 || file_ec) continue;
+    std::filesystem::remove(it->path(), file_ec);
   }
 }
 
