@@ -4,7 +4,9 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <map>
+#include <string_view>
 
 #include "events/hash.hpp"
 
@@ -31,114 +33,168 @@ namespace {
 /// Writes a record as json(record).dump() does (keys in std::map order, values
 /// through nlohmann's own serializer, so numbers and escapes are the same bytes)
 /// without building the JSON tree first: the fingerprint of every record read.
+/// It writes into a plain character buffer, space reserved once per value: the
+/// fingerprint is half of an unchanged re-ingest, and std::string's per-character
+/// appends were most of the writing.
 class CanonicalWriter {
  public:
-  explicit CanonicalWriter(std::string& out)
-      : out_(out), serializer_(nlohmann::detail::output_adapter<char>(out), ' ') {}
-
-  void begin_object() { out_ += '{', first_.push_back(true); }
-  void end_object() { out_ += '}', first_.pop_back(); }
-  void begin_array() { out_ += '[', first_.push_back(true); }
-  void end_array() { out_ += ']', first_.pop_back(); }
-  /// Starts a member of the current object, or (key null) an element of the current array.
-  void next(const char* key) {
-    if (!first_.back()) out_ += ',';
-    first_.back() = false;
-    if (key) out_ += '"', out_ += key, out_ += "\":";  // keys are plain ASCII literals
+  explicit CanonicalWriter(std::string& out) : out_(out) {
+    out_.resize(std::max<std::size_t>(out_.capacity(), 512));
+    at_ = out_.data();
+    end_ = at_ + out_.size();
   }
-  template <class T>
-  void value(const T& v) {
-    scratch_ = v;
-    serializer_.dump(scratch_, false, false, 0);
+  /// The text written; the writer is done with it.
+  std::string_view finish() {
+    return {out_.data(), static_cast<std::size_t>(at_ - out_.data())};
+  }
+
+  void begin_object() { put('{'), first_[++depth_] = true; }
+  void end_object() { put('}'), --depth_; }
+  void begin_array() { put('['), first_[++depth_] = true; }
+  void end_array() { put(']'), --depth_; }
+  /// Starts a member of the current object: `"key":` after a comma unless it is
+  /// the first. Keys are plain ASCII literals.
+  template <std::size_t N>
+  void next(const char (&key)[N]) {
+    reserve(N + 3);
+    comma();
+    *at_++ = '"';
+    std::memcpy(at_, key, N - 1);
+    at_ += N - 1;
+    *at_++ = '"';
+    *at_++ = ':';
+  }
+  /// Starts an element of the current array.
+  void next() {
+    reserve(1);
+    comma();
   }
   // The common values written directly, the bytes nlohmann's serializer writes: a
   // string that needs no escape (printable ASCII, no quote or backslash) as it is,
   // integers in decimal, booleans as words. Anything else goes through the serializer.
   void value(const std::string& v) {
-    bool plain = std::all_of(v.begin(), v.end(), [](char c) {
-      return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
-    });
-    if (!plain) {
-      scratch_ = v;
-      serializer_.dump(scratch_, false, false, 0);
-      return;
-    }
-    out_ += '"';
-    out_ += v;
-    out_ += '"';
+    if (!plain(v)) return escaped(v);
+    reserve(v.size() + 2);
+    *at_++ = '"';
+    std::memcpy(at_, v.data(), v.size());
+    at_ += v.size();
+    *at_++ = '"';
   }
   /// As the serializer writes a double: null when not finite, else the shortest form
   /// that reads back the same (its Grisu2 to_chars, called directly).
   void value(double v) {
-    if (!std::isfinite(v)) {
-      out_ += "null";
-      return;
-    }
-    char digits[64];
-    auto* end = nlohmann::detail::to_chars(digits, digits + sizeof digits, v);
-    out_.append(digits, end);
+    if (!std::isfinite(v)) return literal("null");
+    reserve(64);
+    at_ = nlohmann::detail::to_chars(at_, at_ + 64, v);
   }
   void value(int v) { integer(v); }
   void value(std::int64_t v) { integer(v); }
-  void value(bool v) { out_ += v ? "true" : "false"; }
+  void value(bool v) { v ? literal("true") : literal("false"); }
   /// A string-to-string map as an object, keys in order (std::map's, as nlohmann's).
   void value(const std::map<std::string, std::string>& m) {
     begin_object();
     for (auto& [key, v] : m) {
-      if (!first_.back()) out_ += ',';
-      first_.back() = false;
+      next();
       value(key);
-      out_ += ':';
+      put(':');
       value(v);
     }
     end_object();
   }
-  template <class T>
-  void member(const char* key, const T& v) {
+  template <std::size_t N, class T>
+  void member(const char (&key)[N], const T& v) {
     next(key);
     value(v);
   }
 
  private:
+  void reserve(std::size_t n) {
+    if (static_cast<std::size_t>(end_ - at_) >= n) return;
+    auto used = static_cast<std::size_t>(at_ - out_.data());
+    out_.resize(std::max(out_.size() * 2, used + n));
+    at_ = out_.data() + used;
+    end_ = out_.data() + out_.size();
+  }
+  void put(char c) {
+    reserve(1);
+    *at_++ = c;
+  }
+  void comma() {  // space for one more byte reserved by the caller
+    if (!first_[depth_]) *at_++ = ',';
+    first_[depth_] = false;
+  }
+  template <std::size_t N>
+  void literal(const char (&text)[N]) {
+    reserve(N - 1);
+    std::memcpy(at_, text, N - 1);
+    at_ += N - 1;
+  }
   template <class Int>
   void integer(Int v) {
-    char digits[24];
-    auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
-    out_.append(digits, end);
+    reserve(24);
+    at_ = std::to_chars(at_, at_ + 24, v).ptr;
+  }
+  /// Whether `v` is printable ASCII without a quote or backslash, eight bytes at a
+  /// time: a byte at or above 0x80, below 0x20, or equal to 0x7f, '"' or '\\' is
+  /// found by the classic "has a zero byte" test on the word.
+  static bool plain(std::string_view v) {
+    constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    auto has_zero = [](std::uint64_t x) { return (x - ones) & ~x & highs; };
+    auto has_escape = [&](std::uint64_t x) {
+      return (x & highs) | ((x - ones * 0x20) & ~x & highs) | has_zero(x ^ (ones * 0x7f)) |
+             has_zero(x ^ (ones * '"')) | has_zero(x ^ (ones * '\\'));
+    };
+    std::size_t i = 0;
+    for (; i + 8 <= v.size(); i += 8) {
+      std::uint64_t x;
+      std::memcpy(&x, v.data() + i, 8);
+      if (has_escape(x)) return false;
+    }
+    for (; i < v.size(); ++i) {
+      char c = v[i];
+      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') return false;
+    }
+    return true;
+  }
+  /// A string with characters to escape, written by the serializer itself.
+  void escaped(const std::string& v) {
+    std::string text;
+    nlohmann::detail::serializer<json> serializer(nlohmann::detail::output_adapter<char>(text), ' ');
+    serializer.dump(json(v), false, false, 0);
+    reserve(text.size());
+    std::memcpy(at_, text.data(), text.size());
+    at_ += text.size();
   }
 
   std::string& out_;
-  nlohmann::detail::serializer<json> serializer_;
-  json scratch_;
-  std::vector<bool> first_;
+  char* at_ = nullptr;
+  char* end_ = nullptr;
+  // Whether the open object or array at each depth has no member yet. A record
+  // nests three deep (record, names, one name).
+  bool first_[8] = {};
+  int depth_ = 0;
 };
 
 void write_canonical(CanonicalWriter& w, const SourceRecord& r) {
-  auto string = [&](const char* key, const std::string& v) {
-    if (!v.empty()) w.member(key, v);
-  };
-  auto optional = [&](const char* key, const auto& v) {
-    if (v) w.member(key, *v);
-  };
   w.begin_object();
-  string("country_of_origin", r.country_of_origin);
-  optional("crating_performance", r.crating_performance);
-  optional("crating_screenplay", r.crating_screenplay);
-  optional("crating_soundtrack", r.crating_soundtrack);
+  if (!r.country_of_origin.empty()) w.member("country_of_origin", r.country_of_origin);
+  if (r.crating_performance) w.member("crating_performance", *r.crating_performance);
+  if (r.crating_screenplay) w.member("crating_screenplay", *r.crating_screenplay);
+  if (r.crating_soundtrack) w.member("crating_soundtrack", *r.crating_soundtrack);
   if (!r.external_ids.empty()) w.member("external_ids", r.external_ids);
-  if (!r.genres.empty()) {
-    w.next("genres");
+  auto list = [&](const std::vector<std::string>& v) {
     w.begin_array();
-    for (auto& g : r.genres) w.next(nullptr), w.value(g);
+    for (auto& item : v) w.next(), w.value(item);
     w.end_array();
-  }
+  };
+  if (!r.genres.empty()) w.next("genres"), list(r.genres);
   if (!r.metadata.empty()) w.member("metadata", r.metadata);
-  string("movie_id", r.movie_id);
+  if (!r.movie_id.empty()) w.member("movie_id", r.movie_id);
   if (!r.names.empty()) {
     w.next("names");
     w.begin_array();
     for (auto& n : r.names) {
-      w.next(nullptr);
+      w.next();
       w.begin_object();
       if (n.is_original) w.member("is_original", true);
       if (!n.language.empty()) w.member("language", n.language);
@@ -148,23 +204,16 @@ void write_canonical(CanonicalWriter& w, const SourceRecord& r) {
     }
     w.end_array();
   }
-  auto list = [&](const char* key, const std::vector<std::string>& v) {
-    if (v.empty()) return;
-    w.next(key);
-    w.begin_array();
-    for (auto& item : v) w.next(nullptr), w.value(item);
-    w.end_array();
-  };
-  list("posters", r.posters);
-  string("registration_date", r.registration_date);
-  optional("runtime_minutes", r.runtime_minutes);
+  if (!r.posters.empty()) w.next("posters"), list(r.posters);
+  if (!r.registration_date.empty()) w.member("registration_date", r.registration_date);
+  if (r.runtime_minutes) w.member("runtime_minutes", *r.runtime_minutes);
   w.member("source", r.source);
   w.member("source_id", r.source_id);
   if (!r.source_ratings.empty()) {
     w.next("source_ratings");
     w.begin_array();
     for (auto& x : r.source_ratings) {
-      w.next(nullptr);
+      w.next();
       w.begin_object();
       w.member("name", x.name);
       w.member("normalized", x.normalized);
@@ -176,25 +225,30 @@ void write_canonical(CanonicalWriter& w, const SourceRecord& r) {
     }
     w.end_array();
   }
-  string("title", r.title);
-  list("trailers", r.trailers);
-  optional("year", r.year);
+  if (!r.title.empty()) w.member("title", r.title);
+  if (!r.trailers.empty()) w.next("trailers"), list(r.trailers);
+  if (r.year) w.member("year", *r.year);
   w.end_object();
+}
+
+/// The canonical form of `r` in a buffer of the calling thread's, reused from
+/// record to record; valid until the thread's next call.
+std::string_view canonical_view(const SourceRecord& r) {
+  thread_local std::string buffer;
+  CanonicalWriter w(buffer);
+  write_canonical(w, r);
+  return w.finish();
 }
 
 }  // namespace
 
 std::string canonical_json(const SourceRecord& r) {
-  std::string out;
-  out.reserve(256);
-  CanonicalWriter w(out);
-  write_canonical(w, r);
-  return out;
+  return std::string(canonical_view(r));
 }
 
 std::string SourceRecord::fingerprint() const {
   // The canonical form is json(*this).dump(): nlohmann objects are std::map-backed.
-  return to_hex(fnv1a64(canonical_json(*this)));
+  return to_hex(fnv1a64(canonical_view(*this)));
 }
 
 void to_json(json& j, const Rating& r) {

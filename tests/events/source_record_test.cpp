@@ -236,6 +236,16 @@ TEST_CASE("the canonical form the fingerprint hashes is exactly the record's JSO
     r.source_ratings.push_back(Rating{"r", i / 7.0, 0.5, 5, i, i * 3.3});
     records.push_back(r);
   }
+  // Each kind of character that needs escaping (or is not ASCII) at every place of a
+  // word-wise check: first, middle and last byte of an 8-byte word, and in the tail.
+  for (std::string special : {"\"", "\\", "\x01", "\x1f", "\x7f", "\t", "é", "😀"}) {
+    for (std::size_t at = 0; at < 19; ++at) {
+      SourceRecord r;
+      r.title = std::string(at, 'a') + special + std::string(19 - at, 'a');
+      r.source_id = std::string(at, ' ') + special;
+      records.push_back(r);
+    }
+  }
   // Doubles of every magnitude and bit pattern, infinities too (written as null).
   std::mt19937_64 bits(7);
   for (int i = 0; i < 2000; ++i) {
