@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "events/hash.hpp"
+#include "events/text.hpp"
 
 namespace moviec::events {
 
@@ -74,6 +75,10 @@ class CanonicalWriter {
   // integers in decimal, booleans as words. Anything else goes through the serializer.
   void value(const std::string& v) {
     if (!plain(v)) return escaped(v);
+    write_string(v);
+  }
+  /// A string as it is, quoted.
+  void write_string(std::string_view v) {
     reserve(v.size() + 2);
     *at_++ = '"';
     std::memcpy(at_, v.data(), v.size());
@@ -137,24 +142,29 @@ class CanonicalWriter {
   /// Whether `v` is printable ASCII without a quote or backslash, eight bytes at a
   /// time: a byte at or above 0x80, below 0x20, or equal to 0x7f, '"' or '\\' is
   /// found by the classic "has a zero byte" test on the word.
+  /// Valid UTF-8 past ASCII is written as it is (the serializer escapes nothing
+  /// there); invalid UTF-8 is the serializer's to refuse.
   static bool plain(std::string_view v) {
     constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
     auto has_zero = [](std::uint64_t x) { return (x - ones) & ~x & highs; };
     auto has_escape = [&](std::uint64_t x) {
-      return (x & highs) | ((x - ones * 0x20) & ~x & highs) | has_zero(x ^ (ones * 0x7f)) |
+      return ((x - ones * 0x20) & ~x & highs) | has_zero(x ^ (ones * 0x7f)) |
              has_zero(x ^ (ones * '"')) | has_zero(x ^ (ones * '\\'));
     };
+    std::uint64_t past_ascii = 0;
     std::size_t i = 0;
     for (; i + 8 <= v.size(); i += 8) {
       std::uint64_t x;
       std::memcpy(&x, v.data() + i, 8);
       if (has_escape(x)) return false;
+      past_ascii |= x & highs;
     }
     for (; i < v.size(); ++i) {
-      char c = v[i];
-      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') return false;
+      auto c = static_cast<unsigned char>(v[i]);
+      if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') return false;
+      past_ascii |= c & 0x80;
     }
-    return true;
+    return !past_ascii || is_valid_utf8(v);
   }
   /// A string with characters to escape, written by the serializer itself.
   void escaped(const std::string& v) {

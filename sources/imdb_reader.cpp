@@ -79,7 +79,9 @@ struct BasicsRow {
     tconst = std::string(f[0]);
     title_type = is_null(f[1]) ? std::string() : std::string(trim(f[1]));
     primary_title = clean_title(f[2]);
-    original_title = clean_title(f[3]);
+    // Most rows repeat the primary title as the original one: cleaned once, and
+    // left empty here (to_record adds an original title only when it differs).
+    if (f[3] != f[2]) original_title = clean_title(f[3]);
     if (primary_title.empty()) primary_title = original_title;
     if (primary_title.empty()) return "no primaryTitle or originalTitle";
     if (auto e = parse_flag("isAdult", f[4], is_adult); !e.empty()) return e;
@@ -325,7 +327,7 @@ class ImdbReader final : public RecordReader {
 
   bool next(Item& out, std::vector<Reject>& rejects) override {
     if (BasicsRow* b = basics_.peek(rejects)) {
-      out.input = fmt::format("{}:{}", basics_.report().name(), basics_.line());
+      out.input = input_at(basics_.report().name(), basics_.line());
       out.record = to_record(std::move(*b));
       basics_.pop();
       attach(out.record, rejects);

@@ -273,7 +273,7 @@ class LayoutReader final : public RecordReader {
         return false;
       }
     out.record = record.take();
-    out.input = fmt::format("{}:{}", name_, line);
+    out.input = input_at(name_, line);
     return true;
   }
 

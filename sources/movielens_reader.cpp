@@ -251,7 +251,7 @@ class MovieLensReader final : public RecordReader {
     r.external_ids["movielens"] = id;
     attach(movie, r);
     out.record = std::move(r);
-    out.input = fmt::format("{}:{}", movies_.name(), rec.line);
+    out.input = input_at(movies_.name(), rec.line);
     return true;
   }
 

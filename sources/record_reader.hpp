@@ -3,9 +3,11 @@
 // SourceRecords from input files, with rejects reported as they are met. Readers
 // hold a bounded amount of memory whatever the input size.
 
+#include <charconv>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -30,6 +32,17 @@ struct Item {
   events::SourceRecord record;
   std::string input;  // where it came from, "title.basics.tsv:42": the causation of its event
 };
+
+/// An Item's input: "FILE:LINE". Written once per record read, so without fmt.
+inline std::string input_at(std::string_view file, std::uint64_t line) {
+  std::string out;
+  out.reserve(file.size() + 21);
+  out.append(file);
+  out += ':';
+  char digits[20];
+  out.append(digits, std::to_chars(digits, digits + sizeof digits, line).ptr);
+  return out;
+}
 
 class RecordReader {
  public:

@@ -242,7 +242,7 @@ class RottenTomatoesReader final : public RecordReader {
     if (!missing(rec, layout_[Role::link])) r.external_ids["rotten_tomatoes"] = id;
 
     out.record = std::move(r);
-    out.input = fmt::format("{}:{}", in.name(), rec.line);
+    out.input = input_at(in.name(), rec.line);
     return true;
   }
 
