@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <ctime>
 #include <numeric>
+#include <optional>
 #include <filesystem>
 #include <vector>
 
@@ -298,7 +299,9 @@ std::vector<StatusOr<std::string>> Db::scan_get(ColumnFamily f, const std::vecto
   std::vector<std::size_t> order(keys.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
-  std::vector<StatusOr<std::string>> out(keys.size(), Status::not_found(std::string(name_of(f)) + " has no such key"));
+  // Values first, statuses at the end: a not-found status per key, made up front and
+  // overwritten by the value, was an allocation per key of an unchanged re-ingest.
+  std::vector<std::optional<std::string>> found(keys.size());
   auto it = iterator(f);
   if (!order.empty()) it->Seek(keys[order.front()]);
   for (auto i : order) {
@@ -309,13 +312,17 @@ std::vector<StatusOr<std::string>> Db::scan_get(ColumnFamily f, const std::vecto
     // or at the end.
     if (!it->Valid()) {
       if (!it->status().ok()) {
-        auto failed = from_rocksdb(it->status(), "scan_get");
-        for (auto& o : out) o = failed;
-        return out;
+        return std::vector<StatusOr<std::string>>(keys.size(), from_rocksdb(it->status(), "scan_get"));
       }
       continue;
     }
-    if (it->key() == target) out[i] = it->value().ToString();
+    if (it->key() == target) found[i] = it->value().ToString();
+  }
+  std::vector<StatusOr<std::string>> out;
+  out.reserve(keys.size());
+  for (auto& value : found) {
+    if (value) out.emplace_back(std::move(*value));
+    else out.emplace_back(Status::not_found(std::string(name_of(f)) + " has no such key"));
   }
   return out;
 }
