@@ -66,7 +66,7 @@ PlannedAppend events_for(events::MovieState& movie, const IngestItem& item,
   events::SourceKey key{item.record.source, item.record.source_id};
   auto current = movie.sources.find(key);
   std::string previous = current == movie.sources.end() ? "" : current->second.fingerprint;
-  if (previous == item.fingerprint) return plan;
+  if (item.record.matches_fingerprint(previous, item.fingerprint)) return plan;
 
   Event changed;
   changed.type = EventType::source_record_changed;

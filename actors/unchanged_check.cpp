@@ -17,7 +17,7 @@ std::size_t drop_unchanged(store::Db& db, IngestBatch& items, IngestBatch& chang
   auto stored = db.scan_get(store::ColumnFamily::fingerprints, keys);
   std::size_t unchanged = 0;
   for (std::size_t i = 0; i < items.size(); ++i) {
-    if (stored[i] && *stored[i] == items[i].fingerprint) ++unchanged;
+    if (stored[i] && items[i].record.matches_fingerprint(*stored[i], items[i].fingerprint)) ++unchanged;
     else changed.push_back(std::move(items[i]));
   }
   items.clear();

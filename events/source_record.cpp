@@ -11,6 +11,8 @@
 #include "events/hash.hpp"
 #include "events/text.hpp"
 
+#include <xxhash.h>
+
 namespace moviec::events {
 
 using nlohmann::json;
@@ -256,9 +258,27 @@ std::string canonical_json(const SourceRecord& r) {
   return std::string(canonical_view(r));
 }
 
+namespace {
+constexpr std::string_view kFingerprintPrefix = "xxh3:";
+}  // namespace
+
 std::string SourceRecord::fingerprint() const {
   // The canonical form is json(*this).dump(): nlohmann objects are std::map-backed.
+  auto form = canonical_view(*this);
+  return std::string(kFingerprintPrefix) + to_hex(XXH3_64bits(form.data(), form.size()));
+}
+
+std::string SourceRecord::legacy_fingerprint() const {
   return to_hex(fnv1a64(canonical_view(*this)));
+}
+
+bool SourceRecord::matches_fingerprint(std::string_view stored, std::string_view current) const {
+  if (stored == current) return true;
+  return is_legacy_fingerprint(stored) && stored == legacy_fingerprint();
+}
+
+bool is_legacy_fingerprint(std::string_view fingerprint) {
+  return fingerprint.size() == 16 && fingerprint.substr(0, kFingerprintPrefix.size()) != kFingerprintPrefix;
 }
 
 void to_json(json& j, const Rating& r) {

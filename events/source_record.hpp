@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -58,10 +59,20 @@ struct SourceRecord {
 
   bool operator==(const SourceRecord&) const;
 
-  /// Stable 64-bit content hash (hex) of the canonical JSON form: equal records,
-  /// equal fingerprints, across runs and machines.
+  /// Stable 64-bit content hash of the canonical JSON form: equal records, equal
+  /// fingerprints, across runs and machines. "xxh3:" and 16 hex digits of XXH3-64.
   std::string fingerprint() const;
+  /// The fingerprint of builds before XXH3: 16 hex digits of FNV-1a 64 over the same
+  /// form, ten times slower to compute. Stores keep such fingerprints until the
+  /// record changes; matches_fingerprint still recognises them.
+  std::string legacy_fingerprint() const;
+  /// Whether `stored`, a fingerprint of either kind, is this record's. `current` is
+  /// its fingerprint(), computed already.
+  bool matches_fingerprint(std::string_view stored, std::string_view current) const;
 };
+
+/// A fingerprint of the kind builds before XXH3 wrote (legacy_fingerprint).
+bool is_legacy_fingerprint(std::string_view fingerprint);
 
 /// The canonical JSON form the fingerprint hashes: exactly json(record).dump(),
 /// written without building the tree.

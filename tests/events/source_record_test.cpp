@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <xxhash.h>
+
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -129,7 +131,7 @@ TEST_CASE("ratings compare equal only when every part is equal", "[events]") {
 
 TEST_CASE("equal records have equal fingerprints", "[events]") {
   CHECK(full_record().fingerprint() == full_record().fingerprint());
-  CHECK(full_record().fingerprint().size() == 16);
+  CHECK(full_record().fingerprint().size() == 21);  // "xxh3:" and 16 hex digits
 }
 
 TEST_CASE("any changed field changes the fingerprint", "[events]") {
@@ -173,7 +175,27 @@ TEST_CASE("the fingerprint is stable across runs and machines", "[events]") {
   r.year = 1894;
   CHECK(json(r).dump() ==
         R"({"source":"imdb","source_id":"tt1","title":"Carmencita","year":1894})");
-  CHECK(r.fingerprint() == moviec::events::to_hex(moviec::events::fnv1a64(json(r).dump())));
+  CHECK(r.fingerprint() == "xxh3:" + moviec::events::to_hex(XXH3_64bits(json(r).dump().data(), json(r).dump().size())));
+  CHECK(r.fingerprint() == "xxh3:1eb8aee149198436");
+  // What builds before XXH3 stored, and still recognised.
+  CHECK(r.legacy_fingerprint() == moviec::events::to_hex(moviec::events::fnv1a64(json(r).dump())));
+}
+
+TEST_CASE("a record matches its fingerprint of either kind, and no other record's", "[events]") {
+  using moviec::events::is_legacy_fingerprint;
+  auto r = full_record();
+  auto other = full_record();
+  other.title += " II";
+  const auto current = r.fingerprint();
+  CHECK(r.matches_fingerprint(current, current));
+  CHECK(r.matches_fingerprint(r.legacy_fingerprint(), current));  // a store written by an earlier build
+  CHECK_FALSE(r.matches_fingerprint(other.fingerprint(), current));
+  CHECK_FALSE(r.matches_fingerprint(other.legacy_fingerprint(), current));
+  CHECK_FALSE(r.matches_fingerprint("", current));  // removed: the record comes back as a change
+  CHECK_FALSE(r.matches_fingerprint(current.substr(5), current));  // the digits alone are no FNV
+  CHECK(is_legacy_fingerprint(r.legacy_fingerprint()));
+  CHECK_FALSE(is_legacy_fingerprint(current));
+  CHECK_FALSE(is_legacy_fingerprint(""));
 }
 
 TEST_CASE("fnv1a64 matches the published test vectors", "[events]") {
