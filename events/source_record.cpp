@@ -73,14 +73,11 @@ class CanonicalWriter {
     comma();
   }
   // The common values written directly, the bytes nlohmann's serializer writes: a
-  // string that needs no escape (printable ASCII, no quote or backslash) as it is,
-  // integers in decimal, booleans as words. Anything else goes through the serializer.
+  // string that needs no escape (valid UTF-8 without control characters, quote or
+  // backslash) as it is, integers in decimal, booleans as words. A string with
+  // something to escape goes through the serializer.
   void value(const std::string& v) {
     if (!plain(v)) return escaped(v);
-    write_string(v);
-  }
-  /// A string as it is, quoted.
-  void write_string(std::string_view v) {
     reserve(v.size() + 2);
     *at_++ = '"';
     std::memcpy(at_, v.data(), v.size());
@@ -141,11 +138,10 @@ class CanonicalWriter {
     reserve(24);
     at_ = std::to_chars(at_, at_ + 24, v).ptr;
   }
-  /// Whether `v` is printable ASCII without a quote or backslash, eight bytes at a
-  /// time: a byte at or above 0x80, below 0x20, or equal to 0x7f, '"' or '\\' is
-  /// found by the classic "has a zero byte" test on the word.
-  /// Valid UTF-8 past ASCII is written as it is (the serializer escapes nothing
-  /// there); invalid UTF-8 is the serializer's to refuse.
+  /// Whether `v` can be written as it is: no byte below 0x20, 0x7f, '"' or '\\'
+  /// (found eight bytes at a time by the classic "has a zero byte" test on the
+  /// word), and valid UTF-8 if it goes past ASCII (the serializer escapes nothing
+  /// there; invalid UTF-8 is the serializer's to refuse).
   static bool plain(std::string_view v) {
     constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
     auto has_zero = [](std::uint64_t x) { return (x - ones) & ~x & highs; };
@@ -247,6 +243,7 @@ void write_canonical(CanonicalWriter& w, const SourceRecord& r) {
 /// record to record; valid until the thread's next call.
 std::string_view canonical_view(const SourceRecord& r) {
   thread_local std::string buffer;
+  if (buffer.capacity() > (1u << 20)) std::string().swap(buffer);  // after a huge record
   CanonicalWriter w(buffer);
   write_canonical(w, r);
   return w.finish();
