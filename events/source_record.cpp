@@ -275,7 +275,7 @@ bool SourceRecord::matches_fingerprint(std::string_view stored, std::string_view
 }
 
 bool is_legacy_fingerprint(std::string_view fingerprint) {
-  return fingerprint.size() == 16 && fingerprint.substr(0, kFingerprintPrefix.size()) != kFingerprintPrefix;
+  return fingerprint.size() == 16 && fingerprint.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
 void to_json(json& j, const Rating& r) {

@@ -71,7 +71,8 @@ struct SourceRecord {
   bool matches_fingerprint(std::string_view stored, std::string_view current) const;
 };
 
-/// A fingerprint of the kind builds before XXH3 wrote (legacy_fingerprint).
+/// A fingerprint of the kind builds before XXH3 wrote (legacy_fingerprint): 16
+/// lower-case hex digits, as to_hex writes them.
 bool is_legacy_fingerprint(std::string_view fingerprint);
 
 /// The canonical JSON form the fingerprint hashes: exactly json(record).dump(),

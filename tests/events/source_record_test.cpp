@@ -196,6 +196,7 @@ TEST_CASE("a record matches its fingerprint of either kind, and no other record'
   CHECK(is_legacy_fingerprint(r.legacy_fingerprint()));
   CHECK_FALSE(is_legacy_fingerprint(current));
   CHECK_FALSE(is_legacy_fingerprint(""));
+  CHECK_FALSE(is_legacy_fingerprint("xxh3:0123456789a"));  // 16 characters, not 16 digits
 }
 
 TEST_CASE("fnv1a64 matches the published test vectors", "[events]") {
