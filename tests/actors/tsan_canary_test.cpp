@@ -7,7 +7,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <thread>
 
 #include <caf/all.hpp>
 
@@ -25,9 +28,18 @@ caf::behavior reader(caf::event_based_actor*) {
   }};
 }
 
-/// Increments the shared counter, `times` times per message.
+// How many incrementers are in their handler. Relaxed: it makes them overlap in
+// time without ordering anything (TSan orders nothing by a relaxed atomic).
+std::atomic<int> arrived{0};
+
+/// Waits (up to 5 s) for the other incrementer to be running too, then increments the
+/// shared counter `times` times: two worker threads at once, nothing between them.
 caf::behavior incrementer(caf::event_based_actor*) {
   return {[](poke_atom, int times) {
+    arrived.fetch_add(1, std::memory_order_relaxed);
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (arrived.load(std::memory_order_relaxed) < 2 && std::chrono::steady_clock::now() < until)
+      std::this_thread::yield();
     for (int i = 0; i < times; ++i) shared_counter = shared_counter + 1;
     return shared_counter;
   }};
@@ -48,10 +60,13 @@ TEST_CASE("tsan canary: a write to a message's data after the send races with th
   caf::scoped_actor self{sys};
   auto target = sys.spawn(reader);
   static int value = 0;
+  const auto address = reinterpret_cast<std::uintptr_t>(&value);
   for (int i = 0; i < 200; ++i) {
-    self->send(target, poke_atom::value, reinterpret_cast<std::uintptr_t>(&value));
+    self->send(target, poke_atom::value, address);
     value = i;  // after the send: nothing orders this with the reader's read
   }
+  // Every poke read before the exit (an exit message overtakes the mailbox).
+  self->request(target, caf::infinite, poke_atom::value, address).receive([](int) {}, [](caf::error&) {});
   self->send_exit(target, caf::exit_reason::user_shutdown);
   SUCCEED();
 }
@@ -60,12 +75,12 @@ TEST_CASE("tsan canary: two actors writing one variable without messages between
           "[.][tsan-canary-two-actors]") {
   caf::actor_system sys{sharing_config()};
   caf::scoped_actor self{sys};
+  arrived = 0;
   auto a = sys.spawn(incrementer);
   auto b = sys.spawn(incrementer);
-  for (int i = 0; i < 50; ++i) {
-    self->send(a, poke_atom::value, 1000);
-    self->send(b, poke_atom::value, 1000);
-  }
+  // One message each, answered only once both ran side by side on the two workers.
+  for (auto& incrementing : {a, b}) self->send(incrementing, poke_atom::value, 100000);
+  for (int answers = 0; answers < 2; ++answers) self->receive([](int) {});
   self->send_exit(a, caf::exit_reason::user_shutdown);
   self->send_exit(b, caf::exit_reason::user_shutdown);
   SUCCEED();
