@@ -160,7 +160,7 @@ Status EventLog::read_stream(const std::string& stream, std::uint64_t from_versi
 }
 
 Status EventLog::read_from(std::uint64_t after_sequence,
-                           const std::function<bool(const Event&)>& visit) {
+                           const std::function<bool(Event&)>& visit) {
   auto it = db_.iterator(ColumnFamily::log);
   for (it->Seek(keys::log_key(after_sequence + 1)); it->Valid(); it->Next()) {
     auto event = events::decode(it->value().ToStringView());

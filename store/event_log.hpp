@@ -87,8 +87,9 @@ class EventLog {
                      const std::function<bool(const events::Event&)>& visit);
 
   /// Visits the global log from after_sequence + 1 on, until `visit` returns false.
+  /// Each event is decoded for the visit alone: `visit` may move it away.
   Status read_from(std::uint64_t after_sequence,
-                   const std::function<bool(const events::Event&)>& visit);
+                   const std::function<bool(events::Event&)>& visit);
 
   StatusOr<events::Event> read(std::uint64_t sequence);
 

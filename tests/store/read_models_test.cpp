@@ -209,6 +209,36 @@ TEST_CASE("catch_up applies the log in chunks and reports each checkpoint", "[st
   CHECK(m.stats()["movies"] == 5);
 }
 
+TEST_CASE("catch_up stops at a corrupt or missing event with the chunks before it applied, whether it reads ahead or not",
+          "[store][projector]") {
+  // Event 15 unreadable (the reader fails) or gone (the apply finds a gap and fails).
+  for (bool missing : {false, true}) {
+    Models m;
+    for (int i = 0; i < 10; ++i) m.put("tt" + std::to_string(i), {{"title", "Movie"}});  // events 1-20
+    rocksdb::WriteBatch damage;
+    if (missing) damage.Delete(m.db->cf(ColumnFamily::log), keys::log_key(15));
+    else damage.Put(m.db->cf(ColumnFamily::log), keys::log_key(15), "not an event");
+    REQUIRE(m.db->write(damage, true));
+    // chunk 2 or 3: 20 events are more than two chunks, a second thread reads ahead;
+    // chunk 100: read and applied in place, the one unfinished chunk never applied.
+    for (auto [chunk, applied] : {std::pair<std::size_t, std::uint64_t>{2, 14}, {3, 12}, {100, 0}}) {
+      INFO((missing ? "missing" : "unreadable") << ", chunk " << chunk);
+      if (missing && chunk == 100) applied = 0;  // 1-14 and 16-20 in one chunk: the gap fails it
+      test::TempDir other;
+      auto b = Db::open(other.str());
+      REQUIRE(b);
+      Projector replay(**b);
+      std::vector<std::uint64_t> progress;
+      auto st = replay.catch_up(*m.log, chunk, [&](std::uint64_t cp) { progress.push_back(cp); });
+      CHECK(st.code() == Status::Code::corruption);
+      CHECK_THAT(st.message(), Catch::Contains(missing ? "expected event 15, got 16" : "event 15"));
+      CHECK(replay.checkpoint() == applied);
+      CHECK(Projector(**b).checkpoint() == applied);  // what is stored
+      CHECK(progress.size() == applied / chunk);
+    }
+  }
+}
+
 TEST_CASE("the projector applies a redelivered event exactly once", "[store][projector]") {
   Models m;
   m.put("tt1", {{"title", "First"}});                    // 1, 2
