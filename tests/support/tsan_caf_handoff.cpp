@@ -5,8 +5,8 @@
 // a sender's writes before the receiver's reads (the lock-free mailbox, the
 // scheduler's job queue, the reference counts) are inside it, so TSan sees none of
 // them and reports every message payload, every actor state touched on two worker
-// threads and every object freed by CAF's reference counting as a race (2,486 reports
-// on test_actors without this file). CAF 0.17's own hooks for this (the actor
+// threads and every object freed by CAF's reference counting as a race (2,371 reports
+// on test_actors without this file, 2026-11-27). CAF 0.17's own hooks for this (the actor
 // profiler's before_sending / before_processing) are compiled out of Debian's build.
 //
 // How: this executable defines the library functions below; the dynamic linker binds
@@ -16,10 +16,8 @@
 //  - enqueue (scheduled and blocking actors): the sender releases the mailbox
 //    element before it becomes visible; the receiver's mailbox visitor acquires it
 //    before the handler runs. A message's payload is ordered sender -> receiver.
-//  - the mailbox visitor also acquires the actor before each message and releases it
-//    after: one actor's handlers run one at a time, whatever worker thread runs them.
-//  - spawn: the spawner's writes come before the actor's first resume, and one
-//    resume of an actor starts after the last one ended, on whichever worker.
+//  - launch and resume: the spawner's writes come before the actor's first resume,
+//    and one resume of an actor starts after the last one ended, on whichever worker.
 //  - reference counts (actors, and every ref_counted: message data, promises, ...):
 //    the library's three release functions are defined here again, step for step,
 //    so that their atomic decrements are instrumented.
@@ -50,10 +48,6 @@ Fn next_definition(const char* mangled) {
     std::abort();
   }
   return reinterpret_cast<Fn>(f);
-}
-
-void* sync_address(const caf::actor_control_block* ctrl) {
-  return const_cast<caf::actor_control_block*>(ctrl);
 }
 
 }  // namespace
@@ -98,26 +92,16 @@ resumable::resume_result scheduled_actor::resume(execution_unit* eu, size_t max_
 
 intrusive::task_result scheduled_actor::mailbox_visitor::operator()(mailbox_element& x) {
   using fn = intrusive::task_result (*)(mailbox_visitor*, mailbox_element&);
-  static const fn next = next_definition<fn>(
-      "_ZN3caf15scheduled_actor15mailbox_visitorclERNS_15mailbox_elementE");
-  void* actor = sync_address(self->ctrl());
-  __tsan_acquire(actor);
+  static const fn next = next_definition<fn>("_ZN3caf15scheduled_actor15mailbox_visitorclERNS_15mailbox_elementE");
   __tsan_acquire(&x);
-  auto result = next(this, x);
-  __tsan_release(actor);
-  return result;
+  return next(this, x);
 }
 
 intrusive::task_result blocking_actor::mailbox_visitor::operator()(mailbox_element& x) {
   using fn = intrusive::task_result (*)(mailbox_visitor*, mailbox_element&);
-  static const fn next = next_definition<fn>(
-      "_ZN3caf14blocking_actor15mailbox_visitorclERNS_15mailbox_elementE");
-  void* actor = sync_address(self->ctrl());
-  __tsan_acquire(actor);
+  static const fn next = next_definition<fn>("_ZN3caf14blocking_actor15mailbox_visitorclERNS_15mailbox_elementE");
   __tsan_acquire(&x);
-  auto result = next(this, x);
-  __tsan_release(actor);
-  return result;
+  return next(this, x);
 }
 
 // Reference counts: CAF 0.17.6's own definitions (the same steps as libcaf_core's
