@@ -16,6 +16,7 @@
 //  - enqueue (scheduled and blocking actors): the sender releases the mailbox
 //    element before it becomes visible; the receiver's mailbox visitor acquires it
 //    before the handler runs. A message's payload is ordered sender -> receiver.
+//  - the drain of a stopping actor's mailbox acquires each element like a visit.
 //  - launch and resume: the spawner's writes come before the actor's first resume,
 //    and one resume of an actor starts after the last one ended, on whichever worker.
 //  - reference counts (actors, and every ref_counted: message data, promises, ...):
@@ -34,6 +35,7 @@
 
 #include <caf/actor_control_block.hpp>
 #include <caf/blocking_actor.hpp>
+#include <caf/detail/sync_request_bouncer.hpp>
 #include <caf/ref_counted.hpp>
 #include <caf/scheduled_actor.hpp>
 
@@ -102,6 +104,19 @@ intrusive::task_result blocking_actor::mailbox_visitor::operator()(mailbox_eleme
   static const fn next = next_definition<fn>("_ZN3caf14blocking_actor15mailbox_visitorclERNS_15mailbox_elementE");
   __tsan_acquire(&x);
   return next(this, x);
+}
+
+// An actor that stops drains what is left in its mailbox through this bouncer
+// (scheduled_actor::cleanup, blocking_actor::cleanup): those elements are destroyed
+// without a visit, so the drain acquires them as a visit would. Seen in CI (2026-11-27):
+// a down message that arrived as the source actor stopped, freed by the drain, was
+// reported; tests/actors/stopping_actor_test.cpp reproduces it (4 reports without this).
+void detail::sync_request_bouncer::operator()(const mailbox_element& e) const {
+  using fn = void (*)(const sync_request_bouncer*, const mailbox_element&);
+  static const fn next = next_definition<fn>(
+      "_ZNK3caf6detail20sync_request_bouncerclERKNS_15mailbox_elementE");
+  __tsan_acquire(const_cast<mailbox_element*>(&e));
+  next(this, e);
 }
 
 // Reference counts: CAF 0.17.6's own definitions (the same steps as libcaf_core's
