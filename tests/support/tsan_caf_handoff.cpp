@@ -110,7 +110,7 @@ intrusive::task_result blocking_actor::mailbox_visitor::operator()(mailbox_eleme
 // (scheduled_actor::cleanup, blocking_actor::cleanup): those elements are destroyed
 // without a visit, so the drain acquires them as a visit would. Seen in CI (2026-11-27):
 // a down message that arrived as the source actor stopped, freed by the drain, was
-// reported; tests/actors/stopping_actor_test.cpp reproduces it (4 reports without this).
+// reported (tests/actors/stopping_actor_test.cpp exercises the drain).
 void detail::sync_request_bouncer::operator()(const mailbox_element& e) const {
   using fn = void (*)(const sync_request_bouncer*, const mailbox_element&);
   static const fn next = next_definition<fn>(
