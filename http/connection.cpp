@@ -227,7 +227,9 @@ void WorkerPool::shutdown() {
 
 std::size_t WorkerPool::queued() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return jobs_.size();
+  // A job an idle worker is about to take (woken, not yet running) waits for nobody.
+  const std::size_t idle = threads_.size() > busy_ ? threads_.size() - busy_ : 0;
+  return jobs_.size() > idle ? jobs_.size() - idle : 0;
 }
 
 bool WorkerPool::refusing() { return t_refusing != 0; }

@@ -124,7 +124,9 @@ class WorkerPool final : public httplib::TaskQueue {
   void enqueue(std::function<void()> fn) override;
   void shutdown() override;
 
-  /// Connections accepted and not yet taken by a worker.
+  /// Connections accepted that no idle worker is about to take: they wait for a
+  /// busy worker to give its connection up (a keep-alive connection idle past its
+  /// grace does, when this is above 0).
   std::size_t queued() const;
   /// True on the overflow thread: the job running must refuse its connection.
   static bool refusing();
