@@ -19,6 +19,11 @@
 
 namespace moviec::actors {
 
+void use_work_sharing(caf::actor_system_config& config, std::size_t threads) {
+  config.set("scheduler.policy", caf::atom("sharing"));
+  config.set("scheduler.max-threads", threads);
+}
+
 std::string new_correlation_id(const std::string& prefix) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                 std::chrono::system_clock::now().time_since_epoch())
@@ -47,12 +52,9 @@ StatusOr<std::unique_ptr<Runtime>> Runtime::open(const config::Config& config) {
   rt->log_ = std::make_unique<store::EventLog>(*rt->db_);
   rt->projector_ = std::make_unique<store::Projector>(*rt->db_);
 
-  // Work sharing with one thread per core: CAF's default work stealing is slow
-  // for the large fan-outs of a bulk ingest (../shared/notes/toolchain.md).
+  // One worker per core (two at least).
   rt->system_config_ = std::make_unique<caf::actor_system_config>();
-  auto cores = std::max(2u, std::thread::hardware_concurrency());
-  rt->system_config_->set("scheduler.policy", caf::atom("sharing"));
-  rt->system_config_->set("scheduler.max-threads", static_cast<std::size_t>(cores));
+  use_work_sharing(*rt->system_config_, std::max(2u, std::thread::hardware_concurrency()));
   rt->system_config_->set("logger.console", caf::atom("none"));
   rt->system_ = std::make_unique<caf::actor_system>(*rt->system_config_);
 

@@ -116,6 +116,11 @@ class Runtime {
       std::make_shared<std::atomic<std::int64_t>>(std::numeric_limits<std::int64_t>::min() / 2);
 };
 
+/// The scheduler moviec runs on: work sharing over `threads` workers. CAF's default,
+/// work stealing, is slow for the large fan-outs of a bulk ingest
+/// (../shared/notes/toolchain.md). Tests of actor behaviour use it too.
+void use_work_sharing(caf::actor_system_config& config, std::size_t threads);
+
 /// A fresh correlation id for one ingest run or request: "<prefix>-<unix ms>-<pid>".
 std::string new_correlation_id(const std::string& prefix);
 

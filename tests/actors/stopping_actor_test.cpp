@@ -15,6 +15,8 @@
 
 #include <caf/all.hpp>
 
+#include "actors/runtime.hpp"
+
 namespace {
 
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
@@ -58,8 +60,7 @@ caf::behavior sender(caf::event_based_actor* self, caf::actor receiver) {
 TEST_CASE("an actor that stops with messages still in its mailbox drains them without handling them",
           "[actors]") {
   caf::actor_system_config cfg;
-  cfg.set("scheduler.policy", caf::atom("sharing"));
-  cfg.set("scheduler.max-threads", std::size_t{2});
+  moviec::actors::use_work_sharing(cfg, 2);  // as moviec runs, on two workers
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
   handled_after_stop = 0;

@@ -14,6 +14,8 @@
 
 #include <caf/all.hpp>
 
+#include "actors/runtime.hpp"
+
 namespace {
 
 // Written by the canaries' actors with nothing ordering them: the race to find.
@@ -47,8 +49,7 @@ caf::behavior incrementer(caf::event_based_actor*) {
 
 caf::actor_system_config& sharing_config() {
   static caf::actor_system_config cfg;
-  cfg.set("scheduler.policy", caf::atom("sharing"));
-  cfg.set("scheduler.max-threads", std::size_t{2});
+  moviec::actors::use_work_sharing(cfg, 2);
   return cfg;
 }
 
