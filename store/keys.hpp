@@ -15,7 +15,8 @@
 //   movie_index    't' 0x00 token 0x00 movie_id     title word (folded, see search_tokens)
 //                  'y' 0x00 BE64(year) 0x00 movie_id
 //                  'g' 0x00 genre (lower case) 0x00 movie_id
-//                  'm' 0x00 title key 0x00 BE64(year) 0x00 movie_id  match blocking (events/title_key.hpp)
+//                  'm' 0x00 title key 0x00 BE64(year) 0x00 movie_id  match blocking (events/title_key.hpp),
+//                      only in a store folded before the matching family's 'b' keys (no 'v')
 //   stats          "movies" | "source_records" 0x00 source     -> decimal count
 //   meta           "last_sequence"                              -> BE64
 //   source_runs    source 0x00 BE64(run id)             -> run record JSON (store/source_runs.hpp)
@@ -107,6 +108,9 @@ inline std::string match_block_prefix(std::string_view key, int year) {
   k.push_back('\0');
   return k;
 }
+/// Every match blocking key of movie_index lies in [match_block_first(), match_block_end()).
+inline std::string match_block_first() { return std::string("m\0", 2); }
+inline std::string match_block_end() { return "m\x01"; }
 /// The movie id at the end of any movie_index key with a known prefix.
 inline std::string_view index_movie_id(std::string_view key, std::size_t prefix_size) {
   return key.substr(prefix_size);

@@ -11,6 +11,7 @@
 #include "events/text.hpp"
 #include "events/title_key.hpp"
 #include "store/keys.hpp"
+#include "store/match_models.hpp"
 #include "store/match_projection.hpp"
 
 namespace moviec::store {
@@ -73,8 +74,9 @@ std::string lower_ascii(std::string s) {
   return s;
 }
 
-/// The movie_index keys a golden record should have.
-std::set<std::string> index_keys(const json& doc) {
+/// The movie_index keys a golden record should have; with the match blocking 'm'
+/// keys only where the matcher reads them (`legacy_blocking`).
+std::set<std::string> index_keys(const json& doc, bool legacy_blocking) {
   std::set<std::string> out;
   const std::string id = doc.value("movie_id", "");
   if (auto t = doc.find("title"); t != doc.end() && t->is_string())
@@ -84,19 +86,8 @@ std::set<std::string> index_keys(const json& doc) {
   if (auto g = doc.find("genres"); g != doc.end() && g->is_array())
     for (auto& genre : *g)
       if (genre.is_string()) out.insert(keys::genre_prefix(lower_ascii(genre.get<std::string>())) + id);
-  // Match blocking (the matcher's title + year lookup): every title key of the
-  // title and its names, under the year. A movie without a year is never blocked.
-  auto y = doc.find("year");
-  auto t = doc.find("title");
-  if (y != doc.end() && y->is_number_integer() && t != doc.end() && t->is_string()) {
-    std::vector<std::string> names;
-    if (auto n = doc.find("names"); n != doc.end() && n->is_array())
-      for (auto& name : *n)
-        if (name.is_object() && name.contains("title") && name["title"].is_string())
-          names.push_back(name["title"].get<std::string>());
-    for (auto& k : events::title_keys(t->get<std::string>(), names, /*repair_mojibake=*/false))
-      out.insert(keys::match_block_prefix(k.key, y->get<int>()) + id);
-  }
+  if (legacy_blocking)
+    for (auto& k : legacy_blocking_keys(doc)) out.insert(std::move(k));
   return out;
 }
 
@@ -112,6 +103,37 @@ std::int64_t read_counter(Db& db, const std::string& key) {
 
 }  // namespace
 
+std::vector<std::string> legacy_blocking_keys(const json& doc) {
+  // Every title key of the title and its names, under the year. A movie without a
+  // year is never blocked.
+  std::vector<std::string> out;
+  auto y = doc.find("year");
+  auto t = doc.find("title");
+  if (y == doc.end() || !y->is_number_integer() || t == doc.end() || !t->is_string()) return out;
+  std::vector<std::string> names;
+  if (auto n = doc.find("names"); n != doc.end() && n->is_array())
+    for (auto& name : *n)
+      if (name.is_object() && name.contains("title") && name["title"].is_string())
+        names.push_back(name["title"].get<std::string>());
+  const std::string id = doc.value("movie_id", "");
+  for (auto& k : events::title_keys(t->get<std::string>(), names, /*repair_mojibake=*/false))
+    out.push_back(keys::match_block_prefix(k.key, y->get<int>()) + id);
+  return out;
+}
+
+Status drop_unread_blocking_keys(Db& db) {
+  auto facts_blocking = MatchModels(db).has_facts_blocking();
+  if (!facts_blocking) return facts_blocking.status();
+  if (!*facts_blocking) return Status::ok();  // the matcher still reads them
+  const std::string first = keys::match_block_first(), end = keys::match_block_end();
+  auto it = db.iterator(ColumnFamily::movie_index);
+  it->Seek(first);
+  if (!it->Valid() || it->key().compare(end) >= 0) return from_rocksdb(it->status(), "movie_index");
+  rocksdb::WriteBatch batch;
+  batch.DeleteRange(db.cf(ColumnFamily::movie_index), first, end);
+  return db.write(batch, false);
+}
+
 // --- Projector ------------------------------------------------------------------
 
 struct Projector::Pending {
@@ -124,6 +146,12 @@ struct Projector::Pending {
 Projector::Projector(Db& target) : db_(target) {
   auto cp = db_.get(ColumnFamily::checkpoints, keys::checkpoint_key(kName));
   if (cp) checkpoint_ = keys::get_be64(*cp);
+  auto facts_blocking = MatchModels(db_).has_facts_blocking();
+  legacy_blocking_ = facts_blocking && !*facts_blocking;
+  // Builds before this one wrote the 'm' keys beside the facts blocking too. On a
+  // store opened read-only (a full disk) they stay until a later open: nothing
+  // reads them meanwhile.
+  (void)drop_unread_blocking_keys(db_);
 }
 
 json& Projector::doc_for(const std::string& movie_id, bool first_event, Pending& p) {
@@ -135,7 +163,7 @@ json& Projector::doc_for(const std::string& movie_id, bool first_event, Pending&
   if (stored) {
     doc = json::parse(*stored, nullptr, false);
     if (doc.is_discarded()) doc = empty_doc(movie_id);
-    p.old_keys[movie_id] = index_keys(doc);
+    p.old_keys[movie_id] = index_keys(doc, legacy_blocking_);
   } else {
     doc = empty_doc(movie_id);
     p.old_keys[movie_id] = {};
@@ -183,6 +211,9 @@ Status Projector::apply(const std::vector<Event>& batch) {
     if (e.sequence != next + 1)
       return Status::corruption("projection gap: expected event " + std::to_string(next + 1) +
                                 ", got " + std::to_string(e.sequence));
+    // Folding from the first event writes the facts blocking (MatchProjection), and
+    // the matcher then blocks on it alone.
+    if (e.sequence == 1) legacy_blocking_ = false;
     // The payload decoded once for both read models.
     std::optional<events::MovieChanged> change;
     if (e.type == EventType::movie_changed) change = events::movie_changed(e);
@@ -197,7 +228,7 @@ Status Projector::apply(const std::vector<Event>& batch) {
   rocksdb::WriteBatch wb;
   matching.write(wb);
   for (auto& [id, doc] : p.docs) {
-    auto new_keys = index_keys(doc);
+    auto new_keys = index_keys(doc, legacy_blocking_);
     auto& old_keys = p.old_keys[id];
     for (auto& k : old_keys)
       if (!new_keys.count(k)) wb.Delete(db_.cf(ColumnFamily::movie_index), k);

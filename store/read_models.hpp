@@ -8,7 +8,8 @@
 //                "sources": [{"source", "source_id"}] in (source, source_id) order}
 //               movie_document() renders a folded MovieState the same way, byte
 //               for byte, for "as of" queries.
-//  movie_index  title words, year and genres -> movie id (keys in store/keys.hpp)
+//  movie_index  title words, year and genres -> movie id (keys in store/keys.hpp);
+//               match blocking 'm' keys only in a store folded before facts blocking
 //  stats        movie count, records per source
 //
 // Projector is the one writer. It applies events in sequence order and stores its
@@ -62,6 +63,10 @@ class Projector {
 
   Db& db_;
   std::uint64_t checkpoint_ = 0;
+  // The matching read model was folded by a build before facts blocking (no 'v'
+  // marker, store/match_models.hpp): the matcher blocks on movie_index 'm' keys, so
+  // they are kept up to date. Otherwise they are not written.
+  bool legacy_blocking_ = false;
 };
 
 class ReadModels {
@@ -97,6 +102,15 @@ class ReadModels {
 /// The golden record document of a folded movie state, exactly as the projector
 /// stores it after the same events (GET /movies/{id}?as_of= serves it).
 nlohmann::json movie_document(const events::MovieState& state);
+
+/// The movie_index 'm' keys (match blocking) of a golden record document. Only a
+/// store whose matching read model was folded by a build before facts blocking
+/// (MatchModels::has_facts_blocking() false, until `moviec replay`) has them.
+std::vector<std::string> legacy_blocking_keys(const nlohmann::json& doc);
+
+/// Deletes the movie_index 'm' keys of a store with facts blocking: builds before
+/// this one wrote them there too, and nothing reads them. A no-op otherwise.
+[[nodiscard]] Status drop_unread_blocking_keys(Db& db);
 
 /// Compares the read-model column families of two databases key by key.
 /// Returns the first difference found, or nullopt when byte-identical.

@@ -101,6 +101,10 @@ VerifyReport verify(Db& db, EventLog& log, const std::string& scratch_dir, const
   // they may lag it; the next start folds the rest. Verify folds it first, the
   // same way, and reports the lag apart: FAILED means corruption, not a lag.
   ReadModels models(db);
+  // Match blocking keys an earlier build wrote and nothing reads are not part of
+  // the read models a fold writes (Projector, which drops them at open too).
+  if (auto st = drop_unread_blocking_keys(db); !st)
+    problem(report, "dropping unread match blocking keys failed: " + st.message());
   const auto lagging_at = models.checkpoint();
   if (lagging_at < log.last_sequence() && report.problems.empty()) {
     Projector projector(db);

@@ -7,6 +7,9 @@
 #include <memory>
 #include <set>
 
+#include <rocksdb/write_batch.h>
+
+#include "events/title_key.hpp"
 #include "store/db.hpp"
 #include "store/event_log.hpp"
 #include "store/keys.hpp"
@@ -153,6 +156,27 @@ std::string dump_read_models(Db& db) {
   for (auto f : kReadModelFamilies) out += dump_family(db, f);
   out += dump_family(db, ColumnFamily::checkpoints);
   return out;
+}
+
+/// The movie_index match blocking ('m') keys, which only a store folded before the
+/// facts blocking holds.
+Ids blocking_index_keys(Db& db) {
+  Ids out;
+  auto it = db.iterator(ColumnFamily::movie_index);
+  for (it->Seek(keys::match_block_first()); it->Valid() && it->key().compare(keys::match_block_end()) < 0;
+       it->Next())
+    out.push_back(it->key().ToString());
+  return out;
+}
+
+/// Writes the 'm' keys of every movie, as builds before this one did.
+void put_blocking_index_keys(Db& db) {
+  rocksdb::WriteBatch batch;
+  auto it = db.iterator(ColumnFamily::movies);
+  for (it->SeekToFirst(); it->Valid(); it->Next())
+    for (auto& k : legacy_blocking_keys(json::parse(it->value().ToStringView())))
+      batch.Put(db.cf(ColumnFamily::movie_index), k, "");
+  REQUIRE(db.write(batch, false));
 }
 
 }  // namespace
@@ -673,4 +697,67 @@ TEST_CASE("read models do not depend on how the log was split into batches", "[s
   CHECK((*s)["sources"]["imdb"]["records"] == 1);
   CHECK((*s)["sources"]["rt"]["records"] == 1);
   CHECK((*s)["sources"].value("movielens", json::object()).value("records", 0) == 0);
+}
+
+// --- match blocking in movie_index -------------------------------------------------------
+
+TEST_CASE("a store folded from the first event keeps no match blocking keys in movie_index",
+          "[store][projector]") {
+  Models m;
+  add_catalog(m);
+  CHECK(blocking_index_keys(*m.db).empty());
+  CHECK(m.search_q("toy story") == Ids{"tt03", "tt04"});  // the other index keys are there
+}
+
+TEST_CASE("match blocking keys an earlier build left beside the facts blocking are dropped at open, "
+          "and the store verifies",
+          "[store][projector]") {
+  Models m;
+  add_catalog(m);
+  put_blocking_index_keys(*m.db);
+  REQUIRE(blocking_index_keys(*m.db).size() >= 6);
+  auto report = verify(*m.db, *m.log, (m.dir.path() / "verify-before").string());
+  CHECK(report.ok());  // verify drops them itself
+  CHECK(blocking_index_keys(*m.db).empty());
+
+  put_blocking_index_keys(*m.db);
+  Projector reopened(*m.db);
+  CHECK(blocking_index_keys(*m.db).empty());
+  m.put("tt07", {{"title", "Heat"}, {"year", 1995}});
+  REQUIRE(reopened.catch_up(*m.log));
+  CHECK(blocking_index_keys(*m.db).empty());
+}
+
+TEST_CASE("a store folded before the facts blocking keeps its match blocking keys up to date",
+          "[store][projector]") {
+  Models m;
+  add_catalog(m);
+  // As an earlier build left it: no facts blocking marker, the 'm' keys of every movie.
+  rocksdb::WriteBatch drop;
+  drop.Delete(m.db->cf(ColumnFamily::matching), keys::matching_key(keys::kMatchLayout, "blocking", ""));
+  REQUIRE(m.db->write(drop, false));
+  put_blocking_index_keys(*m.db);
+  const auto before = blocking_index_keys(*m.db);
+
+  Projector legacy(*m.db);
+  CHECK(blocking_index_keys(*m.db) == before);
+  m.put("tt03", {{"title", "Buzz Lightyear"}});
+  m.put("tt07", {{"title", "Heat"}, {"year", 1995}});
+  REQUIRE(legacy.catch_up(*m.log));
+  // Exactly the keys of the movies as they are now.
+  Ids expected;
+  auto it = m.db->iterator(ColumnFamily::movies);
+  for (it->SeekToFirst(); it->Valid(); it->Next())
+    for (auto& k : legacy_blocking_keys(json::parse(it->value().ToStringView()))) expected.push_back(k);
+  std::sort(expected.begin(), expected.end());
+  auto after = blocking_index_keys(*m.db);
+  CHECK(after == expected);
+  auto has = [&](const std::string& title, int year, const std::string& id) {
+    return std::count(after.begin(), after.end(),
+                      keys::match_block_prefix(events::title_key(title), year) + id) == 1;
+  };
+  CHECK(has("Heat", 1995, "tt07"));
+  CHECK(has("Buzz Lightyear", 1995, "tt03"));
+  CHECK_FALSE(has("Toy Story", 1995, "tt03"));  // the old title's key went with it
+  CHECK(has("Toy Story 2", 1999, "tt04"));
 }
