@@ -187,6 +187,7 @@ void take_checked(self_ptr self, std::size_t unchanged, IngestBatch& changed) {
   st.in_flight -= unchanged;
   st.summary.unchanged += unchanged;
   for (auto& item : changed) {
+    item.correlation = st.options.correlation;
     st.batch.push_back(std::move(item));
     if (st.batch.size() >= st.options.batch_size) send_batch(self);
   }
@@ -356,7 +357,8 @@ void pump(self_ptr self) {
       auto& msg = st.unchecked.emplace_back();
       msg.record = std::move(item.record);
       msg.input = std::move(item.input);
-      msg.correlation = st.options.correlation;  // its fingerprint: when it is checked
+      // Its fingerprint and correlation: once checked, the correlation only if it
+      // changed (most records of a run over a known dump have not).
       ++st.in_flight;
       if (st.unchecked.size() >= st.options.batch_size) check_unchanged_ahead(self);
     }

@@ -103,6 +103,12 @@ TEST_CASE("a record that changes no golden field appends only SourceRecordChange
   CHECK(fourth.changed == 1);
   CHECK(fourth.appended == 1);  // nothing golden changed: no MovieChanged
   CHECK(rt->log().last_sequence() == 7);
+  // Every event names the run that caused it (the source sets it once a record is
+  // known to have changed).
+  REQUIRE(rt->log().read_from(0, [](const events::Event& e) {
+    CHECK(e.correlation == "test");
+    return true;
+  }));
 }
 
 TEST_CASE("the registry caps live movie actors and an evicted movie resumes its stream", "[actors]") {
