@@ -138,7 +138,7 @@ StatusOr<KnownRecord> known_record(self_ptr self, const std::string& source, con
     if (!out.record) {
       auto event = st.deps.log->read((**state).value("sequence", std::uint64_t{0}));
       if (!event) return event.status();
-      auto changed = events::source_record_changed(*event);
+      auto& changed = std::get<events::SourceRecordChanged>(event->data);
       out.record = std::move(changed.record);
       out.fingerprint = std::move(changed.fingerprint);
     }

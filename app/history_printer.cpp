@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "events/coding.hpp"
 #include "events/timestamp.hpp"
 
 namespace moviec::app {
@@ -45,7 +46,7 @@ std::string readable_value(const std::string& field, const nlohmann::json& v) {
 }
 
 void print_record_change(std::ostream& out, const events::Event& e) {
-  auto& d = e.data;
+  auto d = events::payload_json(e.data);
   auto record = d.value("record", nlohmann::json::object());
   std::string title = record.value("title", "");
   std::string line = fmt::format("    record {}/{}", record.value("source", ""),
@@ -74,7 +75,7 @@ void print_record_change(std::ostream& out, const events::Event& e) {
 }
 
 void print_movie_change(std::ostream& out, const events::Event& e) {
-  auto change = events::movie_changed(e);
+  auto& change = events::movie_changed(e);
   if (change.trigger == events::kTriggerRules)
     out << fmt::format("    re-decided: field rules v{} -> v{}\n", change.previous_rules_version,
                        change.rules_version);
@@ -112,11 +113,11 @@ void print_history_event(std::ostream& out, const events::Event& e) {
       print_movie_change(out, e);
       break;
     case events::EventType::source_record_removed:
-      out << fmt::format("    record {}/{} removed\n", e.data.value("source", ""),
-                         e.data.value("source_id", ""));
+      out << fmt::format("    record {}/{} removed\n", events::source_record_removed(e).source,
+                         events::source_record_removed(e).source_id);
       break;
     default:
-      out << "    " << short_value(e.data) << "\n";
+      out << "    " << short_value(events::payload_json(e.data)) << "\n";
       break;
   }
 }

@@ -36,6 +36,14 @@ std::string encode(const Event& e);
 /// Decodes and upcasts. Corruption (bad JSON, unknown type, future schema) is an error.
 StatusOr<Event> decode(std::string_view bytes);
 
+/// A payload's JSON form: the "data" of the stored event and of the HTTP form.
+nlohmann::json payload_json(const Payload& p);
+nlohmann::json payload_json(const SourceRecordChanged& p);
+nlohmann::json payload_json(const SourceRecordRemoved& p);
+nlohmann::json payload_json(const MovieChanged& p);
+nlohmann::json payload_json(const SourceRecordUnmatched& p);
+nlohmann::json payload_json(const SourceRecordLinked& p);
+
 /// The JSON form served over HTTP: the envelope with readable names ("time" in Unix
 /// milliseconds and "time_utc" in RFC 3339) and the payload, upcast to the current schema.
 nlohmann::json to_json(const Event& e);

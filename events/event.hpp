@@ -1,12 +1,13 @@
 #pragma once
 // Events: the only facts moviec stores. An Event is an envelope (where it sits in
-// the log, what caused it) around a JSON payload whose shape its type defines.
+// the log, what caused it) around a typed payload whose struct its type defines.
 // The on-disk encoding is in events/coding.hpp.
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -35,21 +36,6 @@ std::optional<EventType> type_from_name(std::string_view name);
 ///  2: MovieChanged says what triggered it ("trigger"): a source record, or a change of
 ///     the field rules (`moviec reaggregate`), which version 1 could not express.
 inline constexpr std::uint32_t kCurrentSchemaVersion = 2;
-
-struct Event {
-  std::uint64_t sequence = 0;   // global, gap-free, 1-based; assigned by the journal at commit
-  std::string stream;           // the movie id whose stream holds this event
-  std::uint64_t version = 0;    // position in the stream, 1-based; assigned at commit
-  EventType type = EventType::movie_changed;
-  std::uint32_t schema_version = kCurrentSchemaVersion;
-  std::int64_t time_ms = 0;     // wall clock at creation, Unix milliseconds
-  std::string source;           // the source name the event came from ("rules" for re-aggregation)
-  std::uint64_t causation_seq = 0;  // the event that caused this one; 0 = caused by outside input
-  std::string causation;        // the outside input: "title.basics.tsv:42", a request id, ...
-  std::string correlation;      // the ingest batch or request this belongs to
-  std::string id;               // idempotency key: appending the same id twice writes once
-  nlohmann::json data;          // the payload, shaped by `type`
-};
 
 // --- payloads -----------------------------------------------------------------
 
@@ -113,16 +99,48 @@ struct MovieChanged {
   std::uint32_t previous_rules_version = 0;    // trigger "rules": the version decided before
 };
 
-nlohmann::json to_data(const SourceRecordChanged& p);
-nlohmann::json to_data(const SourceRecordRemoved& p);
-nlohmann::json to_data(const MovieChanged& p);
-nlohmann::json to_data(const SourceRecordUnmatched& p);
-nlohmann::json to_data(const SourceRecordLinked& p);
-SourceRecordChanged source_record_changed(const Event& e);
-SourceRecordRemoved source_record_removed(const Event& e);
-MovieChanged movie_changed(const Event& e);
-SourceRecordUnmatched source_record_unmatched(const Event& e);
-SourceRecordLinked source_record_linked(const Event& e);
+/// An event's payload: the struct of its type. Kept typed from the actor that makes
+/// the event to the read models it feeds; JSON only on disk (events/coding.hpp) and
+/// at the edges (HTTP, `history`).
+using Payload = std::variant<MovieChanged, SourceRecordChanged, SourceRecordRemoved,
+                             SourceRecordUnmatched, SourceRecordLinked>;
+
+struct Event {
+  std::uint64_t sequence = 0;   // global, gap-free, 1-based; assigned by the journal at commit
+  std::string stream;           // the movie id whose stream holds this event
+  std::uint64_t version = 0;    // position in the stream, 1-based; assigned at commit
+  EventType type = EventType::movie_changed;
+  std::uint32_t schema_version = kCurrentSchemaVersion;
+  std::int64_t time_ms = 0;     // wall clock at creation, Unix milliseconds
+  std::string source;           // the source name the event came from ("rules" for re-aggregation)
+  std::uint64_t causation_seq = 0;  // the event that caused this one; 0 = caused by outside input
+  std::string causation;        // the outside input: "title.basics.tsv:42", a request id, ...
+  std::string correlation;      // the ingest batch or request this belongs to
+  std::string id;               // idempotency key: appending the same id twice writes once
+  Payload data;                 // the payload: the alternative of `type`
+};
+
+/// The payload for an event of p's type.
+inline Payload to_data(MovieChanged p) { return p; }
+inline Payload to_data(SourceRecordChanged p) { return p; }
+inline Payload to_data(SourceRecordRemoved p) { return p; }
+inline Payload to_data(SourceRecordUnmatched p) { return p; }
+inline Payload to_data(SourceRecordLinked p) { return p; }
+/// The event type whose payload `p` is.
+EventType type_of(const Payload& p);
+/// The payload of an event of that type (std::bad_variant_access for another type).
+const SourceRecordChanged& source_record_changed(const Event& e);
+const SourceRecordRemoved& source_record_removed(const Event& e);
+const MovieChanged& movie_changed(const Event& e);
+const SourceRecordUnmatched& source_record_unmatched(const Event& e);
+const SourceRecordLinked& source_record_linked(const Event& e);
+
+// Equal when their JSON forms are (tests compare decoded events this way).
+bool operator==(const SourceRecordChanged& a, const SourceRecordChanged& b);
+bool operator==(const SourceRecordRemoved& a, const SourceRecordRemoved& b);
+bool operator==(const MovieChanged& a, const MovieChanged& b);
+bool operator==(const SourceRecordUnmatched& a, const SourceRecordUnmatched& b);
+bool operator==(const SourceRecordLinked& a, const SourceRecordLinked& b);
 
 /// Called by the journal once `e` has its place: an event that was built before its
 /// cause had a sequence (caused_by 0 in its payload) now names `cause_seq`.

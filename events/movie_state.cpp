@@ -219,18 +219,18 @@ void MovieState::apply(const Event& e) {
   last_sequence = e.sequence;
   switch (e.type) {
     case EventType::source_record_changed: {
-      auto p = source_record_changed(e);
+      auto& p = source_record_changed(e);
       SourceKey key{p.record.source, p.record.source_id};
-      sources[key] = SourceEntry{std::move(p.record), std::move(p.fingerprint), e.sequence};
+      sources[key] = SourceEntry{p.record, p.fingerprint, e.sequence};
       break;
     }
     case EventType::source_record_removed: {
-      auto p = source_record_removed(e);
+      auto& p = source_record_removed(e);
       sources.erase(SourceKey{p.source, p.source_id});
       break;
     }
     case EventType::movie_changed: {
-      auto p = movie_changed(e);
+      auto& p = movie_changed(e);
       rules_version = p.rules_version;
       apply_field_changes(golden, p);
       break;

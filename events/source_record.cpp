@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "events/hash.hpp"
+#include "events/json_writer.hpp"
 #include "events/text.hpp"
 
 #include <xxhash.h>
@@ -31,159 +32,7 @@ bool SourceRecord::operator==(const SourceRecord& o) const {
   return json(*this) == json(o);
 }
 
-namespace {
-
-/// Writes a record as json(record).dump() does (keys in std::map order, values
-/// through nlohmann's own serializer, so numbers and escapes are the same bytes)
-/// without building the JSON tree first: the fingerprint of every record read.
-/// It writes into a plain character buffer, space reserved once per value: the
-/// fingerprint is half of an unchanged re-ingest, and std::string's per-character
-/// appends were most of the writing.
-class CanonicalWriter {
- public:
-  explicit CanonicalWriter(std::string& out) : out_(out) {
-    out_.resize(std::max<std::size_t>(out_.capacity(), 512));
-    at_ = out_.data();
-    end_ = at_ + out_.size();
-  }
-  /// The text written; the writer is done with it.
-  std::string_view finish() {
-    return {out_.data(), static_cast<std::size_t>(at_ - out_.data())};
-  }
-
-  void begin_object() { put('{'), first_[++depth_] = true; }
-  void end_object() { put('}'), --depth_; }
-  void begin_array() { put('['), first_[++depth_] = true; }
-  void end_array() { put(']'), --depth_; }
-  /// Starts a member of the current object: `"key":` after a comma unless it is
-  /// the first. Keys are plain ASCII literals.
-  template <std::size_t N>
-  void next(const char (&key)[N]) {
-    reserve(N + 3);
-    comma();
-    *at_++ = '"';
-    std::memcpy(at_, key, N - 1);
-    at_ += N - 1;
-    *at_++ = '"';
-    *at_++ = ':';
-  }
-  /// Starts an element of the current array.
-  void next() {
-    reserve(1);
-    comma();
-  }
-  // The common values written directly, the bytes nlohmann's serializer writes: a
-  // string that needs no escape (valid UTF-8 without control characters, quote or
-  // backslash) as it is, integers in decimal, booleans as words. A string with
-  // something to escape goes through the serializer.
-  void value(const std::string& v) {
-    if (!plain(v)) return escaped(v);
-    reserve(v.size() + 2);
-    *at_++ = '"';
-    std::memcpy(at_, v.data(), v.size());
-    at_ += v.size();
-    *at_++ = '"';
-  }
-  /// As the serializer writes a double: null when not finite, else the shortest form
-  /// that reads back the same (its Grisu2 to_chars, called directly).
-  void value(double v) {
-    if (!std::isfinite(v)) return literal("null");
-    reserve(64);
-    at_ = nlohmann::detail::to_chars(at_, at_ + 64, v);
-  }
-  void value(int v) { integer(v); }
-  void value(std::int64_t v) { integer(v); }
-  void value(bool v) { v ? literal("true") : literal("false"); }
-  /// A string-to-string map as an object, keys in order (std::map's, as nlohmann's).
-  void value(const std::map<std::string, std::string>& m) {
-    begin_object();
-    for (auto& [key, v] : m) {
-      next();
-      value(key);
-      put(':');
-      value(v);
-    }
-    end_object();
-  }
-  template <std::size_t N, class T>
-  void member(const char (&key)[N], const T& v) {
-    next(key);
-    value(v);
-  }
-
- private:
-  void reserve(std::size_t n) {
-    if (static_cast<std::size_t>(end_ - at_) >= n) return;
-    auto used = static_cast<std::size_t>(at_ - out_.data());
-    out_.resize(std::max(out_.size() * 2, used + n));
-    at_ = out_.data() + used;
-    end_ = out_.data() + out_.size();
-  }
-  void put(char c) {
-    reserve(1);
-    *at_++ = c;
-  }
-  void comma() {  // space for one more byte reserved by the caller
-    if (!first_[depth_]) *at_++ = ',';
-    first_[depth_] = false;
-  }
-  template <std::size_t N>
-  void literal(const char (&text)[N]) {
-    reserve(N - 1);
-    std::memcpy(at_, text, N - 1);
-    at_ += N - 1;
-  }
-  template <class Int>
-  void integer(Int v) {
-    reserve(24);
-    at_ = std::to_chars(at_, at_ + 24, v).ptr;
-  }
-  /// Whether `v` can be written as it is: no byte below 0x20, 0x7f, '"' or '\\'
-  /// (found eight bytes at a time by the classic "has a zero byte" test on the
-  /// word), and valid UTF-8 if it goes past ASCII (the serializer escapes nothing
-  /// there; invalid UTF-8 is the serializer's to refuse).
-  static bool plain(std::string_view v) {
-    constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-    auto has_zero = [](std::uint64_t x) { return (x - ones) & ~x & highs; };
-    auto has_escape = [&](std::uint64_t x) {
-      return ((x - ones * 0x20) & ~x & highs) | has_zero(x ^ (ones * 0x7f)) |
-             has_zero(x ^ (ones * '"')) | has_zero(x ^ (ones * '\\'));
-    };
-    std::uint64_t past_ascii = 0;
-    std::size_t i = 0;
-    for (; i + 8 <= v.size(); i += 8) {
-      std::uint64_t x;
-      std::memcpy(&x, v.data() + i, 8);
-      if (has_escape(x)) return false;
-      past_ascii |= x & highs;
-    }
-    for (; i < v.size(); ++i) {
-      auto c = static_cast<unsigned char>(v[i]);
-      if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') return false;
-      past_ascii |= c & 0x80;
-    }
-    return !past_ascii || is_valid_utf8(v);
-  }
-  /// A string with characters to escape, written by the serializer itself.
-  void escaped(const std::string& v) {
-    std::string text;
-    nlohmann::detail::serializer<json> serializer(nlohmann::detail::output_adapter<char>(text), ' ');
-    serializer.dump(json(v), false, false, 0);
-    reserve(text.size());
-    std::memcpy(at_, text.data(), text.size());
-    at_ += text.size();
-  }
-
-  std::string& out_;
-  char* at_ = nullptr;
-  char* end_ = nullptr;
-  // Whether the open object or array at each depth has no member yet. A record
-  // nests three deep (record, names, one name).
-  bool first_[8] = {};
-  int depth_ = 0;
-};
-
-void write_canonical(CanonicalWriter& w, const SourceRecord& r) {
+void write_json(JsonWriter& w, const SourceRecord& r) {
   w.begin_object();
   if (!r.country_of_origin.empty()) w.member("country_of_origin", r.country_of_origin);
   if (r.crating_performance) w.member("crating_performance", *r.crating_performance);
@@ -239,13 +88,15 @@ void write_canonical(CanonicalWriter& w, const SourceRecord& r) {
   w.end_object();
 }
 
+namespace {
+
 /// The canonical form of `r` in a buffer of the calling thread's, reused from
 /// record to record; valid until the thread's next call.
 std::string_view canonical_view(const SourceRecord& r) {
   thread_local std::string buffer;
   if (buffer.capacity() > (1u << 20)) std::string().swap(buffer);  // after a huge record
-  CanonicalWriter w(buffer);
-  write_canonical(w, r);
+  JsonWriter w(buffer);
+  write_json(w, r);
   return w.finish();
 }
 

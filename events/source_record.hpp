@@ -79,6 +79,10 @@ bool is_legacy_fingerprint(std::string_view fingerprint);
 /// written without building the tree.
 std::string canonical_json(const SourceRecord& r);
 
+class JsonWriter;  // events/json_writer.hpp
+/// Writes the canonical form into `w`, as a value where `w` expects one.
+void write_json(JsonWriter& w, const SourceRecord& r);
+
 void to_json(nlohmann::json& j, const Rating& r);
 void from_json(const nlohmann::json& j, Rating& r);
 void to_json(nlohmann::json& j, const LocalizedName& n);

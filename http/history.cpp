@@ -49,10 +49,8 @@ json source_event_of(Context& ctx, std::uint64_t sequence) {
   out["source"] = e->source;
   out["input"] = e->causation;
   out["time_utc"] = events::format_utc(e->time_ms);
-  if (e->type == events::EventType::source_record_changed) {
-    if (auto r = e->data.find("record"); r != e->data.end() && r->is_object())
-      out["source_id"] = r->value("source_id", "");
-  }
+  if (e->type == events::EventType::source_record_changed)
+    out["source_id"] = events::source_record_changed(*e).record.source_id;
   return out;
 }
 
@@ -107,7 +105,7 @@ StatusOr<Response> get_field_story(Context& ctx, const Request& req) {
   std::uint64_t next = 0;
   auto st = ctx.log.read_stream(movie_id, from, [&](const events::Event& e) {
     if (e.type != events::EventType::movie_changed) return true;
-    auto change = events::movie_changed(e);
+    auto& change = events::movie_changed(e);
     auto f = std::find_if(change.fields.begin(), change.fields.end(),
                           [&](const events::FieldChange& c) { return c.field == field; });
     if (f == change.fields.end()) return true;

@@ -55,14 +55,24 @@ std::vector<StatusOr<AppendResult>> EventLog::append(std::vector<AppendRequest>&
     // includes the stream version the event is meant for, so a retry (same expected
     // version) repeats it but a later event with equal content (a record removed,
     // re-added and removed again) does not collide with the earlier one.
+    // And a payload of another type than the event's would be stored under the wrong name.
+    Status malformed = Status::ok();
     for (std::size_t i = 0; i < req.events.size(); ++i) {
       auto& e = req.events[i];
+      if (events::type_of(e.data) != e.type)
+        malformed = Status::invalid("event of type " + std::string(events::type_name(e.type)) +
+                                    " with the payload of " +
+                                    std::string(events::type_name(events::type_of(e.data))));
       if (e.id.empty())
         e.id = events::hash_id(req.stream + '\0' + std::to_string(req.expected_version + 1 + i) +
                                '\0' + std::string(events::type_name(e.type)) + '\0' +
-                               e.data.dump());
+                               events::payload_json(e.data).dump());
     }
 
+    if (!malformed) {
+      results.emplace_back(malformed);
+      continue;
+    }
     const auto& first_id = req.events.front().id;
     auto existing = db_.get(ColumnFamily::event_ids, keys::event_id_key(first_id));
     if (existing) {

@@ -84,7 +84,7 @@ void MatchProjection::apply(const Event& e, const events::MovieChanged* change) 
 }
 
 void MatchProjection::on_changed(const Event& e) {
-  auto p = events::source_record_changed(e);
+  auto& p = events::source_record_changed(e);
   const auto& source = p.record.source;
   const auto& id = p.record.source_id;
   auto old = get(state_key(source, id));
@@ -151,7 +151,7 @@ void MatchProjection::forget_crosswalks(const json& state, const std::string& so
 }
 
 void MatchProjection::on_removed(const Event& e) {
-  auto p = events::source_record_removed(e);
+  auto& p = events::source_record_removed(e);
   auto old = get(state_key(p.source, p.source_id));
   if (!old || old->value("state", "") != "matched" || old->value("movie_id", "") != e.stream) return;
   forget_crosswalks(*old, p.source, p.source_id);
@@ -176,12 +176,7 @@ void MatchProjection::drop_holder(const std::string& movie, const std::string& s
 }
 
 void MatchProjection::on_movie_changed(const Event& e, const events::MovieChanged* change) {
-  events::MovieChanged decoded;
-  if (!change) {
-    decoded = events::movie_changed(e);
-    change = &decoded;
-  }
-  const auto& p = *change;
+  const auto& p = change ? *change : events::movie_changed(e);
   bool relevant = false;
   for (auto& c : p.fields)
     if (c.field == "title" || c.field == "year" || c.field == "runtime_minutes" || c.field == "genres" ||
@@ -225,7 +220,7 @@ void MatchProjection::on_movie_changed(const Event& e, const events::MovieChange
 }
 
 void MatchProjection::on_unmatched(const Event& e) {
-  auto p = events::source_record_unmatched(e);
+  auto& p = events::source_record_unmatched(e);
   const auto& source = p.record.source;
   const auto& id = p.record.source_id;
   set_state(source, id, json{{"state", unmatched_state(p.reason)}, {"reason", p.reason},
@@ -237,7 +232,7 @@ void MatchProjection::on_unmatched(const Event& e) {
 }
 
 void MatchProjection::on_linked(const Event& e) {
-  auto p = events::source_record_linked(e);
+  auto& p = events::source_record_linked(e);
   put(keys::matching_key(keys::kMatchDecision, p.source, p.source_id),
       json{{"movie_id", p.movie_id}, {"by", p.by}, {"why", p.why}, {"sequence", e.sequence},
            {"time", e.time_ms}});

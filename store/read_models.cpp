@@ -178,16 +178,15 @@ void Projector::apply_one(const Event& e, const events::MovieChanged* change, Pe
   doc["last_sequence"] = e.sequence;
   switch (e.type) {
     case EventType::source_record_changed: {
-      auto& r = e.data.at("record");
-      auto source = r.value("source", "");
-      if (attach_source(doc, source, r.value("source_id", "")))
-        p.counters[keys::source_records_key(source)] += 1;
+      auto& r = events::source_record_changed(e).record;
+      if (attach_source(doc, r.source, r.source_id))
+        p.counters[keys::source_records_key(r.source)] += 1;
       break;
     }
     case EventType::source_record_removed: {
-      auto source = e.data.value("source", "");
-      if (detach_source(doc, source, e.data.value("source_id", "")))
-        p.counters[keys::source_records_key(source)] -= 1;
+      auto& removed = events::source_record_removed(e);
+      if (detach_source(doc, removed.source, removed.source_id))
+        p.counters[keys::source_records_key(removed.source)] -= 1;
       break;
     }
     case EventType::movie_changed: {
@@ -214,10 +213,7 @@ Status Projector::apply(const std::vector<Event>& batch) {
     // Folding from the first event writes the facts blocking (MatchProjection), and
     // the matcher then blocks on it alone.
     if (e.sequence == 1) legacy_blocking_ = false;
-    // The payload decoded once for both read models.
-    std::optional<events::MovieChanged> change;
-    if (e.type == EventType::movie_changed) change = events::movie_changed(e);
-    const events::MovieChanged* decoded = change ? &*change : nullptr;
+    const auto* decoded = std::get_if<events::MovieChanged>(&e.data);
     // A source stream holds match decisions, not a movie (events/matching.hpp).
     if (!events::matching::is_source_stream(e.stream)) apply_one(e, decoded, p);
     matching.apply(e, decoded);

@@ -20,15 +20,10 @@ void problem(VerifyReport& r, std::string text) {
 /// The bucket addresses a SourceRecordChanged's record references.
 void collect_assets(const events::Event& e, std::set<std::string>& out) {
   if (e.type != events::EventType::source_record_changed) return;
-  auto record = e.data.find("record");
-  if (record == e.data.end() || !record->is_object()) return;
-  for (const char* field : {"posters", "trailers"}) {
-    auto refs = record->find(field);
-    if (refs == record->end() || !refs->is_array()) continue;
+  auto& record = events::source_record_changed(e).record;
+  for (auto* refs : {&record.posters, &record.trailers})
     for (auto& ref : *refs)
-      if (ref.is_string())
-        if (auto sha = asset_sha_of(ref.get_ref<const std::string&>())) out.insert(*sha);
-  }
+      if (auto sha = asset_sha_of(ref)) out.insert(*sha);
 }
 
 void check_log(Db& db, EventLog& log, VerifyReport& r, std::set<std::string>& assets) {

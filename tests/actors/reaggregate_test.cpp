@@ -120,7 +120,7 @@ TEST_CASE("reaggregate after a rule change appends MovieChanged events that cite
     ingest(*rt, record("movielens", "tt1", "Heat (1995)"));
     ingest(*rt, record("imdb", "tt2", "Casino"));  // one source: the new order changes nothing
     REQUIRE(rt->wait_for_read_models());
-    CHECK(rt->log().read_version("tt1", 2)->data["fields"][0]["new"] == "Heat");
+    CHECK(events::movie_changed(*rt->log().read_version("tt1", 2)).fields[0].new_value == "Heat");
     history_before = rt->log().last_sequence();
   }
   auto cfg = test_config(dir);
@@ -154,7 +154,7 @@ TEST_CASE("reaggregate after a rule change appends MovieChanged events that cite
   // Old history stays as it was: the first MovieChanged still says imdb won.
   auto first_golden = rt->log().read_version("tt1", 2);
   REQUIRE(first_golden);
-  CHECK(first_golden->data["fields"][0]["new"] == "Heat");
+  CHECK(events::movie_changed(*first_golden).fields[0].new_value == "Heat");
 
   auto doc = store::ReadModels(rt->db()).movie("tt1");
   REQUIRE(doc);

@@ -30,6 +30,43 @@ Event full_event() {
 
 json encoded_json(const Event& e) { return json::parse(encode(e)); }
 
+/// One payload of every type, with what is hard to write: escapes, non-ASCII text,
+/// doubles, optional members present and absent, nested JSON values.
+std::vector<Payload> every_kind_of_payload() {
+  SourceRecord r;
+  r.source = "vega";
+  r.source_id = "id \"7\"\\\x01";
+  r.title = "Amélie \t — 1/2";
+  r.year = 2001;
+  r.runtime_minutes = 122;
+  r.genres = {"Comedy", "Romance"};
+  r.names = {{"Le Fabuleux Destin d'Amélie Poulain", "FR", "fr", true}, {"Amelie", "", "", false}};
+  r.source_ratings = {{"imdb", 8.3, 1, 10, 712345, 83.0 / 0.9}};
+  r.external_ids = {{"imdb", "tt0211915"}};
+  r.metadata = {{"budget", "10000000"}};
+  r.crating_performance = 0.1;
+  SourceRecord bare;
+  bare.source = "imdb";
+  bare.source_id = "tt1";
+  json candidates = json::array(
+      {json{{"movie_id", "tt0211915"}, {"confidence", 0.9731}, {"weight", 12.5}, {"why", "title=1"}},
+       json{{"movie_id", "tt2"}, {"confidence", 1e-7}, {"year", nullptr}}});
+  std::vector<Payload> out;
+  out.push_back(SourceRecordChanged{r, r.fingerprint(), "xxh3:00", "title_year", 0.9731, candidates, 12});
+  out.push_back(SourceRecordChanged{bare, bare.fingerprint(), "", "", std::nullopt, nullptr, 0});
+  out.push_back(SourceRecordRemoved{"movielens", "1", "00ff00ff00ff00ff"});
+  MovieChanged rules{3, {}, kTriggerRules, 2};
+  rules.fields.push_back({"title", "Amelie", "Amélie \"x\"", "vega", "source_priority", 0});
+  rules.fields.push_back({"ratings", json{{"imdb", {{"value", 8.3}, {"votes", 7}}}}, nullptr, "", "", 41});
+  out.push_back(rules);
+  out.push_back(MovieChanged{1, {{"year", nullptr, 2001, "imdb", "source_priority", 9}}});
+  out.push_back(SourceRecordUnmatched{r, r.fingerprint(), "xxh3:01", "ambiguous", "two \"close\"", candidates});
+  out.push_back(SourceRecordUnmatched{bare, bare.fingerprint(), "", "no_title", "no title", nullptr});
+  out.push_back(SourceRecordLinked{"vega", "7", "tt0211915", "alice", "checked \u00e9", r, r.fingerprint()});
+  out.push_back(SourceRecordLinked{"vega", "8", "", "bob", "", std::nullopt, ""});
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("encode then decode preserves every envelope field", "[events][coding]") {
@@ -52,13 +89,16 @@ TEST_CASE("encode then decode preserves every envelope field", "[events][coding]
 }
 
 TEST_CASE("every event type survives encoding", "[events][coding]") {
-  for (auto type : {EventType::source_record_changed, EventType::source_record_removed,
-                    EventType::movie_changed}) {
+  for (auto& payload : every_kind_of_payload()) {
     auto e = full_event();
-    e.type = type;
+    e.type = type_of(payload);
+    e.data = payload;
     auto decoded = decode(encode(e));
     REQUIRE(decoded);
-    CHECK(decoded->type == type);
+    CHECK(decoded->type == e.type);
+    CHECK(decoded->data == payload);
+    CHECK(payload_json(decoded->data) == payload_json(payload));
+    CHECK(encode(*decoded) == encode(e));
   }
 }
 
@@ -263,14 +303,18 @@ TEST_CASE("resolve_causation fills only causes that are still unknown", "[events
 }
 
 TEST_CASE("encode writes the same bytes as the envelope dumped as one JSON object", "[events][coding]") {
-  // Stores written before encode() built its output by hand hold exactly these
-  // bytes: the two must never drift apart.
-  auto e = full_event();
-  e.causation = "quote \" and \\ and \x01 and é";
-  e.data = json{{"b", 1.5}, {"a", json::array({1, "x", nullptr})}, {"c", json::object()}};
-  json envelope{{"seq", e.sequence},   {"stream", e.stream},      {"ver", e.version},
-                {"type", type_name(e.type)}, {"schema", e.schema_version}, {"time", e.time_ms},
-                {"source", e.source},  {"cause", e.causation_seq}, {"input", e.causation},
-                {"corr", e.correlation}, {"id", e.id},            {"data", e.data}};
-  CHECK(encode(e) == envelope.dump());
+  // Stores written before encode() wrote the payload straight from its struct hold
+  // exactly these bytes (the envelope and payload_json dumped): the two must never
+  // drift apart, for any payload.
+  for (auto& payload : every_kind_of_payload()) {
+    auto e = full_event();
+    e.causation = "quote \" and \\ and \x01 and é";
+    e.type = type_of(payload);
+    e.data = payload;
+    json envelope{{"seq", e.sequence},   {"stream", e.stream},      {"ver", e.version},
+                  {"type", type_name(e.type)}, {"schema", e.schema_version}, {"time", e.time_ms},
+                  {"source", e.source},  {"cause", e.causation_seq}, {"input", e.causation},
+                  {"corr", e.correlation}, {"id", e.id},            {"data", payload_json(e.data)}};
+    CHECK(encode(e) == envelope.dump());
+  }
 }

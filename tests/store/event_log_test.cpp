@@ -235,6 +235,18 @@ TEST_CASE("a request with no events is invalid and writes nothing", "[store][log
   CHECK_FALSE(f.has_key(ColumnFamily::fingerprints, "k"));
 }
 
+TEST_CASE("an event whose payload is of another type is invalid and writes nothing", "[store][log]") {
+  LogFixture f;
+  auto wrong = removed_event("r", "tt1");
+  wrong.type = EventType::movie_changed;  // a MovieChanged carrying a removal's payload
+  auto r = f.log->append(request("tt1", 0, {record_event("a", "Carmencita"), wrong}), false);
+  REQUIRE_FALSE(r);
+  CHECK(r.status().code() == Status::Code::invalid_argument);
+  CHECK_THAT(r.status().message(), Catch::Contains("SourceRecordRemoved"));
+  CHECK(f.log->last_sequence() == 0);
+  CHECK(f.head("tt1") == 0);
+}
+
 // --- idempotency ------------------------------------------------------------------
 
 TEST_CASE("a retried append with the same event id writes nothing", "[store][log]") {
