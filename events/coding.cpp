@@ -1,5 +1,7 @@
 #include "events/coding.hpp"
 
+#include "events/coding_fast.hpp"
+#include "events/json_number.hpp"
 #include "events/json_writer.hpp"
 #include "events/timestamp.hpp"
 
@@ -123,7 +125,7 @@ Payload payload_from_json(EventType t, const json& d) {
       if (auto it = d.find("match_confidence"); it != d.end() && it->is_number())
         p.match_confidence = it->get<double>();
       if (auto it = d.find("match_candidates"); it != d.end()) p.match_candidates = *it;
-      p.match_basis = d.value("match_basis", std::uint64_t{0});
+      p.match_basis = json_integer(d, "match_basis", std::uint64_t{0});
       return p;
     }
     case EventType::source_record_unmatched: {
@@ -153,9 +155,9 @@ Payload payload_from_json(EventType t, const json& d) {
                                  d.value("previous_fingerprint", "")};
     case EventType::movie_changed: {
       MovieChanged p;
-      p.rules_version = d.value("rules_version", 0u);
+      p.rules_version = json_integer(d, "rules_version", 0u);
       p.trigger = d.value("trigger", std::string(kTriggerSourceRecord));
-      p.previous_rules_version = d.value("previous_rules_version", 0u);
+      p.previous_rules_version = json_integer(d, "previous_rules_version", 0u);
       // Found, not value(): value() would copy the whole array (and each old and new value) first.
       auto fields = d.find("fields");
       if (fields == d.end() || !fields->is_array()) return p;
@@ -168,7 +170,7 @@ Payload payload_from_json(EventType t, const json& d) {
       for (auto& f : *fields)
         p.fields.push_back(FieldChange{f.value("field", ""), member(f, "old"), member(f, "new"),
                                        f.value("source", ""), f.value("rule", ""),
-                                       f.value("caused_by", std::uint64_t{0})});
+                                       json_integer(f, "caused_by", std::uint64_t{0})});
       return p;
     }
   }
@@ -255,25 +257,32 @@ std::string encode(const Event& e) {
 }
 
 StatusOr<Event> decode(std::string_view bytes) {
+  // Events of the current schema, nearly all of them, are read straight into their
+  // payload; the rest (older schemas to upcast, anything malformed) take this path.
+  if (auto e = detail::decode_current(bytes)) return std::move(*e);
+  return detail::decode_tree(bytes);
+}
+
+StatusOr<Event> detail::decode_tree(std::string_view bytes) {
   json j = json::parse(bytes.begin(), bytes.end(), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return Status::corruption("event is not a JSON object");
   try {
     Event e;
     auto type = type_from_name(j.at("type").get<std::string>());
     if (!type) return Status::corruption("unknown event type " + j.at("type").dump());
-    auto schema = j.at("schema").get<std::uint32_t>();
+    auto schema = json_integer<std::uint32_t>(j.at("schema"));
     if (schema > kCurrentSchemaVersion)
       return Status::corruption("event schema " + std::to_string(schema) + " is newer than " +
                                 std::to_string(kCurrentSchemaVersion));
     upcast(j, schema);
     e.type = *type;
     e.schema_version = schema;
-    e.sequence = j.at("seq").get<std::uint64_t>();
+    e.sequence = json_integer<std::uint64_t>(j.at("seq"));
     e.stream = j.at("stream").get<std::string>();
-    e.version = j.at("ver").get<std::uint64_t>();
-    e.time_ms = j.at("time").get<std::int64_t>();
+    e.version = json_integer<std::uint64_t>(j.at("ver"));
+    e.time_ms = json_integer<std::int64_t>(j.at("time"));
     e.source = j.value("source", "");
-    e.causation_seq = j.value("cause", std::uint64_t{0});
+    e.causation_seq = json_integer(j, "cause", std::uint64_t{0});
     e.causation = j.value("input", "");
     e.correlation = j.value("corr", "");
     e.id = j.value("id", "");

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <set>
 
+#include "events/json_number.hpp"
+
 namespace moviec::events {
 
 using nlohmann::json;
@@ -258,12 +260,12 @@ json MovieState::to_snapshot() const {
 MovieState MovieState::from_snapshot(const json& j) {
   MovieState s;
   s.movie_id = j.value("movie_id", "");
-  s.version = j.value("version", std::uint64_t{0});
-  s.last_sequence = j.value("last_seq", std::uint64_t{0});
-  s.rules_version = j.value("rules_version", 0u);
+  s.version = json_integer(j, "version", std::uint64_t{0});
+  s.last_sequence = json_integer(j, "last_seq", std::uint64_t{0});
+  s.rules_version = json_integer(j, "rules_version", 0u);
   for (auto& e : j.value("sources", json::array())) {
     SourceEntry entry{e.at("record").get<SourceRecord>(), e.value("fingerprint", ""),
-                      e.value("seq", std::uint64_t{0})};
+                      json_integer(e, "seq", std::uint64_t{0})};
     SourceKey key{entry.record.source, entry.record.source_id};
     s.sources.emplace(std::move(key), std::move(entry));
   }
@@ -271,7 +273,7 @@ MovieState MovieState::from_snapshot(const json& j) {
   const json golden = j.value("golden", json::object());
   for (auto& [field, g] : golden.items())
     s.golden[field] = GoldenField{g.value("value", json()), g.value("source", ""),
-                                  g.value("rule", ""), g.value("seq", std::uint64_t{0})};
+                                  g.value("rule", ""), json_integer(g, "seq", std::uint64_t{0})};
   return s;
 }
 

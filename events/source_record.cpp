@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "events/hash.hpp"
+#include "events/json_number.hpp"
 #include "events/json_writer.hpp"
 #include "events/text.hpp"
 
@@ -139,7 +140,7 @@ void from_json(const json& j, Rating& r) {
   r.value = j.value("value", 0.0);
   r.scale_min = j.value("scale_min", 0.0);
   r.scale_max = j.value("scale_max", 0.0);
-  r.votes = j.value("votes", std::int64_t{0});
+  r.votes = json_integer(j, "votes", std::int64_t{0});
   r.normalized = j.value("normalized", 0.0);
 }
 
@@ -165,8 +166,9 @@ void put_optional(json& j, const char* key, const std::optional<T>& v) {
 template <class T>
 void get_optional(const json& j, const char* key, std::optional<T>& v) {
   auto it = j.find(key);
-  if (it != j.end() && !it->is_null()) v = it->get<T>();
-  else v.reset();
+  if (it == j.end() || it->is_null()) v.reset();
+  else if constexpr (std::is_integral_v<T>) v = json_integer<T>(*it);
+  else v = it->get<T>();
 }
 void put_string(json& j, const char* key, const std::string& v) {
   if (!v.empty()) j[key] = v;

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-${FUZZ_SECONDS:-60}}
 shift || true
 build=${FUZZ_BUILD_DIR:-build-fuzz}
-all=(imdb_tsv_fuzz csv_fuzz json_fuzz layout_fuzz normalize_fuzz config_fuzz http_params_fuzz http_range_fuzz store_cursor_fuzz)
+all=(imdb_tsv_fuzz csv_fuzz json_fuzz layout_fuzz normalize_fuzz config_fuzz http_params_fuzz http_range_fuzz store_cursor_fuzz event_decode_fuzz)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 
@@ -95,6 +95,11 @@ for q in '\n\n\n\n\n' 'tt0000050\nheat\n\n\n\n\x03' '\nthe\ndrama\nA\nno_year\n\
          'tt\xff\nAmélie\n\n\x05\n\n\x00' 'm/\n\n\n\n\n\x09'; do
   printf "$q" >"$build/corpus/store_cursor_fuzz/seed-$i"
   i=$((i + 1))
+done
+mkdir -p "$build/corpus/event_decode_fuzz"
+for f in tests/events/fixtures/*.json; do  # stored version-1 events, and as the current version
+  cp "$f" "$build/corpus/event_decode_fuzz/seed-$(basename "$f")"
+  sed 's/"schema":1/"schema":2/' "$f" >"$build/corpus/event_decode_fuzz/seed-current-$(basename "$f")"
 done
 
 # --- run each target -------------------------------------------------------------------

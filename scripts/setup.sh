@@ -6,6 +6,7 @@ packages=(
   libcaf-dev librocksdb-dev nlohmann-json3-dev libcpp-httplib-dev catch2
   libcli11-dev libfmt-dev libutf8proc-dev libjemalloc-dev
   libxxhash-dev         # record fingerprints: XXH3 (events/source_record.cpp)
+  libsimdjson-dev       # reading stored events (events/coding_fast.cpp)
   curl python3
   python3-yaml          # the build turns docs/openapi.yaml into JSON (scripts/embed_openapi.py)
   libspdlog-dev         # the log (common/log.cpp)

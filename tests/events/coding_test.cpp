@@ -2,7 +2,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include "events/coding.hpp"
+#include "events/coding_fast.hpp"
 #include "events/event.hpp"
 
 using namespace moviec::events;
@@ -316,5 +319,118 @@ TEST_CASE("encode writes the same bytes as the envelope dumped as one JSON objec
                   {"source", e.source},  {"cause", e.causation_seq}, {"input", e.causation},
                   {"corr", e.correlation}, {"id", e.id},            {"data", payload_json(e.data)}};
     CHECK(encode(e) == envelope.dump());
+  }
+}
+
+// --- the two ways decode() reads an event (events/coding_fast.hpp) ---------------------
+
+namespace {
+
+/// Whether the fast reader and the nlohmann reader agree on `bytes`: the fast one
+/// declines, or both give the same event.
+void check_readers_agree(const std::string& bytes) {
+  INFO(bytes);
+  auto fast = moviec::events::detail::decode_current(bytes);
+  auto tree = moviec::events::detail::decode_tree(bytes);
+  if (!fast) return;
+  REQUIRE(tree);
+  CHECK(encode(*fast) == encode(*tree));
+  CHECK(to_json(*fast) == to_json(*tree));
+}
+
+}  // namespace
+
+TEST_CASE("an event of the current schema is read by the fast reader, as the nlohmann reader reads it",
+          "[events][coding]") {
+  for (auto& payload : every_kind_of_payload()) {
+    auto e = full_event();
+    e.type = type_of(payload);
+    e.data = payload;
+    auto bytes = encode(e);
+    auto fast = moviec::events::detail::decode_current(bytes);
+    REQUIRE(fast);  // nothing unusual here: the fast path takes it
+    check_readers_agree(bytes);
+    CHECK(encode(*fast) == bytes);
+  }
+}
+
+TEST_CASE("the fast reader declines what only the nlohmann reader can judge", "[events][coding]") {
+  auto e = full_event();
+  auto j = encoded_json(e);
+  auto declined = [](json x) {
+    INFO(x.dump());
+    CHECK_FALSE(moviec::events::detail::decode_current(x.dump()));
+  };
+  auto older = j;
+  older["schema"] = 1;  // to be upcast
+  declined(older);
+  auto newer = j;
+  newer["schema"] = kCurrentSchemaVersion + 1;
+  declined(newer);
+  auto float_seq = j;
+  float_seq["seq"] = 4242.0;  // nlohmann converts, the fast reader does not guess
+  declined(float_seq);
+  auto no_stream = j;
+  no_stream.erase("stream");
+  declined(no_stream);
+  auto null_source = j;
+  null_source["data"]["source"] = nullptr;
+  declined(null_source);
+  CHECK_FALSE(moviec::events::detail::decode_current("{\"seq\":1,\"input\":\"a\x01\"}"));
+  CHECK_FALSE(moviec::events::detail::decode_current("[1,2]"));
+  CHECK_FALSE(moviec::events::detail::decode_current("{\"seq\":"));
+  // decode() still judges each as before: upcast, or corruption with a reason.
+  CHECK(decode(older.dump()));
+  CHECK(decode(float_seq.dump()));
+  CHECK_FALSE(decode(newer.dump()));
+  CHECK_FALSE(decode(no_stream.dump()));
+  CHECK_FALSE(decode(null_source.dump()));
+  // A float where an integer belongs is converted only when it is in range: a cast of
+  // 1.7e50 to int64 would be undefined behaviour (found by fuzz/event_decode_fuzz).
+  auto huge_time = j;
+  huge_time["time"] = 1.7e50;
+  declined(huge_time);
+  auto huge = decode(huge_time.dump());
+  REQUIRE_FALSE(huge);
+  CHECK_THAT(huge.status().message(), Catch::Contains("out of range"));
+  auto huge_year = j;
+  huge_year["type"] = "SourceRecordChanged";
+  huge_year["data"] = json{{"fingerprint", "x"}, {"record", {{"source", "a"}, {"source_id", "1"}, {"year", -1e300}}}};
+  CHECK_FALSE(decode(huge_year.dump()));
+  huge_year["data"]["record"]["year"] = 1994.0;  // in range: truncated, as before
+  REQUIRE(decode(huge_year.dump()));
+  CHECK(source_record_changed(*decode(huge_year.dump())).record.year == 1994);
+}
+
+TEST_CASE("the two readers agree on every event with one member changed or dropped", "[events][coding]") {
+  // Every member of every payload kind, at every depth, dropped, set to null, to a
+  // number, to a string and to an array: the fast reader either declines or agrees.
+  std::vector<json> odd_values{nullptr, 7, -7, 2.5, "x", json::array({1}), json::object(), true,
+                               18446744073709551615ull};
+  for (auto& payload : every_kind_of_payload()) {
+    auto e = full_event();
+    e.type = type_of(payload);
+    e.data = payload;
+    auto j = encoded_json(e);
+    // Every path to a value and to each object or array that holds it.
+    std::set<std::string> paths;
+    const auto flat = j.flatten();
+    for (auto& [pointer, value] : flat.items()) {
+      (void)value;
+      for (json::json_pointer p(pointer); !p.empty(); p = p.parent_pointer()) paths.insert(p.to_string());
+    }
+    for (auto& path : paths) {
+      json::json_pointer p(path);
+      auto dropped = j;
+      auto& parent = dropped[p.parent_pointer()];
+      if (parent.is_object()) parent.erase(p.back());
+      else parent.erase(std::stoul(p.back()));
+      check_readers_agree(dropped.dump());
+      for (auto& odd : odd_values) {
+        auto changed = j;
+        changed[p] = odd;
+        check_readers_agree(changed.dump());
+      }
+    }
   }
 }

@@ -44,7 +44,7 @@ depends=$(field Depends)
 echo "depends: $depends"
 # Every library moviec links comes from a runtime package: never a -dev package, and
 # each one named is a real package (installed here, since moviec was built against it).
-for lib in librocksdb libcaf-core libfmt libspdlog libprometheus-cpp-core libutf8proc libjemalloc libcpp-httplib libstdc++6 libc6; do
+for lib in librocksdb libcaf-core libfmt libspdlog libprometheus-cpp-core libutf8proc libjemalloc libcpp-httplib libsimdjson libstdc++6 libc6; do
   grep -q "$lib" <<<"$depends" || fail "Depends names no $lib package: $depends"
 done
 IFS=',' read -ra deps <<<"$depends"
