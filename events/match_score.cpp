@@ -1,6 +1,7 @@
 #include "events/match_score.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <cmath>
 #include <cstdlib>
 #include <set>
@@ -323,37 +324,44 @@ TitleEvidence title_evidence(const TitleMatch& title) {
 }
 
 void explain(const Evidence& ev, const MatchWeights& w, MatchScore& s) {
-  // Feature by feature, in the order of the sum (weigh).
+  // Feature by feature, in the order of the sum (weigh). Written into one string
+  // (format_to): the matcher explains five candidates a record.
   const TitleEvidence& t = ev.title;
   const OtherEvidence& e = ev.other;
   double weight = t.weight + w.prior;
-  std::string why = fmt::format("title {}{} {}", title_level_name(t.level),
-                                t.alternate ? " (an alternate title)" : "", signed_bits(t.weight));
+  std::string why;
+  auto out = std::back_inserter(why);
+  fmt::format_to(out, "title {}{} {}", title_level_name(t.level), t.alternate ? " (an alternate title)" : "",
+                 signed_bits(t.weight));
   s.features = json::object();
-  s.features["title"] = title_level_name(t.level);
-  if (t.alternate) s.features["title_pair"] = json::array({t.record_form, t.movie_form});
+  auto& features = s.features.get_ref<json::object_t&>();
+  features.emplace("title", title_level_name(t.level));
+  if (t.alternate) features.emplace("title_pair", json::array({t.record_form, t.movie_form}));
   double year = w.year_gap[static_cast<std::size_t>(e.year_gap)];
   weight += year;
-  why += e.year_gap == 0 ? ", same year 0" : fmt::format(", year {} apart {}", e.year_gap, signed_bits(year));
-  s.features["year_gap"] = e.year_gap;
+  if (e.year_gap == 0)
+    why += ", same year 0";
+  else
+    fmt::format_to(out, ", year {} apart {}", e.year_gap, signed_bits(year));
+  features.emplace("year_gap", e.year_gap);
   if (e.runtime_gap) {
     double v = runtime_weight(*e.runtime_gap, w);
     weight += v;
-    why += fmt::format(", runtime {} min apart {}", *e.runtime_gap, signed_bits(v));
-    s.features["runtime_gap"] = *e.runtime_gap;
+    fmt::format_to(out, ", runtime {} min apart {}", *e.runtime_gap, signed_bits(v));
+    features.emplace("runtime_gap", *e.runtime_gap);
   }
   if (e.genre_shared) {
     double v = *e.genre_shared ? w.genre_shared : w.genre_none;
     weight += v;
-    why += fmt::format(", {} {}", *e.genre_shared ? "a genre shared" : "no genre shared", signed_bits(v));
-    s.features["genres"] = *e.genre_shared ? "shared" : "none shared";
+    fmt::format_to(out, ", {} {}", *e.genre_shared ? "a genre shared" : "no genre shared", signed_bits(v));
+    features.emplace("genres", *e.genre_shared ? "shared" : "none shared");
   }
   if (e.external_id) {
     weight += w.external_id;
-    why += fmt::format(", {} on both {}", ev.external_id, signed_bits(w.external_id));
-    s.features["external_id"] = ev.external_id;
+    fmt::format_to(out, ", {} on both {}", ev.external_id, signed_bits(w.external_id));
+    features.emplace("external_id", ev.external_id);
   }
-  why += fmt::format(", prior {} = {:.2f} bits", signed_bits(w.prior), weight);
+  fmt::format_to(out, ", prior {} = {:.2f} bits", signed_bits(w.prior), weight);
   s.why = std::move(why);
 }
 

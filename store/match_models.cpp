@@ -74,58 +74,67 @@ StatusOr<bool> MatchModels::has_facts_blocking() {
   return true;
 }
 
+void BlockHits::add(std::string_view movie_id, std::string_view facts) {
+  Hit h{bytes_.size(), movie_id.size(), bytes_.size() + movie_id.size(), facts.size()};
+  bytes_.append(movie_id).append(facts);
+  hits_.push_back(h);
+}
+
+void BlockHits::truncate(std::size_t n) {
+  if (n >= hits_.size()) return;
+  bytes_.resize(hits_[n].id_at);
+  hits_.resize(n);
+}
+
+bool BlockHits::contains(std::string_view movie_id, std::size_t n) const {
+  for (std::size_t i = 0; i < n && i < hits_.size(); ++i)
+    if (this->movie_id(i) == movie_id) return true;
+  return false;
+}
+
 Status MatchModels::block_facts(const std::vector<std::string>& title_keys, int year, int window,
-                                std::size_t limit, std::vector<BlockHit>& out) {
+                                std::size_t limit, BlockHits& out) {
   if (title_keys.empty() || limit == 0) return Status::ok();
   auto it = db_.iterator(ColumnFamily::matching);
   const int first = std::max(0, year - window), last = year + window;
-  auto seen = [&](std::string_view id) {
-    return std::any_of(out.begin(), out.end(), [&](const BlockHit& h) { return h.movie_id == id; });
-  };
   // 'b' 0x00 key 0x00 BE64(year) 0x00 movie_id: the years of one key are adjacent.
   auto year_of = [](std::string_view k, std::size_t at) {
     std::uint64_t y = 0;
     for (std::size_t i = 0; i < 8; ++i) y = (y << 8) | static_cast<unsigned char>(k[at + i]);
     return static_cast<int>(y);
   };
-  std::vector<BlockHit> window_hits;
   for (auto& key : title_keys) {
     if (out.size() >= limit) break;
     const std::size_t room = limit - out.size();
+    // A movie is under one year of a key: only the hits of earlier keys can hold it.
+    const std::size_t earlier = out.size();
     const std::string key_prefix = keys::index_prefix(keys::kMatchBlock, key);
     // The whole window in one pass, when it holds no more than there is room for.
-    window_hits.clear();
+    std::size_t read = 0;
     bool overflow = false;
     for (it->Seek(keys::match_facts_block_prefix(key, first)); it->Valid(); it->Next()) {
       auto k = it->key().ToStringView();
       if (k.size() < key_prefix.size() + 9 || k.compare(0, key_prefix.size(), key_prefix) != 0) break;
-      int y = year_of(k, key_prefix.size());
-      if (y > last) break;
-      if (window_hits.size() >= room) {
+      if (year_of(k, key_prefix.size()) > last) break;
+      if (read++ == room) {
         overflow = true;
         break;
       }
-      window_hits.push_back(BlockHit{std::string(k.substr(key_prefix.size() + 9)), y, it->value().ToString()});
+      auto id = k.substr(key_prefix.size() + 9);
+      if (!out.contains(id, earlier)) out.add(id, it->value().ToStringView());
     }
-    if (!overflow) {
-      std::stable_sort(window_hits.begin(), window_hits.end(), [&](const BlockHit& a, const BlockHit& b) {
-        return std::abs(a.year - year) < std::abs(b.year - year);
-      });
-      for (auto& h : window_hits)
-        if (!seen(h.movie_id)) out.push_back(std::move(h));
-      continue;
-    }
+    if (!overflow) continue;
     // More than room: year by year, the nearest first (same year, then one apart, ...).
+    out.truncate(earlier);
     for (int gap = 0; gap <= window && out.size() < limit; ++gap)
       for (int side = 0; side < (gap == 0 ? 1 : 2) && out.size() < limit; ++side) {
         const int y = side == 0 ? year - gap : year + gap;
         if (y < first) continue;
         const auto prefix = keys::match_facts_block_prefix(key, y);
         for (it->Seek(prefix); it->Valid() && out.size() < limit; it->Next()) {
-          auto k = it->key().ToStringView();
           if (!it->key().starts_with(prefix)) break;
-          auto id = k.substr(prefix.size());
-          if (!seen(id)) out.push_back(BlockHit{std::string(id), y, it->value().ToString()});
+          auto id = it->key().ToStringView().substr(prefix.size());
+          if (!out.contains(id, earlier)) out.add(id, it->value().ToStringView());
         }
       }
   }

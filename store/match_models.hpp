@@ -84,11 +84,29 @@ void for_each_external_id(std::string_view ids, F&& f) {
 void match_record_writes(const std::string& movie_id, const std::optional<MovieMatchRecord>& before,
                          const MovieMatchRecord& after, std::map<std::string, std::optional<std::string>>& out);
 
-/// A blocking hit: a movie and its encoded facts ("" when the caller must look them up).
-struct BlockHit {
-  std::string movie_id;
-  int year = 0;
-  std::string facts;
+/// Blocking hits: movies and their encoded facts ("" when the caller must look
+/// them up), their bytes in one buffer, so that a hit costs no allocation of its
+/// own (a record of a common title has 50 of them). The views stay valid until the
+/// next add or truncate.
+class BlockHits {
+ public:
+  std::size_t size() const { return hits_.size(); }
+  bool empty() const { return hits_.empty(); }
+  std::string_view movie_id(std::size_t i) const { return view(hits_[i].id_at, hits_[i].id_size); }
+  std::string_view facts(std::size_t i) const { return view(hits_[i].facts_at, hits_[i].facts_size); }
+  void add(std::string_view movie_id, std::string_view facts);
+  /// Keeps the first `n` hits.
+  void truncate(std::size_t n);
+  /// True when one of the first `n` hits is `movie_id`.
+  bool contains(std::string_view movie_id, std::size_t n) const;
+
+ private:
+  struct Hit {
+    std::size_t id_at, id_size, facts_at, facts_size;
+  };
+  std::string_view view(std::size_t at, std::size_t size) const { return std::string_view(bytes_).substr(at, size); }
+  std::string bytes_;
+  std::vector<Hit> hits_;
 };
 
 /// The holder of a movie for one source (see holder above).
@@ -124,11 +142,12 @@ class MatchModels {
   StatusOr<bool> has_facts_blocking();
 
   /// Movies with one of the title keys `keys` and a year within `window` of
-  /// `year`, with their facts, at most `limit`, each once: per key, same year
-  /// first, then one year apart, ... (a key with more movies in the window than
-  /// room left is read year by year, nearest first), one iterator for all.
+  /// `year`, with their facts, at most `limit`, each once, added to `out` (in no
+  /// particular order): per key, its whole window when there is room for it, else
+  /// year by year, nearest first (same year, then one before, one after, ...); one
+  /// iterator for all.
   Status block_facts(const std::vector<std::string>& keys, int year, int window, std::size_t limit,
-                     std::vector<BlockHit>& out);
+                     BlockHits& out);
 
   /// The movie's match facts and title (one point lookup); false when it has none
   /// stored (a store written before they existed: the caller falls back to the
