@@ -185,7 +185,11 @@ void MatchProjection::on_movie_changed(const Event& e, const events::MovieChange
   if (!relevant) return;
   auto key = keys::matching_key(keys::kMatchFacts, e.stream, "");
   std::optional<MovieMatchRecord> before;
-  if (const auto& stored = bytes(key)) before = decode_match_record(*stored);
+  // A stream's first MovieChanged is its second event (a record comes first; a
+  // movie without one has nothing to re-decide): no facts were written before it,
+  // so no lookup (a miss per new movie: a million of them in a first run of 1M).
+  if (e.version > 2)
+    if (const auto& stored = bytes(key)) before = decode_match_record(*stored);
   MovieMatchRecord r = before ? *before : MovieMatchRecord{};
   for (auto& c : p.fields) {
     const json& v = c.new_value;

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <memory>
 
 #include <rocksdb/write_batch.h>
@@ -26,6 +27,7 @@ struct Store {
   test::TempDir dir;
   std::unique_ptr<Db> db;
   std::uint64_t next_sequence = 1;
+  std::map<std::string, std::uint64_t> versions;  // movie -> its stream's version
 
   Store() {
     auto opened = Db::open(dir.str());
@@ -42,6 +44,10 @@ struct Store {
     e.type = events::EventType::movie_changed;
     e.stream = movie;
     e.sequence = next_sequence++;
+    // The stream's first MovieChanged follows its first record (version 2).
+    auto& version = versions[movie];
+    version = version == 0 ? 2 : version + 1;
+    e.version = version;
     e.data = events::to_data(mc);
     MatchProjection projection(*db);
     projection.apply(e);
