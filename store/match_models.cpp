@@ -220,27 +220,24 @@ constexpr std::size_t kFields = 11;
 
 }  // namespace
 
-std::string encode_match_record(const MovieMatchRecord& r, bool facts_only) {
-  static const std::vector<std::string> kNone;
-  std::string out(1, kVersion);
-  auto items = [&](const std::vector<std::string>& v) {
-    out += kField;
-    for (std::size_t i = 0; i < v.size(); ++i) {
-      if (i) out += kItem;
-      out += clean(v[i]);
-    }
-  };
+namespace {
+
+void append_items(std::string& out, const std::vector<std::string>& v) {
   out += kField;
-  out += clean(r.title);
-  items(facts_only ? kNone : r.names);
-  out += kField;
-  if (r.year) out += std::to_string(*r.year);
-  out += kField;
-  if (r.runtime_minutes) out += std::to_string(*r.runtime_minutes);
-  items(facts_only ? kNone : r.genres);
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i) out += kItem;
+    out += clean(v[i]);
+  }
+}
+
+/// The fields after the genres as written, the same in both forms of a record:
+/// external ids, title forms, genre words, the winning sources. Computed once for
+/// both (the title forms are most of an encoding's cost).
+std::string encoded_tail(const MovieMatchRecord& r) {
+  std::string out;
   std::vector<std::string> ids;
   for (auto& [k, v] : r.external_ids) ids.push_back(clean(k) + "=" + clean(v));
-  items(ids);
+  append_items(out, ids);
   std::vector<std::string> forms;
   for (auto& f : events::title_forms(r.title, r.names, /*repair_mojibake=*/false)) {
     std::string form = std::to_string(static_cast<int>(f.kind)) + " " + std::to_string(f.main_words) + " " +
@@ -248,7 +245,7 @@ std::string encode_match_record(const MovieMatchRecord& r, bool facts_only) {
     for (auto& w : f.words) form += " " + w;
     forms.push_back(std::move(form));
   }
-  items(forms);
+  append_items(out, forms);
   out += kField;
   auto words = events::genre_words(r.genres);
   for (std::size_t i = 0; i < words.size(); ++i) out += (i ? " " : "") + words[i];
@@ -257,6 +254,27 @@ std::string encode_match_record(const MovieMatchRecord& r, bool facts_only) {
   out += kField;
   out += clean(r.genres_source);
   return out;
+}
+
+std::string encode_with_tail(const MovieMatchRecord& r, bool facts_only, const std::string& tail) {
+  static const std::vector<std::string> kNone;
+  std::string out(1, kVersion);
+  out += kField;
+  out += clean(r.title);
+  append_items(out, facts_only ? kNone : r.names);
+  out += kField;
+  if (r.year) out += std::to_string(*r.year);
+  out += kField;
+  if (r.runtime_minutes) out += std::to_string(*r.runtime_minutes);
+  append_items(out, facts_only ? kNone : r.genres);
+  out += tail;
+  return out;
+}
+
+}  // namespace
+
+std::string encode_match_record(const MovieMatchRecord& r, bool facts_only) {
+  return encode_with_tail(r, facts_only, encoded_tail(r));
 }
 
 std::optional<MovieMatchRecord> decode_match_record(std::string_view bytes) {
@@ -348,20 +366,22 @@ void match_record_writes(const std::string& movie_id, const std::optional<MovieM
   auto block_keys = [&](const MovieMatchRecord& r) {
     std::map<std::string, bool> out;  // key -> from the title itself
     if (!r.year) return out;
-    for (auto& k : events::title_keys(r.title, r.names, /*repair_mojibake=*/false))
-      out.emplace(keys::match_facts_block_prefix(k.key, *r.year) + movie_id, false);
     for (auto& k : events::title_keys(r.title, {}, /*repair_mojibake=*/false))
-      out[keys::match_facts_block_prefix(k.key, *r.year) + movie_id] = true;
+      out.emplace(keys::match_facts_block_prefix(k.key, *r.year) + movie_id, true);
+    if (!r.names.empty())  // the keys of the names that are not keys of the title
+      for (auto& k : events::title_keys(r.title, r.names, /*repair_mojibake=*/false))
+        out.emplace(keys::match_facts_block_prefix(k.key, *r.year) + movie_id, false);
     return out;
   };
   auto now = block_keys(after);
   if (before)
     for (auto& [key, from_title] : block_keys(*before))
       if (!now.count(key)) out[key] = std::nullopt;
-  const auto facts = encode_match_record(after, /*facts_only=*/true);
+  const auto tail = encoded_tail(after);
+  const auto facts = encode_with_tail(after, /*facts_only=*/true, tail);
   for (auto& [key, from_title] : now)
     out[key] = from_title || facts.size() <= kMaxFactsOnNamesKey ? facts : std::string();
-  out[keys::matching_key(keys::kMatchFacts, movie_id, "")] = encode_match_record(after);
+  out[keys::matching_key(keys::kMatchFacts, movie_id, "")] = encode_with_tail(after, /*facts_only=*/false, tail);
 }
 
 StatusOr<MatchModels::UnmatchedPage> MatchModels::unmatched_page(const std::string& source,
