@@ -147,7 +147,7 @@ StatusOr<KnownRecord> known_record(self_ptr self, const std::string& source, con
 }
 
 void record_unmatched(self_ptr self, IngestItem item, const MatchDecision& d, OutcomeFn ok, ErrorFn fail);
-void route(self_ptr self, IngestItem item, const MatchDecision& d, OutcomeFn ok, ErrorFn fail, int depth = 0);
+void route(self_ptr self, IngestItem item, MatchDecision d, OutcomeFn ok, ErrorFn fail, int depth = 0);
 
 constexpr int kMaxDisplacements = 16;
 
@@ -180,18 +180,17 @@ void decide_again(self_ptr self, const std::string& movie, const std::string& so
   auto d = st.decider->decide(item.record, movie, /*again=*/true);
   if (!d) return fail(to_error(d.status()));
   auto ok = [=](IngestOutcome) { done(); };
-  if (d->matched) return route(self, std::move(item), *d, ok, fail, depth + 1);
+  if (d->matched) return route(self, std::move(item), std::move(*d), ok, fail, depth + 1);
   record_unmatched(self, std::move(item), *d, ok, fail);
 }
 
 /// Sends a matched item to its movie, moving it out of its old movie first; a
 /// title + year decision that displaces a weaker record of its source takes that
 /// record out of the movie first and decides it again after.
-void route(self_ptr self, IngestItem item, const MatchDecision& d, OutcomeFn ok, ErrorFn fail, int depth) {
+void route(self_ptr self, IngestItem item, MatchDecision d, OutcomeFn ok, ErrorFn fail, int depth) {
   item.movie_id = d.movie_id;
   item.match_method = d.method;
   item.match_confidence = d.confidence;
-  item.match_candidates = d.method == matching::kTitleYear ? d.candidates : json();
   item.match_basis = d.basis;
   const std::string source = item.record.source;
   const std::string id = item.record.source_id;
@@ -204,6 +203,13 @@ void route(self_ptr self, IngestItem item, const MatchDecision& d, OutcomeFn ok,
                                                           d.movie_id, source, id, d.weight.value_or(0),
                                                           d.displaced_weight.value_or(0));
   remember(self, item, d);
+  if (d.method == matching::kTitleYear) item.match_candidates = std::move(d.candidates);
+  // The callbacks below capture what they use, not the item or the decision: each
+  // copy of those copied the record and its scored candidates (JSON) again.
+  const std::string movie = d.movie_id, current = d.current_movie, correlation = item.correlation;
+  const std::string input = item.input;
+  const std::uint64_t causation_seq = item.causation_seq;
+  auto sent = std::make_shared<IngestItem>(std::move(item));  // sent once, by `send`
   const std::string me = recent_key(source, id);
   self->state.arriving[me];  // on its way: a displacement of it waits for its arrival
   auto arrived = [=] {
@@ -215,13 +221,13 @@ void route(self_ptr self, IngestItem item, const MatchDecision& d, OutcomeFn ok,
     for (auto& f : then) f();
   };
   auto send = [=] {
-    request_as_handled(self, self->state.deps.registry, self->state.deps.timeout, ingest_atom::value, item)
+    request_as_handled(self, self->state.deps.registry, self->state.deps.timeout, ingest_atom::value,
+                       std::move(*sent))
         .then(
             [=](IngestOutcome& outcome) {
               arrived();
               if (displaced.empty()) return ok(outcome);
-              decide_again(self, d.movie_id, source, displaced, why, item.correlation, depth,
-                           [=] { ok(outcome); }, fail);
+              decide_again(self, movie, source, displaced, why, correlation, depth, [=] { ok(outcome); }, fail);
             },
             [=](caf::error& err) {
               arrived();
@@ -229,15 +235,12 @@ void route(self_ptr self, IngestItem item, const MatchDecision& d, OutcomeFn ok,
             });
   };
   auto leave_current = [=] {
-    if (d.current_movie.empty()) return send();
-    remove_from_movie(self,
-                      RemoveItem{d.current_movie, source, id, item.input, item.correlation, item.causation_seq},
-                      send, fail);
+    if (current.empty()) return send();
+    remove_from_movie(self, RemoveItem{current, source, id, input, correlation, causation_seq}, send, fail);
   };
   if (displaced.empty()) return leave_current();
   auto displace = [=] {
-    remove_from_movie(self, RemoveItem{d.movie_id, source, displaced, why, item.correlation, 0}, leave_current,
-                      fail);
+    remove_from_movie(self, RemoveItem{movie, source, displaced, why, correlation, 0}, leave_current, fail);
   };
   if (auto it = self->state.arriving.find(recent_key(source, displaced)); it != self->state.arriving.end())
     return it->second.push_back(displace);  // the holder is not in the movie yet
@@ -295,7 +298,7 @@ void handle_ingest(self_ptr self, IngestItem item, OutcomeFn ok, ErrorFn fail) {
     known = it->second;
   auto decision = st.decider->decide(item.record, known);
   if (!decision) return fail(to_error(decision.status()));
-  if (decision->matched) return route(self, std::move(item), *decision, ok, fail);
+  if (decision->matched) return route(self, std::move(item), std::move(*decision), ok, fail);
   record_unmatched(self, std::move(item), *decision, ok, fail);
 }
 
@@ -359,7 +362,7 @@ void handle_link(self_ptr self, LinkRequest req, caf::typed_response_promise<Lin
           d.basis = result.first_sequence;
           d.current_movie = current;
           out.applied = true;
-          return route(self, std::move(item), d, [=](IngestOutcome) mutable { rp.deliver(out); }, fail);
+          return route(self, std::move(item), std::move(d), [=](IngestOutcome) mutable { rp.deliver(out); }, fail);
         }
         // No match: out of its movie, if it is in one; the projection lists it unmatched.
         self->state.recent.erase(recent_key(req.source, req.source_id));
@@ -434,7 +437,7 @@ void resolve_one(self_ptr self, const json& entry) {
   item.input = "resolve";
   item.correlation = st.resolve_correlation;
   item.causation_seq = entry.value("sequence", std::uint64_t{0});
-  route(self, std::move(item), *decision, resolve_done(self), resolve_failed(self));
+  route(self, std::move(item), std::move(*decision), resolve_done(self), resolve_failed(self));
 }
 
 /// The resolve pass's callbacks: one routed or removed record is done.
@@ -503,7 +506,7 @@ void enforce_decision(self_ptr self, const std::string& key, const json& decisio
   d.current_movie = known->current;
   ++st.resolve_summary.resolved;
   ++st.resolve_in_flight;
-  route(self, std::move(item), d, resolve_done(self), resolve_failed(self));
+  route(self, std::move(item), std::move(d), resolve_done(self), resolve_failed(self));
 }
 
 void resolve_step(self_ptr self) {

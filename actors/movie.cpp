@@ -234,7 +234,8 @@ void append_item(movie_actor::stateful_pointer<movie_state> self, PlannedAppend 
             fold_committed(self, *effect, result);
             rp.deliver(IngestOutcome{true, events, false, {}});
           },
-          [=](caf::error& err) mutable {
+          // Moved, not copied: a retry holds the item (its record, its candidates).
+          [=, retry = std::move(retry)](caf::error& err) mutable {
             release_skipped(self);
             if (is_conflict(err) && attempt < kMaxConflictRetries) {
               reload(self);
@@ -249,14 +250,14 @@ void process(movie_actor::stateful_pointer<movie_state> self, IngestItem item,
              caf::typed_response_promise<IngestOutcome> rp, int attempt) {
   auto plan = events_for(self->state.movie, item, *self->state.deps.rules);
   append_item(self, std::move(plan), rp, attempt,
-              [=](int next) mutable { process(self, std::move(item), rp, next); });
+              [self, rp, item = std::move(item)](int next) mutable { process(self, std::move(item), rp, next); });
 }
 
 void remove(movie_actor::stateful_pointer<movie_state> self, RemoveItem item,
             caf::typed_response_promise<IngestOutcome> rp, int attempt) {
   auto plan = removal_for(self->state.movie, item, *self->state.deps.rules);
   append_item(self, std::move(plan), rp, attempt,
-              [=](int next) mutable { remove(self, std::move(item), rp, next); });
+              [self, rp, item = std::move(item)](int next) mutable { remove(self, std::move(item), rp, next); });
 }
 
 /// The MovieChanged that re-decides `movie` under `rules` (trigger "rules"); an
