@@ -124,6 +124,8 @@ struct IngestSummary {
   std::uint64_t resumed_from = 0;  // records a checkpoint covered when this run resumed (inbox)
   std::vector<sources::Reject> rejects;
   std::string error;            // first failure, empty when none
+  std::uint64_t run = 0;        // the run's id on record (GET /sources); 0 when none
+  double seconds = 0;           // the run's wall time, as on record
 };
 
 /// Re-decide one movie's golden record under the field rules its actor holds.

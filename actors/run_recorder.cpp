@@ -76,6 +76,19 @@ Status RunRecorder::finish(const IngestSummary& summary, double seconds) {
   return flushed.is_ok() ? stored : flushed;
 }
 
+Status RunRecorder::amend(store::Db& db, const std::string& source, const IngestSummary& summary) {
+  if (summary.run == 0) return Status::ok();
+  store::SourceRuns runs(db);
+  auto got = runs.get(source, summary.run);
+  if (!got) return got.status();
+  if (!*got) return Status::ok();
+  auto record = std::move(**got);
+  record.finished_ms = now_ms();
+  record.state = summary.failed > 0 ? "failed" : "done";
+  record.summary = summary_json(summary, summary.seconds);
+  return runs.put(record);
+}
+
 Status RunRecorder::record_failed(store::Db& db, std::string source, std::string way,
                                   std::string input, const Status& why) {
   RunRecorder recorder(db, std::move(source), std::move(way), std::move(input));

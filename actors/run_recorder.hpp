@@ -2,8 +2,8 @@
 // The report of one source run as it goes, for GET /sources and
 // GET /sources/{name}/rejects: the run record (state "running", then "done" or
 // "failed" with the summary) and every reject, buffered and written in batches to
-// store::SourceRuns. Written by the source side only. Not thread-safe: one source
-// actor owns it.
+// store::SourceRuns. Written by the source side only, and once more by the runtime
+// when the run is over (amend). Not thread-safe: one source actor owns it.
 
 #include <chrono>
 #include <cstdint>
@@ -47,6 +47,12 @@ class RunRecorder {
   Status flush();
   /// Stores the final record ("failed" when summary.failed > 0) and prunes old runs.
   Status finish(const IngestSummary& summary, double seconds);
+
+  /// The record of a finished run, completed by the runtime after the source's part:
+  /// the resolve pass's count, a failure after it, the whole run's time. GET /sources
+  /// then shows what `ingest --json` and POST /ingest print. Nothing when the run
+  /// is not on record.
+  static Status amend(store::Db& db, const std::string& source, const IngestSummary& summary);
 
   /// A run that failed before any record was read (a file that cannot be opened,
   /// a poll that cannot reach its feed): on record all the same, with the reason.

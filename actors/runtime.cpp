@@ -14,6 +14,8 @@
 #include "actors/priority.hpp"
 #include "actors/projection.hpp"
 #include "actors/registry.hpp"
+#include "actors/run_recorder.hpp"
+#include "common/log.hpp"
 #include "sources/record_reader.hpp"
 #include "store/source_runs.hpp"
 
@@ -160,6 +162,7 @@ StatusOr<IngestSummary> Runtime::ingest_reader(const std::string& source_name,
   so.urgent = urgent;
   auto src = spawn_source(*system_, std::shared_ptr<sources::RecordReader>(std::move(reader)),
                           source_deps(), std::move(so));
+  const auto started = std::chrono::steady_clock::now();
   StatusOr<IngestSummary> result = Status::io_error("ingest did not answer");
   {
     caf::scoped_actor self{*system_};
@@ -168,15 +171,24 @@ StatusOr<IngestSummary> Runtime::ingest_reader(const std::string& source_name,
                  [&](caf::error& err) { result = Status::io_error("ingest failed: " + message_of(err)); });
   }
   if (!result) return result;
+  // The run on record ends as the caller reports it: with what follows here and its
+  // time (the summary in GET /sources is what `ingest --json` printed).
+  auto on_record = [&]() -> StatusOr<IngestSummary> {
+    result->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (auto st = RunRecorder::amend(*db_, source_name, *result); !st)
+      log::error("run_record_not_amended", {{"source", source_name}, {"run", result->run}, {"error", st.message()}});
+    return result;
+  };
+  auto failed = [&](const Status& st) {
+    ++result->failed;
+    if (result->error.empty()) result->error = st.message();
+    return on_record();
+  };
   // What this run added (movies, crosswalks) may place records left unmatched
   // before, of any source: once the read models show the run, try them again.
   // Read models that cannot catch up (a full disk: the store is read-only) fail
   // the run with the reason rather than lose its summary.
-  if (auto st = wait_for_read_models(UINT64_MAX, std::chrono::seconds(3600), urgent); !st) {
-    ++result->failed;
-    if (result->error.empty()) result->error = st.message();
-    return result;
-  }
+  if (auto st = wait_for_read_models(UINT64_MAX, std::chrono::seconds(3600), urgent); !st) return failed(st);
   auto resolved = resolve_unmatched(urgent);
   if (!resolved) return resolved.status();
   result->resolved = resolved->resolved;
@@ -184,7 +196,10 @@ StatusOr<IngestSummary> Runtime::ingest_reader(const std::string& source_name,
     result->failed += resolved->failed;
     if (result->error.empty()) result->error = "resolving unmatched records: " + resolved->error;
   }
-  return result;
+  // What the answer reports is in the read models when it arrives (the resolved
+  // records too).
+  if (auto st = wait_for_read_models(UINT64_MAX, std::chrono::seconds(300), urgent); !st) return failed(st);
+  return on_record();
 }
 
 StatusOr<LinkOutcome> Runtime::link(LinkRequest request) {

@@ -156,7 +156,9 @@ void finish(self_ptr self) {
   auto& st = self->state;
   if (!st.done.pending()) return;
   if (st.rejects.is_open()) st.rejects.flush();
-  note(self, st.recorder->finish(st.summary, seconds_since(st.started)));
+  st.summary.run = st.recorder->run();
+  st.summary.seconds = seconds_since(st.started);
+  note(self, st.recorder->finish(st.summary, st.summary.seconds));
   st.done.deliver(st.summary);
   self->quit();
 }

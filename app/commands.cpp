@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "actors/run_recorder.hpp"
 #include "actors/runtime.hpp"
 #include "common/log.hpp"
 #include "common/metrics.hpp"
@@ -111,7 +112,6 @@ int run_exit_code(std::uint64_t failed, const char* what, const std::string& err
 int run_ingest(const CommonOptions& common, const std::string& source,
                const std::vector<std::string>& files, bool json, std::string rejects_path) {
   auto cfg = load_config(common);
-  auto started = std::chrono::steady_clock::now();
   auto rt = open_runtime(cfg);
   if (rejects_path.empty())
     rejects_path = (fs::path(cfg.data_dir) / "rejects" / (source + ".tsv")).string();
@@ -130,21 +130,17 @@ int run_ingest(const CommonOptions& common, const std::string& source,
     std::cerr << "moviec: " << summary.status().message() << "\n";
     return summary.status().code() == Status::Code::invalid_argument ? 2 : 1;
   }
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  seconds = std::round(seconds * 1000) / 1000;
+  // The run's own time, as on record (GET /sources shows this summary).
+  const double seconds = std::round(summary->seconds * 1000) / 1000;
   for (auto& r : summary->rejects)
     std::cerr << "moviec: rejected " << r.file << ":" << r.line << ": " << r.reason << "\n";
   if (summary->rejected > summary->rejects.size())
     std::cerr << "moviec: ... " << summary->rejected - summary->rejects.size()
               << " more rejects in " << rejects_path << "\n";
   if (json) {
-    nlohmann::json out{{"read", summary->read},         {"changed", summary->changed},
-                       {"unchanged", summary->unchanged}, {"rejected", summary->rejected},
-                       {"appended", summary->appended}, {"seconds", seconds},
-                       {"failed", summary->failed},     {"rejects_file", rejects_path},
-                       {"unmatched", summary->unmatched}, {"resolved", summary->resolved},
-                       {"removed", summary->removed}};
-    if (!summary->error.empty()) out["error"] = summary->error;
+    // The summary on record (GET /sources), and where the rejects are.
+    auto out = moviec::actors::summary_json(*summary, summary->seconds);
+    out["rejects_file"] = rejects_path;
     std::cout << out.dump() << std::endl;
   } else {
     std::cout << fmt::format("read {}, changed {}, unchanged {}, rejected {}, appended {} events in {:.3f} s",
