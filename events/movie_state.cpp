@@ -122,7 +122,7 @@ Decision decide(const MovieState& s, const FieldRules& rules, const FieldRule& r
           auto key = r.name.empty() ? e->record.source : r.name;
           if (d.value.is_null()) d.value = json::object();
           if (d.value.contains(key)) continue;
-          json entry = r;
+          json entry = rating_json(r);
           entry["source"] = e->record.source;
           d.value[key] = std::move(entry);
           contributors.insert(e->record.source);
@@ -176,7 +176,12 @@ json field_value(const SourceRecord& r, const std::string& f) {
   if (f == "crating_soundtrack") return optional_json(r.crating_soundtrack);
   if (f == "crating_screenplay") return optional_json(r.crating_screenplay);
   if (f == "external_ids") return r.external_ids.empty() ? json() : json(r.external_ids);
-  if (f == "ratings") return r.source_ratings.empty() ? json() : json(r.source_ratings);
+  if (f == "ratings") {
+    if (r.source_ratings.empty()) return json();
+    json out = json::array();
+    for (auto& x : r.source_ratings) out.push_back(rating_json(x));
+    return out;
+  }
   return json();
 }
 

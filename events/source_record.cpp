@@ -135,6 +135,12 @@ void to_json(json& j, const Rating& r) {
            {"scale_max", r.scale_max}, {"votes", r.votes}, {"normalized", r.normalized}};
 }
 
+json rating_json(const Rating& r) {
+  json j = r;
+  if (r.votes == 0) j.erase("votes");
+  return j;
+}
+
 void from_json(const json& j, Rating& r) {
   r.name = j.value("name", "");
   r.value = j.value("value", 0.0);

@@ -84,6 +84,10 @@ class JsonWriter;  // events/json_writer.hpp
 void write_json(JsonWriter& w, const SourceRecord& r);
 
 void to_json(nlohmann::json& j, const Rating& r);
+/// A rating as a movie's golden record shows it: as to_json, but without `votes`
+/// when the source gives no count (votes 0). A record keeps `votes: 0` in its
+/// events and fingerprint, so that records stored before stay unchanged.
+nlohmann::json rating_json(const Rating& r);
 void from_json(const nlohmann::json& j, Rating& r);
 void to_json(nlohmann::json& j, const LocalizedName& n);
 void from_json(const nlohmann::json& j, LocalizedName& n);

@@ -391,6 +391,10 @@ TEST_CASE("per_source keeps one rating per rating name with the source that gave
   CHECK(v["audience"]["normalized"] == 92);
   CHECK(v["movielens"]["value"] == 3.9);  // an unnamed rating is keyed by its source
   CHECK(v["movielens"]["votes"] == 50000);
+  // A rating the source gives no count for has no votes key (not "votes": 0).
+  CHECK_FALSE(v["tomatometer"].contains("votes"));
+  CHECK_FALSE(v["audience"].contains("votes"));
+  CHECK(v["imdb"]["votes"] == 1000);
   CHECK(changes[0].source == "imdb,movielens,rt");
   CHECK(changes[0].rule == "per_source");
   CHECK(changes[0].caused_by == 3);
