@@ -11,6 +11,7 @@
 #include "sources/json_stream.hpp"
 #include "sources/layout_mapper.hpp"
 #include "sources/normalize.hpp"
+#include "sources/seen_ids.hpp"
 #include "sources/tsv_reader.hpp"
 
 namespace moviec::sources {
@@ -272,13 +273,31 @@ class LayoutReader final : public RecordReader {
         rejects.push_back({name_, line, s.message(), id});
         return false;
       }
+    if (!mapper_.derives_ids() && is_repeat(id, line, rejects)) return false;
     out.record = record.take();
     out.input = input_at(name_, line);
     return true;
   }
 
+  // A second row for one source id is rejected: the first stands, as a table with
+  // that id as its key would keep it. (Derived ids never repeat: the mapper numbers
+  // their repeats.) Ids seen before a resume's seek are not remembered.
+  bool is_repeat(const std::string& id, std::uint64_t line, std::vector<Reject>& rejects) {
+    auto first = seen_.insert(id, (std::uint64_t{opened_} << kFileShift) | line);
+    if (first == 0) return false;
+    auto first_file = first >> kFileShift, first_line = first & ((std::uint64_t{1} << kFileShift) - 1);
+    auto where = first_file == opened_
+                     ? fmt::format("line {}", first_line)
+                     : fmt::format("{}:{}", fs::path(files_[first_file - 1]).filename().string(), first_line);
+    rejects.push_back({name_, line, fmt::format("duplicate row for {} (first at {})", id, where), id});
+    return true;
+  }
+
+  static constexpr int kFileShift = 48;  // seen_ keeps (file number << 48) | line
+
   // --- member variables ----------------------------------------------------
   LayoutMapper mapper_;
+  SeenIds seen_;                 // source ids of all files so far (not derived ones)
   std::vector<std::string> files_;
   std::size_t next_file_ = 0;    // index of the next file to open
   std::size_t opened_ = 0;       // 1-based number of the file being read

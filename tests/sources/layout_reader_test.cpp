@@ -217,6 +217,26 @@ TEST_CASE("a JSON layout reader resumes from its position", "[sources][layout]")
   CHECK((*again)->bytes_read() == (*again)->bytes_total());
 }
 
+TEST_CASE("a second row for one source id is rejected with both lines, in one file or across files",
+          "[sources][layout]") {
+  test::TempDir dir;
+  auto options = json::parse(R"({"type": "csv", "source_id": "id", "fields": [{"column": "t", "field": "title"}]})");
+  auto one = write_file(dir, "a.csv", "id,t\n1,Heat\n2,Ran\n1,Heat (again)\n");
+  auto two = write_file(dir, "b.csv", "id,t\n3,Alien\n2,Ran\n");
+  auto r = read_all(layout_source(options), {one, two});
+  REQUIRE(r.items.size() == 3);
+  CHECK(r.items[0].record.title == "Heat");  // the first row for an id stands
+  CHECK(r.items[2].record.source_id == "3");
+  REQUIRE(r.rejects.size() == 2);
+  CHECK(r.rejects[0].file == "a.csv");
+  CHECK(r.rejects[0].line == 4);
+  CHECK(r.rejects[0].reason == "duplicate row for 1 (first at line 2)");
+  CHECK(r.rejects[0].source_id == "1");
+  CHECK(r.rejects[1].file == "b.csv");
+  CHECK(r.rejects[1].line == 3);
+  CHECK(r.rejects[1].reason == "duplicate row for 2 (first at a.csv:3)");
+}
+
 TEST_CASE("derived ids number repeated keys in input order", "[sources][layout]") {
   config::Layout layout;
   layout.type = "json";
