@@ -109,6 +109,26 @@ std::map<std::string, std::string> string_map(element e) {
   return out;
 }
 
+/// A record's metadata: strings, and numbers (kept as number_text, their keys in
+/// metadata_numbers) as events::from_json reads them.
+void metadata(element e, SourceRecord& r) {
+  for (auto field : object_of(e)) {
+    std::string key(field.key);
+    auto& value = r.metadata[key];
+    switch (field.value.type()) {
+      case element_type::STRING:
+        value = string_of(field.value);
+        r.metadata_numbers.erase(key);  // a later duplicate key wins
+        continue;
+      case element_type::INT64: value = std::to_string(i64(field.value)); break;
+      case element_type::UINT64: value = std::to_string(u64(field.value)); break;
+      case element_type::DOUBLE: value = number_text(number(field.value)); break;
+      default: throw Unusual{};
+    }
+    r.metadata_numbers.insert(std::move(key));
+  }
+}
+
 Rating rating(element e) {
   Rating r;
   for (auto [key, v] : object_of(e)) {
@@ -164,7 +184,7 @@ SourceRecord record(element e) {
     else if (key == "year") optional_int(v, r.year);
     else if (key == "runtime_minutes") optional_int(v, r.runtime_minutes);
     else if (key == "external_ids") r.external_ids = string_map(v);
-    else if (key == "metadata") r.metadata = string_map(v);
+    else if (key == "metadata") metadata(v, r);
     else if (key == "posters") r.posters = strings(v);
     else if (key == "trailers") r.trailers = strings(v);
   }

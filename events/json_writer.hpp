@@ -109,6 +109,18 @@ class JsonWriter {
     }
     end_object();
   }
+  /// Starts a member of the current object whose key is known only at run time.
+  void key(std::string_view name) {
+    next();
+    value(name);
+    put(':');
+  }
+  /// A number already in JSON's form (events::number_text), written as it is.
+  void number_text(std::string_view text) {
+    reserve(text.size());
+    std::memcpy(at_, text.data(), text.size());
+    at_ += text.size();
+  }
   template <std::size_t N, class T>
   void member(const char (&key)[N], const T& v) {
     next(key);

@@ -8,6 +8,8 @@
 #include <map>
 #include <string_view>
 
+#include <fmt/format.h>
+
 #include "events/hash.hpp"
 #include "events/json_number.hpp"
 #include "events/json_writer.hpp"
@@ -33,7 +35,12 @@ bool SourceRecord::operator==(const SourceRecord& o) const {
   return json(*this) == json(o);
 }
 
-void write_json(JsonWriter& w, const SourceRecord& r) {
+std::string number_text(double d) {
+  if (d == std::floor(d) && std::fabs(d) < 9e15) return std::to_string(static_cast<std::int64_t>(d));
+  return fmt::format("{}", d);
+}
+
+void write_json(JsonWriter& w, const SourceRecord& r, bool metadata_numbers_as_text) {
   w.begin_object();
   if (!r.country_of_origin.empty()) w.member("country_of_origin", r.country_of_origin);
   if (r.crating_performance) w.member("crating_performance", *r.crating_performance);
@@ -46,7 +53,20 @@ void write_json(JsonWriter& w, const SourceRecord& r) {
     w.end_array();
   };
   if (!r.genres.empty()) w.next("genres"), list(r.genres);
-  if (!r.metadata.empty()) w.member("metadata", r.metadata);
+  if (!r.metadata.empty()) {
+    if (r.metadata_numbers.empty() || metadata_numbers_as_text) {
+      w.member("metadata", r.metadata);
+    } else {
+      w.next("metadata");
+      w.begin_object();
+      for (auto& [key, v] : r.metadata) {
+        w.key(key);
+        if (r.metadata_numbers.count(key)) w.number_text(v);
+        else w.value(v);
+      }
+      w.end_object();
+    }
+  }
   if (!r.movie_id.empty()) w.member("movie_id", r.movie_id);
   if (!r.names.empty()) {
     w.next("names");
@@ -93,18 +113,18 @@ namespace {
 
 /// The canonical form of `r` in a buffer of the calling thread's, reused from
 /// record to record; valid until the thread's next call.
-std::string_view canonical_view(const SourceRecord& r) {
+std::string_view canonical_view(const SourceRecord& r, bool metadata_numbers_as_text) {
   thread_local std::string buffer;
   if (buffer.capacity() > (1u << 20)) std::string().swap(buffer);  // after a huge record
   JsonWriter w(buffer);
-  write_json(w, r);
+  write_json(w, r, metadata_numbers_as_text);
   return w.finish();
 }
 
 }  // namespace
 
 std::string canonical_json(const SourceRecord& r) {
-  return std::string(canonical_view(r));
+  return std::string(canonical_view(r, false));
 }
 
 namespace {
@@ -112,13 +132,14 @@ constexpr std::string_view kFingerprintPrefix = "xxh3:";
 }  // namespace
 
 std::string SourceRecord::fingerprint() const {
-  // The canonical form is json(*this).dump(): nlohmann objects are std::map-backed.
-  auto form = canonical_view(*this);
+  // The canonical form is json(*this).dump() (nlohmann objects are std::map-backed),
+  // with metadata numbers as text.
+  auto form = canonical_view(*this, true);
   return std::string(kFingerprintPrefix) + to_hex(XXH3_64bits(form.data(), form.size()));
 }
 
 std::string SourceRecord::legacy_fingerprint() const {
-  return to_hex(fnv1a64(canonical_view(*this)));
+  return to_hex(fnv1a64(canonical_view(*this, true)));
 }
 
 bool SourceRecord::matches_fingerprint(std::string_view stored, std::string_view current) const {
@@ -200,7 +221,11 @@ void to_json(json& j, const SourceRecord& r) {
   put_optional(j, "year", r.year);
   put_optional(j, "runtime_minutes", r.runtime_minutes);
   if (!r.external_ids.empty()) j["external_ids"] = r.external_ids;
-  if (!r.metadata.empty()) j["metadata"] = r.metadata;
+  if (!r.metadata.empty()) {
+    auto& m = j["metadata"] = r.metadata;
+    for (auto& key : r.metadata_numbers)
+      if (auto it = r.metadata.find(key); it != r.metadata.end()) m[key] = json::parse(it->second);
+  }
   if (!r.posters.empty()) j["posters"] = r.posters;
   if (!r.trailers.empty()) j["trailers"] = r.trailers;
 }
@@ -221,7 +246,19 @@ void from_json(const json& j, SourceRecord& r) {
   get_optional(j, "year", r.year);
   get_optional(j, "runtime_minutes", r.runtime_minutes);
   r.external_ids = j.value("external_ids", std::map<std::string, std::string>{});
-  r.metadata = j.value("metadata", std::map<std::string, std::string>{});
+  r.metadata.clear();
+  r.metadata_numbers.clear();
+  if (auto m = j.find("metadata"); m != j.end()) {
+    for (auto& [key, v] : m->items()) {
+      if (v.is_number()) {
+        r.metadata[key] = v.is_number_float() ? number_text(v.get<double>()) : v.dump();
+        r.metadata_numbers.insert(key);
+      } else {
+        r.metadata[key] = v.get<std::string>();
+        r.metadata_numbers.erase(key);
+      }
+    }
+  }
   r.posters = j.value("posters", std::vector<std::string>{});
   r.trailers = j.value("trailers", std::vector<std::string>{});
 }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,6 +57,10 @@ struct SourceRecord {
   std::vector<std::string> posters;
   std::vector<std::string> trailers;
   std::map<std::string, std::string> metadata;      // anything else worth keeping
+  // The metadata keys whose value is a number (a layout's int or float): its text
+  // is number_text()'s, and JSON shows it as a number. The fingerprint hashes it as
+  // text, as builds before wrote it, so records stored before stay unchanged.
+  std::set<std::string> metadata_numbers;
 
   bool operator==(const SourceRecord&) const;
 
@@ -75,13 +80,19 @@ struct SourceRecord {
 /// lower-case hex digits, as to_hex writes them.
 bool is_legacy_fingerprint(std::string_view fingerprint);
 
-/// The canonical JSON form the fingerprint hashes: exactly json(record).dump(),
-/// written without building the tree.
+/// The canonical JSON form of a record, as its events store it: exactly
+/// json(record).dump(), written without building the tree. The fingerprint hashes
+/// the same form with metadata numbers as strings.
 std::string canonical_json(const SourceRecord& r);
 
+/// A number as a record's metadata keeps it: a whole number below 9e15 in decimal
+/// digits, any other the shortest text that reads back the same. Finite only.
+std::string number_text(double d);
+
 class JsonWriter;  // events/json_writer.hpp
-/// Writes the canonical form into `w`, as a value where `w` expects one.
-void write_json(JsonWriter& w, const SourceRecord& r);
+/// Writes the canonical form into `w`, as a value where `w` expects one; with
+/// `metadata_numbers_as_text`, the form the fingerprint hashes.
+void write_json(JsonWriter& w, const SourceRecord& r, bool metadata_numbers_as_text = false);
 
 void to_json(nlohmann::json& j, const Rating& r);
 /// A rating as a movie's golden record shows it: as to_json, but without `votes`

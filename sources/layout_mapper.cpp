@@ -170,10 +170,7 @@ StatusOr<std::vector<std::string>> as_list(const Value& v, const FieldMapping& m
   return out;
 }
 
-std::string number_text(double d) {
-  if (d == std::floor(d) && std::fabs(d) < 9e15) return std::to_string(static_cast<std::int64_t>(d));
-  return fmt::format("{}", d);
-}
+using events::number_text;
 
 bool plausible_year(std::int64_t year, const Date& today) { return year >= 1800 && year <= today.year + 10; }
 
@@ -413,8 +410,14 @@ StatusOr<events::SourceRecord> LayoutMapper::map(const Row& row, std::string& so
         for (auto& item : list) value += (value.empty() ? "" : "|") + item;
         if (value.empty()) continue;
       }
-      if (f.compare(0, dot, "external_ids") == 0) r.external_ids[key] = std::move(value);
-      else r.metadata[key] = std::move(value);
+      if (f.compare(0, dot, "external_ids") == 0) {
+        r.external_ids[key] = std::move(value);
+        continue;
+      }
+      // A number stays one (JSON shows it as such); one too big to read stays text.
+      if (integer || (number && std::isfinite(*number))) r.metadata_numbers.insert(key);
+      else r.metadata_numbers.erase(key);
+      r.metadata[key] = std::move(value);
     }
   }
   if (registration && r.year)

@@ -144,3 +144,46 @@ TEST_CASE("the real vega movies.json goes through the vega_json format", "[e2e][
   CHECK(rejects.find("movies.json\t") == 0);
   CHECK(rejects.find("column \"Title\": missing (required)") != std::string::npos);
 }
+
+TEST_CASE("a config-only source keeps mapped numbers as numbers and rejects a repeated id naming both rows",
+          "[e2e][layout]") {
+  TempDir dir;
+  auto data = (dir / "data").string();
+  auto config = (dir / "moviec.json").string();
+  std::ofstream(config) << R"({"sources": [{"name": "films", "format": "layout", "options": {
+    "type": "csv", "source_id": "id", "movie_id": "imdb",
+    "fields": [{"column": "title", "field": "title", "required": true},
+               {"column": "year", "field": "year", "type": "int"},
+               {"column": "budget", "field": "metadata.budget", "type": "float"},
+               {"column": "votes", "field": "metadata.vote_count", "type": "int"},
+               {"column": "tagline", "field": "metadata.tagline"}]}}]})";
+  auto csv = (dir / "films.csv").string();
+  std::ofstream(csv) << "id,imdb,title,year,budget,votes,tagline\n"
+                        "862,tt0114709,Toy Story,1995,3e7,5415,Hang on\n"
+                        "8844,tt0113497,Jumanji,1995,65000000.5,2413,12\n"
+                        "862,tt0114709,Toy Story (again),1995,1,1,\n";
+
+  auto first = ingest({"--data", data, "--config", config, "--source", "films", csv});
+  CHECK(first["read"] == 2);
+  CHECK(first["changed"] == 2);
+  CHECK(first["rejected"] == 1);
+  CHECK(read_file(fs::path(data) / "rejects" / "films.tsv") ==
+        "films.csv\t4\tduplicate row for 862 (first at line 2)\n");
+  auto again = ingest({"--data", data, "--config", config, "--source", "films", csv});
+  CHECK(again["unchanged"] == 2);
+  CHECK(again["appended"] == 0);
+
+  Server server(data, {"--config", config});
+  httplib::Client client("127.0.0.1", server.port());
+  std::map<std::string, json> records;
+  auto events = get_json(client, "/events?limit=100");
+  for (auto& e : events["events"]) {
+    auto record = e["data"].value("record", json());
+    if (record.is_object()) records[record.value("source_id", "")] = record;
+  }
+  REQUIRE(records.size() == 2);
+  CHECK(records["862"]["title"] == "Toy Story");  // the first row for the id stands
+  CHECK(records["862"]["metadata"] == json({{"budget", 30000000}, {"tagline", "Hang on"}, {"vote_count", 5415}}));
+  CHECK(records["8844"]["metadata"]["budget"] == 65000000.5);
+  CHECK(records["8844"]["metadata"]["tagline"] == "12");  // text stays text
+}

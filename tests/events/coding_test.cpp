@@ -46,7 +46,8 @@ std::vector<Payload> every_kind_of_payload() {
   r.names = {{"Le Fabuleux Destin d'Amélie Poulain", "FR", "fr", true}, {"Amelie", "", "", false}};
   r.source_ratings = {{"imdb", 8.3, 1, 10, 712345, 83.0 / 0.9}};
   r.external_ids = {{"imdb", "tt0211915"}};
-  r.metadata = {{"budget", "10000000"}};
+  r.metadata = {{"budget", "10000000"}, {"gross", "10000000"}, {"popularity", "21.946943"}, {"tiny", "1e-07"}};
+  r.metadata_numbers = {"gross", "popularity", "tiny"};  // budget stays text
   r.crating_performance = 0.1;
   SourceRecord bare;
   bare.source = "imdb";

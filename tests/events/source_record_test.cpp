@@ -286,3 +286,37 @@ TEST_CASE("the canonical form the fingerprint hashes is exactly the record's JSO
     CHECK(canonical_json(r) == json(r).dump());
   }
 }
+
+TEST_CASE("a number mapped to metadata is a JSON number, fingerprinted as the text it was before",
+          "[events]") {
+  using moviec::events::canonical_json;
+  using moviec::events::number_text;
+  SourceRecord r;
+  r.source = "tmdb";
+  r.source_id = "862";
+  for (double d : {30000000.0, 4.5, 21.946943, 0.1, 1e-7, 1e20, -3.25, 0.0, 123456789012345.0})
+    r.metadata["n" + std::to_string(r.metadata.size())] = number_text(d);
+  r.metadata["text"] = "30000000";
+  auto as_text = r;  // as builds before this one stored it
+  for (auto& [key, v] : r.metadata)
+    if (key != "text") r.metadata_numbers.insert(key);
+
+  auto j = json(r);
+  CHECK(j["metadata"]["n0"] == 30000000);
+  CHECK(j["metadata"]["n0"].is_number_integer());
+  CHECK(j["metadata"]["n1"] == 4.5);
+  CHECK(j["metadata"]["n5"] == 1e20);
+  CHECK(j["metadata"]["text"] == "30000000");
+  CHECK(canonical_json(r) == j.dump());
+  CHECK(canonical_json(r).find("\"n1\":4.5") != std::string::npos);
+
+  CHECK(r.fingerprint() == as_text.fingerprint());  // stored records stay unchanged
+  CHECK(r.legacy_fingerprint() == as_text.legacy_fingerprint());
+
+  auto back = j.get<SourceRecord>();
+  CHECK(back.metadata == r.metadata);
+  CHECK(back.metadata_numbers == r.metadata_numbers);
+  CHECK(back == r);
+  CHECK_FALSE(back == as_text);  // a number is not its text
+  CHECK(json(as_text).get<SourceRecord>().metadata_numbers.empty());
+}

@@ -87,6 +87,8 @@ TEST_CASE("a CSV layout maps each column to its field", "[sources][layout]") {
   CHECK(toy.source_ratings[0].normalized == 90);
   CHECK(toy.external_ids.at("tmdb") == "862");
   CHECK(toy.metadata.at("budget") == "30000000");
+  CHECK(toy.metadata_numbers == std::set<std::string>{"budget"});  // JSON shows 30000000
+  CHECK(json(toy)["metadata"]["budget"] == 30000000);
 
   auto& usual = r.items[1].record;
   CHECK(usual.title == "The Usual Suspects");
