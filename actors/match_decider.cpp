@@ -441,10 +441,12 @@ StatusOr<MatchDecision> MatchDecider::by_title_year(const events::SourceRecord& 
   // a stronger claim on it; the others are passed over (and say why). Holders are
   // looked up best first, until the choice and its runner-up are known.
   std::vector<std::size_t> open, taken;
+  std::vector<std::string> holders_seen;
   const bool one = settings_.one_per_movie(r.source);
   for (std::size_t i = 0; i < all.size() && open.size() < 2; ++i) {
     auto& c = all[i];
     if (one && c.confidence >= settings_.min_confidence) {
+      holders_seen.push_back(c.movie_id);
       auto held = holder_of(c.movie_id, r);
       if (!held) return held.status();
       c.holder = std::move(*held);
@@ -459,6 +461,11 @@ StatusOr<MatchDecision> MatchDecider::by_title_year(const events::SourceRecord& 
     }
     open.push_back(i);
   }
+  // What the decision depends on beyond the store (actors/batch_decider.hpp).
+  auto seen = [&](MatchDecision d) {
+    d.holders_seen = std::move(holders_seen);
+    return d;
+  };
   json kept = json::array();
   for (std::size_t i = 0; i < all.size() && i < settings_.candidates_kept; ++i)
     kept.push_back(scoring.to_json(all[i]));
@@ -470,26 +477,26 @@ StatusOr<MatchDecision> MatchDecider::by_title_year(const events::SourceRecord& 
   // for what is left.
   if (!taken.empty() && (open.empty() || all[open[0]].confidence < settings_.min_confidence)) {
     auto& best = all[taken[0]];
-    return unmatched(matching::kTaken,
+    return seen(unmatched(matching::kTaken,
                      fmt::format("every candidate is held by a stronger record of {}: {} holds {} ({})", r.source,
                                  best.holder->source_id, describe_i(taken[0]), best.holder->method),
-                     kept);
+                     kept));
   }
   auto& best = all[open[0]];
   double top = best.confidence;
   double top_w = best.weight;
   if (top < settings_.min_confidence)
-    return unmatched(matching::kWeak,
+    return seen(unmatched(matching::kWeak,
                      fmt::format("best candidate {} is below {:.2f}: {}{}", describe_i(open[0]),
                                  settings_.min_confidence, scoring.explain(best).why,
                                  open.size() > 1 ? "; runner-up " + describe_i(open[1]) : std::string()),
-                     kept);
+                     kept));
   if (open.size() > 1 && top_w - all[open[1]].weight < settings_.min_margin_bits - 1e-9)
-    return unmatched(matching::kAmbiguous,
+    return seen(unmatched(matching::kAmbiguous,
                      fmt::format("{} and {} are too close to call ({:.2f} bits apart, {:.2f} needed)",
                                  describe_i(open[0]), describe_i(open[1]), top_w - all[open[1]].weight,
                                  settings_.min_margin_bits),
-                     kept);
+                     kept));
   MatchDecision d;
   d.matched = true;
   d.movie_id = best.movie_id;
@@ -505,7 +512,7 @@ StatusOr<MatchDecision> MatchDecider::by_title_year(const events::SourceRecord& 
   for (auto& c : kept)
     if (ordered.size() < settings_.candidates_kept && c["movie_id"] != best.movie_id) ordered.push_back(std::move(c));
   d.candidates = std::move(ordered);
-  return d;
+  return seen(std::move(d));
 }
 
 }  // namespace moviec::actors

@@ -70,6 +70,7 @@ struct MatchDecision {
   std::optional<double> displaced_weight;  // ... and that holder's weight
   // -- both ------------------------------------------------------------------------
   nlohmann::json candidates = nlohmann::json::array();  // scored, best first (title_year)
+  std::vector<std::string> holders_seen;  // movies whose holder of this source the decision looked at
 };
 
 /// Records placed in movies that the read models may not show yet, by the key

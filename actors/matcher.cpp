@@ -43,9 +43,12 @@ void remember(self_ptr self, const IngestItem& item, const MatchDecision& d) {
     st.recent.clear();  // the read models have caught up long since
     st.holders.clear();
     st.placed.clear();
+    st.changes.cleared = true;
   }
   st.recent[recent_key(source, id)] = d.movie_id;
+  st.changes.records.insert(recent_key(source, id));
   const std::string held_key = d.movie_id + '\0' + source;
+  st.changes.holders.insert(held_key);
   store::MatchHolder h{id, d.method, d.weight};
   if (d.method == matching::kTitleYear && !h.weight) {
     // It follows its earlier title + year decision: it holds by that decision's weight.
@@ -63,7 +66,17 @@ void remember(self_ptr self, const IngestItem& item, const MatchDecision& d) {
 void forget_holder(self_ptr self, const std::string& movie, const std::string& source, const std::string& id) {
   auto& st = self->state;
   auto held = st.holders.find(movie + '\0' + source);
-  if (held != st.holders.end() && held->second.source_id == id) st.holders.erase(held);
+  if (held != st.holders.end() && held->second.source_id == id) {
+    st.changes.holders.insert(held->first);
+    st.holders.erase(held);
+  }
+}
+
+/// The record's recent movie is no more.
+void forget_recent(self_ptr self, const std::string& source, const std::string& id) {
+  auto& st = self->state;
+  auto key = recent_key(source, id);
+  if (st.recent.erase(key)) st.changes.records.insert(std::move(key));
 }
 
 /// Appends one event to a source stream, tracking the stream's head here: the
@@ -168,7 +181,7 @@ void decide_again(self_ptr self, const std::string& movie, const std::string& so
     record = known->record;
     fingerprint = known->fingerprint;
   }
-  st.recent.erase(recent_key(source, id));
+  forget_recent(self, source, id);
   st.placed.erase(recent_key(source, id));
   forget_holder(self, movie, source, id);
   if (!record) return done();  // nothing to decide again (cannot happen for a placed record)
@@ -268,7 +281,7 @@ void record_unmatched(self_ptr self, IngestItem item, const MatchDecision& d, Ou
   std::vector<store::SideWrite> side{{store::ColumnFamily::fingerprints,
                                       store::keys::fingerprint_key(r.source, r.source_id),
                                       item.fingerprint}};
-  st.recent.erase(recent_key(r.source, r.source_id));
+  forget_recent(self, r.source, r.source_id);
   st.placed.erase(recent_key(r.source, r.source_id));
   if (!d.current_movie.empty()) forget_holder(self, d.current_movie, r.source, r.source_id);
   auto append = [=] {
@@ -290,16 +303,46 @@ void record_unmatched(self_ptr self, IngestItem item, const MatchDecision& d, Ou
                     append, fail);
 }
 
-void handle_ingest(self_ptr self, IngestItem item, OutcomeFn ok, ErrorFn fail) {
+/// The movie this process last routed the record to, which the read models may not show yet.
+std::string recent_movie(self_ptr self, const events::SourceRecord& r) {
   auto& st = self->state;
-  std::string known;
-  if (auto it = st.recent.find(recent_key(item.record.source, item.record.source_id));
-      it != st.recent.end())
-    known = it->second;
-  auto decision = st.decider->decide(item.record, known);
+  auto it = st.recent.find(recent_key(r.source, r.source_id));
+  return it == st.recent.end() ? std::string() : it->second;
+}
+
+/// Carries out a decision for `item`: into its movie, or into the unmatched log.
+void apply_decision(self_ptr self, IngestItem item, MatchDecision d, OutcomeFn ok, ErrorFn fail) {
+  if (d.matched) return route(self, std::move(item), std::move(d), ok, fail);
+  record_unmatched(self, std::move(item), d, ok, fail);
+}
+
+void handle_ingest(self_ptr self, IngestItem item, OutcomeFn ok, ErrorFn fail) {
+  auto decision = self->state.decider->decide(item.record, recent_movie(self, item.record));
   if (!decision) return fail(to_error(decision.status()));
-  if (decision->matched) return route(self, std::move(item), std::move(*decision), ok, fail);
-  record_unmatched(self, std::move(item), *decision, ok, fail);
+  apply_decision(self, std::move(item), decision.take(), ok, fail);
+}
+
+/// A batch: every record decided at once on every core (actors/batch_decider.hpp),
+/// then each decision carried out in order; one that an earlier record's changed
+/// since is taken again here first.
+void handle_batch(self_ptr self, IngestBatch& batch, const std::shared_ptr<BatchReply>& reply) {
+  auto& st = self->state;
+  std::vector<DecideItem> items(batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) items[i] = {&batch[i].record, recent_movie(self, batch[i].record)};
+  auto decisions = st.batch_decider->decide(items);
+  st.changes.clear();
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    auto& decision = decisions[i];
+    if (decision && !st.changes.empty() && stale(*decision, batch[i].record, st.changes))
+      decision = st.decider->decide(batch[i].record, recent_movie(self, batch[i].record));
+    if (!decision) {
+      reply->failed(i, message_of(to_error(decision.status())));
+      continue;
+    }
+    apply_decision(
+        self, std::move(batch[i]), decision.take(), [=](IngestOutcome o) { reply->done(i, std::move(o)); },
+        [=](caf::error e) { reply->failed(i, message_of(e)); });
+  }
 }
 
 // --- POST /links -------------------------------------------------------------------
@@ -365,7 +408,7 @@ void handle_link(self_ptr self, LinkRequest req, caf::typed_response_promise<Lin
           return route(self, std::move(item), std::move(d), [=](IngestOutcome) mutable { rp.deliver(out); }, fail);
         }
         // No match: out of its movie, if it is in one; the projection lists it unmatched.
-        self->state.recent.erase(recent_key(req.source, req.source_id));
+        forget_recent(self, req.source, req.source_id);
         forget_holder(self, current, req.source, req.source_id);
         out.applied = record.has_value();
         if (current.empty()) { rp.deliver(out); return; }
@@ -560,6 +603,8 @@ matcher_actor::behavior_type matcher(matcher_actor::stateful_pointer<matcher_sta
   self->state.deps = std::move(deps);
   self->state.decider = std::make_unique<MatchDecider>(*self->state.deps.db, self->state.deps.settings);
   self->state.decider->set_pending_holders(&self->state.holders);
+  self->state.batch_decider = std::make_unique<BatchDecider>(*self->state.deps.db, self->state.deps.settings,
+                                                             &self->state.holders, self->state.deps.decide_helpers);
   return {
       [=](ingest_atom, IngestItem& item) {
         auto rp = self->make_response_promise<IngestOutcome>();
@@ -571,10 +616,7 @@ matcher_actor::behavior_type matcher(matcher_actor::stateful_pointer<matcher_sta
       [=](ingest_atom, IngestBatch& batch) {
         auto reply = std::make_shared<BatchReply>(
             batch.size(), self->make_response_promise<IngestBatchOutcome>());
-        for (std::size_t i = 0; i < batch.size(); ++i)
-          handle_ingest(
-              self, std::move(batch[i]), [=](IngestOutcome o) { reply->done(i, std::move(o)); },
-              [=](caf::error e) { reply->failed(i, message_of(e)); });
+        handle_batch(self, batch, reply);
         return reply->promise;
       },
       [=](link_atom, LinkRequest& request) {

@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "actors/actors.hpp"
+#include "actors/batch_decider.hpp"
 #include "actors/match_decider.hpp"
 #include "store/db.hpp"
 #include "store/event_log.hpp"
@@ -55,11 +56,14 @@ struct MatcherDeps {
   std::chrono::seconds timeout{300};  // per request to the journal or a movie
   std::size_t resolve_in_flight = 256;
   std::size_t recent_kept = 200000;   // in-memory decisions remembered at most
+  std::size_t decide_helpers = BatchDecider::default_helpers();  // threads deciding a batch beside the matcher's
 };
 
 struct matcher_state {
   MatcherDeps deps;
   std::unique_ptr<MatchDecider> decider;
+  std::unique_ptr<BatchDecider> batch_decider;  // a batch's decisions on every core
+  MatcherChanges changes;  // what the matcher changed since the current batch was decided
   std::unordered_map<std::string, std::uint64_t> heads;    // source stream -> its head, as appended
   std::unordered_map<std::string, std::string> recent;     // "source\0id" -> movie routed to
   PendingHolders holders;                                  // "movie\0source" -> the record routed there

@@ -79,6 +79,7 @@ StatusOr<std::unique_ptr<Runtime>> Runtime::open(const config::Config& config) {
   matcher_deps.registry = rt->registry_;
   matcher_deps.settings = match_settings(config.matching);
   matcher_deps.resolve_in_flight = config.max_in_flight;
+  if (config.matching.threads > 0) matcher_deps.decide_helpers = config.matching.threads - 1;
   rt->matcher_ = sys.spawn(actors::matcher, matcher_deps);
   // Catch up on whatever an earlier run committed but did not project.
   caf::anon_send(rt->projection_, committed_atom::value, rt->log_->last_sequence());

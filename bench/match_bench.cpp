@@ -14,6 +14,9 @@
 //    its state, a person's decision, crosswalks, blocking, scoring) on every record,
 //    twice: on this build's layout, then as on a store folded by an earlier build
 //    ('m' blocking and a point lookup per candidate; skipped with --no-legacy).
+//    Then the same decisions as the matcher actor takes them (actors/matcher.cpp):
+//    in batches of 128 records (a source's batch), each decided on every core by
+//    actors::BatchDecider, and checks that they equal the one-by-one decisions.
 // 3. Times a naive matcher on the same records: a hash map of normalized title +
 //    year built in memory, same year then one apart, unique candidate only.
 //
@@ -35,6 +38,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include "actors/batch_decider.hpp"
 #include "actors/match_decider.hpp"
 #include "events/text.hpp"
 #include "events/title_key.hpp"
@@ -164,6 +168,40 @@ bool run_pass(store::Db& db, const std::vector<events::SourceRecord>& records, P
   return true;
 }
 
+/// CPU seconds of the whole process (all threads).
+double process_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+/// The same decisions as the matcher actor takes them: batches of a source's size,
+/// each decided by BatchDecider on every core.
+bool run_batch_pass(store::Db& db, const std::vector<events::SourceRecord>& records, Pass& out) {
+  constexpr std::size_t kBatch = 128;  // actors::SourceOptions::batch_size
+  actors::PendingHolders holders;
+  actors::BatchDecider decider(db, actors::MatchSettings{}, &holders);
+  out.decided.reserve(records.size());
+  auto t = Clock::now();
+  double cpu = process_cpu_seconds();
+  std::vector<actors::DecideItem> items;
+  for (std::size_t from = 0; from < records.size(); from += kBatch) {
+    items.clear();
+    for (std::size_t i = from; i < std::min(records.size(), from + kBatch); ++i) items.push_back({&records[i], ""});
+    for (auto& d : decider.decide(items)) {
+      if (!d) {
+        std::cerr << "match_bench: " << d.status().message() << "\n";
+        return false;
+      }
+      ++out.outcomes[d->matched ? "matched" : d->reason];
+      out.decided.push_back(d->matched ? d->movie_id : d->reason);
+    }
+  }
+  out.seconds = seconds_since(t);
+  out.cpu_seconds = process_cpu_seconds() - cpu;
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -227,8 +265,11 @@ int main(int argc, char** argv) {
   // (movie_index blocking, one point lookup per candidate), made by taking the
   // marker key away for that pass.
   const auto marker = store::keys::matching_key(store::keys::kMatchLayout, "blocking", "");
-  Pass moviec, legacy;
+  Pass moviec, batched, legacy;
   if (!run_pass(**db, records, moviec)) return 1;
+  if (!run_batch_pass(**db, records, batched)) return 1;
+  std::size_t batch_same = 0;
+  for (std::size_t i = 0; i < batched.decided.size(); ++i) batch_same += batched.decided[i] == moviec.decided[i];
   const bool with_legacy = !skip_legacy;
   if (with_legacy) {
     rocksdb::WriteBatch b;
@@ -276,6 +317,11 @@ int main(int argc, char** argv) {
                      {"moviec_records_per_s", records.size() / std::max(moviec_seconds, 1e-9)},
                      {"moviec_outcomes", outcomes},
                      {"moviec_cpu_seconds", moviec.cpu_seconds},
+                     {"batch_seconds", batched.seconds},
+                     {"batch_cpu_seconds", batched.cpu_seconds},
+                     {"batch_records_per_s", records.size() / std::max(batched.seconds, 1e-9)},
+                     {"batch_threads", 1 + actors::BatchDecider::default_helpers()},
+                     {"batch_same_decision", batch_same},
                      {"legacy_seconds", legacy.seconds},
                      {"legacy_cpu_seconds", legacy.cpu_seconds},
                      {"naive_cpu_seconds", naive_cpu},

@@ -359,7 +359,7 @@ Status parse_matching(const json& j, const std::string& path, MatchingConfig& ou
     return error(child(path, "min_margin"),
                  "replaced by \"min_margin_bits\": the margin is in bits of match weight now (docs/config.md)");
   if (auto s = check_keys(j, path, {"min_confidence", "min_margin_bits", "year_window", "max_candidates",
-                                    "several_per_movie"});
+                                    "several_per_movie", "threads"});
       !s)
     return s;
   if (j.contains("min_confidence"))
@@ -387,6 +387,11 @@ Status parse_matching(const json& j, const std::string& path, MatchingConfig& ou
   if (j.contains("max_candidates"))
     if (auto s = get_size(j["max_candidates"], child(path, "max_candidates"), out.max_candidates); !s)
       return s;
+  if (j.contains("threads")) {
+    std::int64_t threads = 0;
+    if (auto s = checks::get_int_in(j["threads"], child(path, "threads"), 0, 64, threads); !s) return s;
+    out.threads = static_cast<std::size_t>(threads);
+  }
   return Status::ok();
 }
 
@@ -570,6 +575,7 @@ json to_json(const Config& c) {
                         {"min_margin_bits", c.matching.min_margin_bits},
                         {"year_window", c.matching.year_window},
                         {"max_candidates", c.matching.max_candidates},
+                        {"threads", c.matching.threads},
                         {"several_per_movie", c.matching.several_per_movie}}},
           {"rules", {{"version", c.rules.version}, {"trust", trust}, {"fields", fields}}}};
 }

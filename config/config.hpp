@@ -32,6 +32,7 @@ struct MatchingConfig {
   double min_margin_bits = 2.0;    // ... and this many bits of match weight more than the runner-up
   int year_window = 2;             // candidates at most this many years apart (0..3)
   std::size_t max_candidates = 50; // movies scored per record at most
+  std::size_t threads = 0;         // threads deciding a batch of records; 0: the machine's cores, at most 4
   std::vector<std::string> several_per_movie;  // sources whose records may share a movie
 };
 

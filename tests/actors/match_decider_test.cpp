@@ -10,7 +10,9 @@
 
 #include <rocksdb/write_batch.h>
 
+#include "actors/batch_decider.hpp"
 #include "actors/match_decider.hpp"
+#include "events/matching.hpp"
 #include "store/db.hpp"
 #include "store/event_log.hpp"
 #include "store/keys.hpp"
@@ -191,4 +193,71 @@ TEST_CASE("a candidate found by one of its many other titles is scored from its 
   CHECK(c[0]["title"] == "Heat");
   CHECK(c[0]["features"]["title"] == "exact");
   CHECK(c[0]["features"]["title_pair"].is_array());  // an alternate title
+}
+
+TEST_CASE("a batch decided on several threads gets the decisions taken one by one, with what they looked at",
+          "[match_decider][batch]") {
+  Store s;
+  for (int i = 0; i < 30; ++i)
+    s.movie("tt" + std::to_string(100 + i), {{"title", i % 3 ? "Heat" : "Ran"}, {"year", 1990 + i % 7},
+                                             {"runtime_minutes", 90 + i}});
+  s.project();
+  std::vector<events::SourceRecord> records;
+  for (int i = 0; i < 50; ++i)
+    records.push_back(rt("m/" + std::to_string(i), i % 2 ? "Heat" : "Ran", 1989 + i % 9,
+                         i % 4 ? std::optional<int>(90 + i % 31) : std::nullopt));
+  actors::PendingHolders holders;
+  // A strong holder in process: the records that want tt101 are "taken" or go elsewhere.
+  holders[std::string("tt101") + '\0' + "rotten_tomatoes"] =
+      store::MatchHolder{"m/held", std::string(events::matching::kTitleYear), 100.0};
+  actors::MatchDecider one(*s.db, actors::MatchSettings{});
+  one.set_pending_holders(&holders);
+  std::vector<actors::DecideItem> items;
+  for (auto& r : records) items.push_back({&r, ""});
+  std::size_t saw_held = 0;
+  for (auto& r : records) {
+    auto d = one.decide(r);
+    REQUIRE(d);
+    saw_held += d->candidates.dump().find("\"held_by\"") != std::string::npos;
+  }
+  CHECK(saw_held > 0);
+  for (std::size_t helpers : {0, 1, 3}) {
+    actors::BatchDecider batch(*s.db, actors::MatchSettings{}, &holders, helpers);
+    CHECK(batch.helpers() == helpers);
+    for (int round = 0; round < 3; ++round) {  // the helpers take batch after batch
+      auto decided = batch.decide(items);
+      REQUIRE(decided.size() == records.size());
+      for (std::size_t i = 0; i < records.size(); ++i) {
+        INFO(helpers << " helpers, record " << i);
+        auto alone = one.decide(records[i]);
+        REQUIRE(alone);
+        REQUIRE(decided[i]);
+        CHECK(decided[i]->matched == alone->matched);
+        CHECK(decided[i]->movie_id == alone->movie_id);
+        CHECK(decided[i]->reason == alone->reason);
+        CHECK(decided[i]->candidates == alone->candidates);
+        CHECK(decided[i]->holders_seen == alone->holders_seen);
+      }
+    }
+  }
+  // What each decision looked at decides whether a change since makes it stale.
+  auto decided = one.decide(records[1]);  // "Heat": its candidates' holders were looked up
+  REQUIRE(decided);
+  REQUIRE_FALSE(decided->holders_seen.empty());
+  actors::MatcherChanges changes;
+  CHECK_FALSE(actors::stale(*decided, records[1], changes));
+  changes.holders.insert("tt999" + std::string(1, '\0') + "rotten_tomatoes");
+  changes.records.insert("rotten_tomatoes" + std::string(1, '\0') + "m/other");
+  CHECK_FALSE(actors::stale(*decided, records[1], changes));
+  changes.holders.insert(decided->holders_seen[0] + std::string(1, '\0') + "vega");  // another source's holder
+  CHECK_FALSE(actors::stale(*decided, records[1], changes));
+  auto held = changes;
+  held.holders.insert(decided->holders_seen[0] + std::string(1, '\0') + "rotten_tomatoes");
+  CHECK(actors::stale(*decided, records[1], held));
+  auto same_record = changes;
+  same_record.records.insert("rotten_tomatoes" + std::string(1, '\0') + "m/1");
+  CHECK(actors::stale(*decided, records[1], same_record));
+  auto cleared = changes;
+  cleared.cleared = true;
+  CHECK(actors::stale(*decided, records[1], cleared));
 }

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -48,10 +49,12 @@ config::Config test_config(const TempDir& dir) {
 
 /// What Runtime::ingest does, for records made here: through the matcher, then the
 /// read models, then a resolve pass; returns when the read models show it all.
-actors::IngestSummary ingest(actors::Runtime& rt, std::vector<events::SourceRecord> records) {
+/// `max_in_flight` 8 sends batches of 2 (decided on the matcher's thread); 256, of 64.
+actors::IngestSummary ingest(actors::Runtime& rt, std::vector<events::SourceRecord> records,
+                             std::size_t max_in_flight = 8) {
   actors::SourceOptions options;
   options.correlation = "test";
-  options.max_in_flight = 8;
+  options.max_in_flight = max_in_flight;
   auto deps = rt.source_deps();
   deps.sink = rt.matcher();
   options.source_name = "imdb";
@@ -438,14 +441,14 @@ namespace {
 /// The assignment of the "tmdb" records after ingesting `records` in that order
 /// into a store holding `movies`: source id -> movie ("" = unmatched, with reason).
 std::string assignment(std::vector<events::SourceRecord> movies,
-                       std::vector<std::vector<events::SourceRecord>> runs) {
+                       std::vector<std::vector<events::SourceRecord>> runs, std::size_t max_in_flight = 8) {
   TempDir dir;
   auto rt = actors::Runtime::open(test_config(dir)).take();
   ingest(*rt, std::move(movies));
   std::set<std::string> ids;
   for (auto& run : runs) {
     for (auto& r : run) ids.insert(r.source_id);
-    ingest(*rt, run);
+    ingest(*rt, run, max_in_flight);
   }
   std::string out;
   for (auto& id : ids) {  // "id=movie" or "id=-reason", by id
@@ -473,6 +476,43 @@ TEST_CASE("the best record of a source wins a movie whatever order the records c
   CHECK(assignment(movies, {{other}, {right}, {weak}}) == expected);
   CHECK(assignment(movies, {{weak, right, other}}) == expected);
   CHECK(assignment(movies, {{right, other, weak}}) == expected);
+}
+
+TEST_CASE("records decided together on every core are assigned as when decided one by one",
+          "[matcher][assignment]") {
+  // Batches of 64 are decided at once (actors/batch_decider.hpp). Here each movie
+  // has a weak record and, later in the same batch, the right one: decided at the
+  // batch's start, both would take the movie; the right one must displace the weak
+  // one as when they are decided one by one. And one record twice in a batch.
+  const std::vector<std::string> titles{"Heat",   "Ran",  "Alien", "Brazil", "Casablanca", "Vertigo",
+                                        "Psycho", "Jaws", "Rocky", "Fargo",  "Memento",    "Amelie"};
+  std::vector<events::SourceRecord> movies, run;
+  std::string expected;
+  for (std::size_t i = 0; i < titles.size(); ++i) {
+    const int year = 1980 + static_cast<int>(i);
+    const std::string tt = "tt" + std::to_string(100 + i);
+    movies.push_back(imdb(tt, titles[i], year, 100 + static_cast<int>(i)));
+    auto right = titled("tmdb", "right" + std::to_string(10 + i), titles[i], year);
+    right.runtime_minutes = 100 + static_cast<int>(i);
+    run.push_back(titled("tmdb", "weak" + std::to_string(10 + i), titles[i], year + 1));
+    run.push_back(right);
+  }
+  auto dup = titled("tmdb", "dup", "Zelig", 1983);
+  movies.push_back(imdb("tt200", "Zelig", 1983, 79));
+  run.insert(run.begin() + 3, dup);
+  dup.runtime_minutes = 79;  // changed, later in the same batch
+  run.push_back(dup);
+  auto reversed = run;
+  std::reverse(reversed.begin(), reversed.end());
+
+  auto one_by_one = assignment(movies, {run}, 8);
+  for (std::size_t i = 0; i < titles.size(); ++i) {
+    CHECK(one_by_one.find("right" + std::to_string(10 + i) + "=tt" + std::to_string(100 + i)) != std::string::npos);
+    CHECK(one_by_one.find("weak" + std::to_string(10 + i) + "=-taken") != std::string::npos);
+  }
+  CHECK(one_by_one.find("dup=tt200") != std::string::npos);
+  CHECK(assignment(movies, {run}, 256) == one_by_one);
+  CHECK(assignment(movies, {reversed}, 256) == one_by_one);
 }
 
 TEST_CASE("a displaced record leaves its movie by an event that says why, and is decided again",

@@ -356,14 +356,17 @@ TEST_CASE("load reads a partial config over the defaults", "[config]") {
   CHECK(c->sources.size() == Config::defaults().sources.size());
 }
 
-TEST_CASE("matching thresholds, year window and several_per_movie are read and checked", "[config]") {
+TEST_CASE("matching thresholds, year window, several_per_movie and threads are read and checked", "[config]") {
   auto c = parse(json::parse(R"({"matching": {"min_confidence": 0.9, "min_margin_bits": 3, "year_window": 1,
-                                              "several_per_movie": ["akas"]}})"));
+                                              "several_per_movie": ["akas"], "threads": 1}})"));
   REQUIRE(c.is_ok());
   CHECK(c->matching.min_confidence == 0.9);
   CHECK(c->matching.min_margin_bits == 3);
   CHECK(c->matching.year_window == 1);
   CHECK(c->matching.several_per_movie == std::vector<std::string>{"akas"});
+  CHECK(c->matching.threads == 1);
+  CHECK(Config::defaults().matching.threads == 0);  // one per core
+  CHECK(error_of(json::parse(R"({"matching": {"threads": -1}})")).rfind("matching.threads", 0) == 0);
   CHECK(Config::defaults().matching.year_window == 2);
   CHECK(Config::defaults().matching.min_margin_bits == 2);
   CHECK(error_of(json::parse(R"({"matching": {"min_margin": 0.1}})")) ==
