@@ -333,7 +333,7 @@ bool score_stored(const events::MatchFacts& record, std::string_view bytes, cons
 /// The scored candidates of `r`, best first (by weight, then movie id).
 Status scored_candidates(store::MatchModels& matches, store::ReadModels& movies, const MatchSettings& settings,
                          bool facts_blocking, const events::SourceRecord& r, Scoring& scoring,
-                         std::vector<Candidate>& out) {
+                         std::vector<Candidate>& out, store::BigWindows* big_windows) {
   scoring.weights = &settings.weights;
   if (!r.year) return Status::ok();
   scoring.record = events::facts_of(r);
@@ -344,7 +344,8 @@ Status scored_candidates(store::MatchModels& matches, store::ReadModels& movies,
   auto& hits = scoring.hits;
   if (facts_blocking) {
     // The facts come with the blocking keys: one range scan per key.
-    if (auto st = matches.block_facts(keys, *r.year, settings.weights.year_window, settings.max_candidates, hits);
+    if (auto st = matches.block_facts(keys, *r.year, settings.weights.year_window, settings.max_candidates, hits,
+                                      big_windows);
         !st)
       return st;
   } else {
@@ -416,7 +417,8 @@ StatusOr<json> MatchDecider::score_candidates(const events::SourceRecord& r) {
   if (!blocking) return blocking.status();
   std::vector<Candidate> all;
   Scoring scoring;
-  if (auto st = scored_candidates(matches_, movies_, settings_, *blocking, r, scoring, all); !st) return st;
+  if (auto st = scored_candidates(matches_, movies_, settings_, *blocking, r, scoring, all, &big_windows_); !st)
+    return st;
   json out = json::array();
   for (auto& c : all) out.push_back(scoring.to_json(c));
   return out;
@@ -431,7 +433,8 @@ StatusOr<MatchDecision> MatchDecider::by_title_year(const events::SourceRecord& 
   if (!blocking) return blocking.status();
   std::vector<Candidate> all;
   Scoring scoring;
-  if (auto st = scored_candidates(matches_, movies_, settings_, *blocking, r, scoring, all); !st) return st;
+  if (auto st = scored_candidates(matches_, movies_, settings_, *blocking, r, scoring, all, &big_windows_); !st)
+    return st;
   if (all.empty())
     return unmatched(matching::kNoCandidates,
                      fmt::format("no movie titled \"{}\" from {} to {}", r.title,

@@ -112,6 +112,7 @@ class MatchDecider {
   MatchSettings settings_;
   const PendingHolders* pending_holders_ = nullptr;
   bool facts_blocking_ = false;
+  store::BigWindows big_windows_;  // blocking windows this decider found too big to read whole
 };
 
 /// True for a usable movie id: not empty, no ':' (source streams use it), no NUL.

@@ -93,7 +93,7 @@ bool BlockHits::contains(std::string_view movie_id, std::size_t n) const {
 }
 
 Status MatchModels::block_facts(const std::vector<std::string>& title_keys, int year, int window,
-                                std::size_t limit, BlockHits& out) {
+                                std::size_t limit, BlockHits& out, BigWindows* big) {
   if (title_keys.empty() || limit == 0) return Status::ok();
   auto it = db_.iterator(ColumnFamily::matching);
   const int first = std::max(0, year - window), last = year + window;
@@ -109,21 +109,25 @@ Status MatchModels::block_facts(const std::vector<std::string>& title_keys, int 
     // A movie is under one year of a key: only the hits of earlier keys can hold it.
     const std::size_t earlier = out.size();
     const std::string key_prefix = keys::index_prefix(keys::kMatchBlock, key);
-    // The whole window in one pass, when it holds no more than there is room for.
+    // The whole window in one pass, when it holds no more than there is room for
+    // (a window known to be bigger goes year by year at once).
+    bool overflow = big && big->contains(key, year);
     std::size_t read = 0;
-    bool overflow = false;
-    for (it->Seek(keys::match_facts_block_prefix(key, first)); it->Valid(); it->Next()) {
-      auto k = it->key().ToStringView();
-      if (k.size() < key_prefix.size() + 9 || k.compare(0, key_prefix.size(), key_prefix) != 0) break;
-      if (year_of(k, key_prefix.size()) > last) break;
-      if (read++ == room) {
-        overflow = true;
-        break;
+    if (!overflow) {
+      for (it->Seek(keys::match_facts_block_prefix(key, first)); it->Valid(); it->Next()) {
+        auto k = it->key().ToStringView();
+        if (k.size() < key_prefix.size() + 9 || k.compare(0, key_prefix.size(), key_prefix) != 0) break;
+        if (year_of(k, key_prefix.size()) > last) break;
+        if (read++ == room) {
+          overflow = true;
+          break;
+        }
+        auto id = k.substr(key_prefix.size() + 9);
+        if (!out.contains(id, earlier)) out.add(id, it->value().ToStringView());
       }
-      auto id = k.substr(key_prefix.size() + 9);
-      if (!out.contains(id, earlier)) out.add(id, it->value().ToStringView());
     }
     if (!overflow) continue;
+    if (big) big->add(key, year);
     // More than room: year by year, the nearest first (same year, then one apart, ...).
     out.truncate(earlier);
     for (int gap = 0; gap <= window && out.size() < limit; ++gap)

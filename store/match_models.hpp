@@ -21,6 +21,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -109,6 +110,31 @@ class BlockHits {
   std::vector<Hit> hits_;
 };
 
+/// Blocking windows (a title key within the year window of a year) found to hold
+/// more movies than there was room for. A common title has hundreds a year in
+/// gen.py's data and in a full IMDb dump: block_facts then reads such a window year
+/// by year, nearest first, without first reading as many entries as there is room
+/// for to find out again (a quarter of gen.py's records; 51 steps and a seek each).
+/// The hits are the same either way. At most kMax windows, then it starts afresh.
+class BigWindows {
+ public:
+  static constexpr std::size_t kMax = 1 << 16;
+  bool contains(std::string_view key, int year) const { return windows_.count(name(key, year)) > 0; }
+  void add(std::string_view key, int year) {
+    if (windows_.size() >= kMax) windows_.clear();
+    windows_.insert(name(key, year));
+  }
+
+ private:
+  static std::string name(std::string_view key, int year) {
+    std::string out(key);
+    out += '\0';
+    out += std::to_string(year);
+    return out;
+  }
+  std::unordered_set<std::string> windows_;
+};
+
 /// The holder of a movie for one source (see holder above).
 struct MatchHolder {
   std::string source_id;
@@ -145,9 +171,10 @@ class MatchModels {
   /// `year`, with their facts, at most `limit`, each once, added to `out` (in no
   /// particular order): per key, its whole window when there is room for it, else
   /// year by year, nearest first (same year, then one before, one after, ...); one
-  /// iterator for all.
+  /// iterator for all. `big`, when given, remembers the windows found too big and
+  /// reads them year by year at once.
   Status block_facts(const std::vector<std::string>& keys, int year, int window, std::size_t limit,
-                     BlockHits& out);
+                     BlockHits& out, BigWindows* big = nullptr);
 
   /// The movie's match facts and title (one point lookup); false when it has none
   /// stored (a store written before they existed: the caller falls back to the
