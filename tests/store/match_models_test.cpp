@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <map>
 #include <memory>
 
@@ -59,9 +61,10 @@ struct Store {
   struct Hit {
     std::string movie_id, facts;
   };
-  std::vector<Hit> block(const std::vector<std::string>& keys, int year, std::size_t limit = 50) {
+  std::vector<Hit> block(const std::vector<std::string>& keys, int year, std::size_t limit = 50,
+                         BigWindows* big = nullptr) {
     BlockHits hits;
-    REQUIRE(MatchModels(*db).block_facts(keys, year, 2, limit, hits));
+    REQUIRE(MatchModels(*db).block_facts(keys, year, 2, limit, hits, big));
     std::vector<Hit> out;
     for (std::size_t i = 0; i < hits.size(); ++i)
       out.push_back({std::string(hits.movie_id(i)), std::string(hits.facts(i))});
@@ -74,9 +77,10 @@ struct Store {
     return *has;
   }
 
-  std::vector<std::string> ids(const std::vector<std::string>& keys, int year, std::size_t limit = 50) {
+  std::vector<std::string> ids(const std::vector<std::string>& keys, int year, std::size_t limit = 50,
+                               BigWindows* big = nullptr) {
     std::vector<std::string> out;
-    for (auto& h : block(keys, year, limit)) out.push_back(h.movie_id);
+    for (auto& h : block(keys, year, limit, big)) out.push_back(h.movie_id);
     return out;
   }
 };
@@ -139,6 +143,35 @@ TEST_CASE("blocking reads the nearest years first when a key has more movies tha
   // Each movie once, whichever of the keys found it; the first key fills first.
   s.change("tt2", {{"title", "Love Actually"}, {"year", 1992}});
   CHECK(s.ids({"loveactually", "love"}, 1992, 3) == Ids{"tt2", "tt1992", "tt1991"});
+}
+
+TEST_CASE("a window found too big is read year by year the next time, with the same hits",
+          "[match_models]") {
+  Store s;
+  for (int year = 1990; year <= 1994; ++year)
+    for (int i = 0; i < 3; ++i)
+      s.change("tt" + std::to_string(year) + std::to_string(i), {{"title", "Love"}, {"year", year}});
+  using Ids = std::vector<std::string>;
+  auto sorted = [](Ids ids) {
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  BigWindows big;
+  auto first = s.ids({"love"}, 1992, 4, &big);  // 15 in the window: too big for 4
+  CHECK(big.contains("love", 1992));
+  CHECK_FALSE(big.contains("love", 1991));
+  CHECK(first == s.ids({"love"}, 1992, 4));
+  CHECK(s.ids({"love"}, 1992, 4, &big) == first);  // known too big: year by year at once
+  // A window it knows as too big that fits after all (more room now): all of it.
+  CHECK(sorted(s.ids({"love"}, 1992, 50, &big)) == sorted(s.ids({"love"}, 1992, 50)));
+  CHECK(s.ids({"love"}, 1992, 50).size() == 15);
+  // It forgets everything past its bound, and starts again.
+  BigWindows full;
+  for (std::size_t i = 0; i < BigWindows::kMax; ++i) full.add("k" + std::to_string(i), 2000);
+  CHECK(full.contains("k0", 2000));
+  full.add("one more", 2000);
+  CHECK_FALSE(full.contains("k0", 2000));
+  CHECK(full.contains("one more", 2000));
 }
 
 TEST_CASE("a movie known by many titles has its facts on its own title's keys only", "[match_models]") {
