@@ -147,6 +147,17 @@ struct Pass {
   double cpu_seconds = 0;
   std::map<std::string, std::size_t> outcomes;
   std::vector<std::string> decided;  // per record: the movie, or the reason
+
+  /// Counts one decision; false (said on stderr) when it failed.
+  bool add(const StatusOr<actors::MatchDecision>& d) {
+    if (!d) {
+      std::cerr << "match_bench: " << d.status().message() << "\n";
+      return false;
+    }
+    ++outcomes[d->matched ? "matched" : d->reason];
+    decided.push_back(d->matched ? d->movie_id : d->reason);
+    return true;
+  }
 };
 
 bool run_pass(store::Db& db, const std::vector<events::SourceRecord>& records, Pass& out) {
@@ -154,15 +165,8 @@ bool run_pass(store::Db& db, const std::vector<events::SourceRecord>& records, P
   out.decided.reserve(records.size());
   auto t = Clock::now();
   double cpu = thread_cpu_seconds();
-  for (auto& r : records) {
-    auto d = decider.decide(r);
-    if (!d) {
-      std::cerr << "match_bench: " << d.status().message() << "\n";
-      return false;
-    }
-    ++out.outcomes[d->matched ? "matched" : d->reason];
-    out.decided.push_back(d->matched ? d->movie_id : d->reason);
-  }
+  for (auto& r : records)
+    if (!out.add(decider.decide(r))) return false;
   out.seconds = seconds_since(t);
   out.cpu_seconds = thread_cpu_seconds() - cpu;
   return true;
@@ -188,14 +192,8 @@ bool run_batch_pass(store::Db& db, const std::vector<events::SourceRecord>& reco
   for (std::size_t from = 0; from < records.size(); from += kBatch) {
     items.clear();
     for (std::size_t i = from; i < std::min(records.size(), from + kBatch); ++i) items.push_back({&records[i], ""});
-    for (auto& d : decider.decide(items)) {
-      if (!d) {
-        std::cerr << "match_bench: " << d.status().message() << "\n";
-        return false;
-      }
-      ++out.outcomes[d->matched ? "matched" : d->reason];
-      out.decided.push_back(d->matched ? d->movie_id : d->reason);
-    }
+    for (auto& d : decider.decide(items))
+      if (!out.add(d)) return false;
   }
   out.seconds = seconds_since(t);
   out.cpu_seconds = process_cpu_seconds() - cpu;
