@@ -39,13 +39,15 @@ void BatchDecider::work(MatchDecider& decider) {
 }
 
 void BatchDecider::helper(std::size_t index) {
-  std::uint64_t done = 0;
+  std::uint64_t seen = 0;
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(mu_);
-      start_.wait(lock, [&] { return stop_ || batch_number_ != done; });
+      start_.wait(lock, [&] { return stop_ || batch_number_ != seen; });
       if (stop_) return;
-      done = batch_number_;
+      seen = batch_number_;
+      if (!open_) continue;  // woke after the caller had done the batch alone
+      ++busy_;
     }
     work(*deciders_[index]);
     {
@@ -66,7 +68,7 @@ std::vector<StatusOr<MatchDecision>> BatchDecider::decide(const std::vector<Deci
     {
       std::lock_guard<std::mutex> lock(mu_);
       error_ = nullptr;
-      busy_ = threads_.size();
+      open_ = true;
       ++batch_number_;
     }
     start_.notify_all();
@@ -74,7 +76,10 @@ std::vector<StatusOr<MatchDecision>> BatchDecider::decide(const std::vector<Deci
   work(*deciders_[0]);
   std::exception_ptr error;
   {
+    // A helper not yet awake stays out (on a busy machine it may wake late); the
+    // caller waits only for those at work.
     std::unique_lock<std::mutex> lock(mu_);
+    open_ = false;
     finished_.wait(lock, [&] { return busy_ == 0; });
     error = std::exchange(error_, nullptr);
   }

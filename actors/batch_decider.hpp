@@ -71,7 +71,8 @@ class BatchDecider {
   std::condition_variable start_;     // a batch for the helpers, or stop
   std::condition_variable finished_;  // the helpers are done with it
   std::uint64_t batch_number_ = 0;    // guarded by mu_: the batch the helpers are to take
-  std::size_t busy_ = 0;              // guarded by mu_: helpers still at the batch
+  bool open_ = false;                 // guarded by mu_: helpers may still join the batch
+  std::size_t busy_ = 0;              // guarded by mu_: helpers at the batch
   bool stop_ = false;                 // guarded by mu_
   // The batch: set before batch_number_ moves on, read by the helpers after.
   const std::vector<DecideItem>* items_ = nullptr;
