@@ -84,17 +84,35 @@ class BatchDecider {
 /// Changes the matcher made since a batch's decisions were taken, to tell which
 /// decision is stale: holders placed or taken out ("movie\0source"), records whose
 /// recent movie changed ("source\0id"), or everything (the maps were cleared).
-struct MatcherChanges {
+/// Noted only while a batch is carried out (start() to stop()): changes made
+/// between batches come before the next batch's decisions, which see them.
+class MatcherChanges {
+ public:
+  void start() {
+    holders.clear();
+    records.clear();
+    cleared = false;
+    tracking_ = true;
+  }
+  void stop() {
+    start();
+    tracking_ = false;
+  }
+  void holder(std::string key) {
+    if (tracking_) holders.insert(std::move(key));
+  }
+  void record(std::string key) {
+    if (tracking_) records.insert(std::move(key));
+  }
+  void all() { cleared = tracking_; }
+  bool empty() const { return holders.empty() && records.empty() && !cleared; }
+
   std::unordered_set<std::string> holders;
   std::unordered_set<std::string> records;
   bool cleared = false;
 
-  void clear() {
-    holders.clear();
-    records.clear();
-    cleared = false;
-  }
-  bool empty() const { return holders.empty() && records.empty() && !cleared; }
+ private:
+  bool tracking_ = false;
 };
 
 /// Whether `d`, decided for `record` at the batch's start, may differ from a

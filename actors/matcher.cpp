@@ -43,12 +43,12 @@ void remember(self_ptr self, const IngestItem& item, const MatchDecision& d) {
     st.recent.clear();  // the read models have caught up long since
     st.holders.clear();
     st.placed.clear();
-    st.changes.cleared = true;
+    st.changes.all();
   }
   st.recent[recent_key(source, id)] = d.movie_id;
-  st.changes.records.insert(recent_key(source, id));
+  st.changes.record(recent_key(source, id));
   const std::string held_key = d.movie_id + '\0' + source;
-  st.changes.holders.insert(held_key);
+  st.changes.holder(held_key);
   store::MatchHolder h{id, d.method, d.weight};
   if (d.method == matching::kTitleYear && !h.weight) {
     // It follows its earlier title + year decision: it holds by that decision's weight.
@@ -67,7 +67,7 @@ void forget_holder(self_ptr self, const std::string& movie, const std::string& s
   auto& st = self->state;
   auto held = st.holders.find(movie + '\0' + source);
   if (held != st.holders.end() && held->second.source_id == id) {
-    st.changes.holders.insert(held->first);
+    st.changes.holder(held->first);
     st.holders.erase(held);
   }
 }
@@ -76,7 +76,7 @@ void forget_holder(self_ptr self, const std::string& movie, const std::string& s
 void forget_recent(self_ptr self, const std::string& source, const std::string& id) {
   auto& st = self->state;
   auto key = recent_key(source, id);
-  if (st.recent.erase(key)) st.changes.records.insert(std::move(key));
+  if (st.recent.erase(key)) st.changes.record(std::move(key));
 }
 
 /// Appends one event to a source stream, tracking the stream's head here: the
@@ -330,7 +330,7 @@ void handle_batch(self_ptr self, IngestBatch& batch, const std::shared_ptr<Batch
   std::vector<DecideItem> items(batch.size());
   for (std::size_t i = 0; i < batch.size(); ++i) items[i] = {&batch[i].record, recent_movie(self, batch[i].record)};
   auto decisions = st.batch_decider->decide(items);
-  st.changes.clear();
+  st.changes.start();
   for (std::size_t i = 0; i < batch.size(); ++i) {
     auto& decision = decisions[i];
     if (decision && !st.changes.empty() && stale(*decision, batch[i].record, st.changes))
@@ -343,6 +343,7 @@ void handle_batch(self_ptr self, IngestBatch& batch, const std::shared_ptr<Batch
         self, std::move(batch[i]), decision.take(), [=](IngestOutcome o) { reply->done(i, std::move(o)); },
         [=](caf::error e) { reply->failed(i, message_of(e)); });
   }
+  st.changes.stop();
 }
 
 // --- POST /links -------------------------------------------------------------------

@@ -101,10 +101,8 @@ class JsonWriter {
   /// A string-to-string map as an object, keys in order (std::map's, as nlohmann's).
   void value(const std::map<std::string, std::string>& m) {
     begin_object();
-    for (auto& [key, v] : m) {
-      next();
-      value(key);
-      put(':');
+    for (auto& [k, v] : m) {
+      key(k);
       value(v);
     }
     end_object();

@@ -255,7 +255,6 @@ void from_json(const json& j, SourceRecord& r) {
         r.metadata_numbers.insert(key);
       } else {
         r.metadata[key] = v.get<std::string>();
-        r.metadata_numbers.erase(key);
       }
     }
   }
