@@ -41,6 +41,7 @@ StatusOr<std::unique_ptr<Runtime>> Runtime::open(const config::Config& config) {
   if (ec) return Status::io_error("cannot create data directory " + config.data_dir + ": " + ec.message());
   store::Db::Options db_options;
   db_options.min_free_bytes = config.storage.min_free_bytes;
+  db_options.block_cache_bytes = config.storage.block_cache_bytes;
   auto db = store::Db::open((std::filesystem::path(config.data_dir) / "db").string(), db_options);
   if (!db) return db.status();
   rt->db_ = db.take();

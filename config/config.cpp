@@ -482,7 +482,7 @@ StatusOr<Config> parse(const json& j) {
   if (j.contains("storage")) {
     const auto& storage = j["storage"];
     if (auto s = expect_type(storage, "storage", storage.is_object(), "an object"); !s) return s;
-    if (auto s = check_keys(storage, "storage", {"min_free_bytes"}); !s) return s;
+    if (auto s = check_keys(storage, "storage", {"min_free_bytes", "block_cache_bytes"}); !s) return s;
     if (storage.contains("min_free_bytes")) {
       const auto& v = storage["min_free_bytes"];
       if (auto s = expect_type(v, "storage.min_free_bytes", v.is_number_integer(), "a whole number"); !s)
@@ -491,6 +491,17 @@ StatusOr<Config> parse(const json& j) {
       else if (auto n = v.get<std::int64_t>(); n < 0)
         return error("storage.min_free_bytes", fmt::format("must not be negative, got {}", n));
       else c.storage.min_free_bytes = static_cast<std::uint64_t>(n);
+    }
+    if (storage.contains("block_cache_bytes")) {
+      const auto& v = storage["block_cache_bytes"];
+      if (auto s = expect_type(v, "storage.block_cache_bytes", v.is_number_integer(), "a whole number"); !s)
+        return s;
+      // A negative number counts as too small, like 0.
+      c.storage.block_cache_bytes = v.is_number_unsigned()        ? v.get<std::uint64_t>()
+                                    : v.get<std::int64_t>() < 0 ? 0
+                                                                : static_cast<std::uint64_t>(v.get<std::int64_t>());
+      if (c.storage.block_cache_bytes < (1u << 20))
+        return error("storage.block_cache_bytes", fmt::format("must be at least 1048576 (1 MiB), got {}", v.dump()));
     }
   }
   if (j.contains("sources"))
@@ -568,7 +579,7 @@ json to_json(const Config& c) {
           {"http_max_body_bytes", c.http_max_body_bytes},
           {"http_header_timeout_ms", c.http_header_timeout.count()},
           {"http_body_timeout_ms", c.http_body_timeout.count()},
-          {"storage", {{"min_free_bytes", c.storage.min_free_bytes}}},
+          {"storage", {{"min_free_bytes", c.storage.min_free_bytes}, {"block_cache_bytes", c.storage.block_cache_bytes}}},
           {"assets_max_bytes", c.assets_max_bytes},
           {"sources", sources},
           {"matching", {{"min_confidence", c.matching.min_confidence},

@@ -200,7 +200,7 @@ StatusOr<std::unique_ptr<Db>> Db::open(const std::string& path, Options options)
   db_options.info_log = std::make_shared<InfoLog>(path);
   // --- end of disk bounds ---------------------------------------------------------
   rocksdb::BlockBasedTableOptions table;
-  table.block_cache = rocksdb::NewLRUCache(64 << 20);
+  table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   table.cache_index_and_filter_blocks = true;
   table.pin_l0_filter_and_index_blocks_in_cache = true;
   // Most point lookups miss (a fingerprint, event id, stream head or read model

@@ -28,6 +28,9 @@ class Db {
     /// Writes are refused while less than this is free on the store's file system
     /// (config key storage.min_free_bytes; 0: no reserve). store/health.hpp.
     std::uint64_t min_free_bytes = 0;
+    /// RocksDB's block cache, shared by every column family (config key
+    /// storage.block_cache_bytes).
+    std::uint64_t block_cache_bytes = 256ull << 20;
   };
 
   /// Opens (or creates) the database under `path`. Fails with `busy` when another

@@ -376,3 +376,17 @@ TEST_CASE("matching thresholds, year window, several_per_movie and threads are r
   CHECK(error_of(json::parse(R"({"matching": {"min_margin_bits": -1}})")) ==
         "matching.min_margin_bits: must be from 0 to 30, got -1");
 }
+
+TEST_CASE("the block cache size is read, checked and written back", "[config]") {
+  CHECK(Config::defaults().storage.block_cache_bytes == 256ull << 20);
+  auto c = parse(json::parse(R"({"storage": {"block_cache_bytes": 1073741824}})"));
+  REQUIRE(c.is_ok());
+  CHECK(c->storage.block_cache_bytes == 1ull << 30);
+  CHECK(c->storage.min_free_bytes == Config::defaults().storage.min_free_bytes);
+  CHECK(to_json(*c)["storage"]["block_cache_bytes"] == 1ull << 30);
+  CHECK(error_of(json::parse(R"({"storage": {"block_cache_bytes": 1000}})")) ==
+        "storage.block_cache_bytes: must be at least 1048576 (1 MiB), got 1000");
+  CHECK(error_of(json::parse(R"({"storage": {"block_cache_bytes": -5}})")) ==
+        "storage.block_cache_bytes: must be at least 1048576 (1 MiB), got -5");
+  CHECK(error_of(json::parse(R"({"storage": {"block_cache_bytes": "1G"}})")).rfind("storage.block_cache_bytes", 0) == 0);
+}
