@@ -393,16 +393,25 @@ Status Db::clear(ColumnFamily f) {
   const std::string what = "clearing " + std::string(name_of(f));
   if (auto it = iterator(f); it->SeekToFirst(), !it->Valid()) return from_rocksdb(it->status(), what);
   // Whole table files first (dropped, not read: replay of a 200k-event log spent 9% of
-  // its time deleting the read models key by key), then what is left (the memtable,
-  // files under compaction) key by key in one batch: no range tombstones stay behind.
+  // its time deleting the read models key by key), then what is left (L0 files, which
+  // DeleteFilesInRange never drops, the memtable, files under compaction) by one range
+  // tombstone from the first key left to just past the last: read key by key, that rest
+  // was still 16% of a 200k-event replay. The tombstone goes at the next compaction
+  // that reaches the last level.
   auto* db = live();
   if (auto st = from_rocksdb(rocksdb::DeleteFilesInRange(db->db.get(), db->handle(f), nullptr, nullptr), what); !st)
     return st;
-  rocksdb::WriteBatch batch;
   auto it = iterator(f);
-  for (it->SeekToFirst(); it->Valid(); it->Next()) batch.Delete(cf(f), it->key());
-  if (auto st = from_rocksdb(it->status(), what); !st) return st;
-  return batch.Count() == 0 ? Status::ok() : write(batch, false);
+  it->SeekToFirst();
+  if (!it->Valid()) return from_rocksdb(it->status(), what);
+  const std::string first = it->key().ToString();
+  it->SeekToLast();
+  if (!it->Valid()) return from_rocksdb(it->status(), what);
+  std::string past_last = it->key().ToString();
+  past_last.push_back('\0');  // the least key above the last one
+  rocksdb::WriteBatch batch;
+  if (auto st = from_rocksdb(batch.DeleteRange(cf(f), first, past_last), what); !st) return st;
+  return write(batch, false);
 }
 
 }  // namespace moviec::store
