@@ -20,6 +20,8 @@ namespace moviec::config {
 
 using nlohmann::json;
 
+using namespace checks;
+
 namespace {
 
 // Formats a reader exists for; sources::open_reader dispatches on the same names.
@@ -42,67 +44,10 @@ const std::vector<std::string>& known_options(const std::string& format) {
   return none;
 }
 
-std::string join_quoted(const std::vector<std::string>& names) {
-  std::string out;
-  for (auto& n : names) {
-    if (!out.empty()) out += ", ";
-    out += '"' + n + '"';
-  }
-  return out;
-}
-
-std::string type_name(const json& j) {
-  if (j.is_number_integer()) return "integer";
-  if (j.is_number_float()) return "number";
-  return j.type_name();
-}
-
 bool is_source_name(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
            return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
          });
-}
-
-// Validation walks the JSON with a key path ("rules.fields.title.strategy") and
-// stops at the first problem; every helper returns that problem as a Status.
-std::string child(const std::string& path, const std::string& key) {
-  return path.empty() ? key : path + "." + key;
-}
-
-std::string element(const std::string& path, std::size_t i) {
-  return path + "[" + std::to_string(i) + "]";
-}
-
-Status error(const std::string& path, const std::string& what) {
-  return Status::invalid((path.empty() ? std::string("config") : path) + ": " + what);
-}
-
-Status expect_type(const json& j, const std::string& path, bool ok, const char* expected) {
-  if (ok) return Status::ok();
-  return error(path, fmt::format("expected {}, got {}", expected, type_name(j)));
-}
-
-Status check_keys(const json& obj, const std::string& path,
-                  const std::vector<std::string>& allowed) {
-  for (auto& [key, value] : obj.items()) {
-    (void)value;
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
-      return error(child(path, key),
-                   fmt::format("unknown key (expected one of {})", join_quoted(allowed)));
-  }
-  return Status::ok();
-}
-
-Status get_string(const json& j, const std::string& path, std::string& out) {
-  if (auto s = expect_type(j, path, j.is_string(), "a string"); !s) return s;
-  out = j.get<std::string>();
-  return Status::ok();
-}
-
-Status get_bool(const json& j, const std::string& path, bool& out) {
-  if (auto s = expect_type(j, path, j.is_boolean(), "true or false"); !s) return s;
-  out = j.get<bool>();
-  return Status::ok();
 }
 
 // A whole number >= 1 (counts, sizes and durations where zero makes no sense).
@@ -493,15 +438,12 @@ StatusOr<Config> parse(const json& j) {
       else c.storage.min_free_bytes = static_cast<std::uint64_t>(n);
     }
     if (storage.contains("block_cache_bytes")) {
-      const auto& v = storage["block_cache_bytes"];
-      if (auto s = expect_type(v, "storage.block_cache_bytes", v.is_number_integer(), "a whole number"); !s)
+      std::int64_t bytes = 0;
+      if (auto s = get_int_in(storage["block_cache_bytes"], "storage.block_cache_bytes", 1 << 20,
+                              std::numeric_limits<std::int64_t>::max(), bytes);
+          !s)
         return s;
-      // A negative number counts as too small, like 0.
-      c.storage.block_cache_bytes = v.is_number_unsigned()        ? v.get<std::uint64_t>()
-                                    : v.get<std::int64_t>() < 0 ? 0
-                                                                : static_cast<std::uint64_t>(v.get<std::int64_t>());
-      if (c.storage.block_cache_bytes < (1u << 20))
-        return error("storage.block_cache_bytes", fmt::format("must be at least 1048576 (1 MiB), got {}", v.dump()));
+      c.storage.block_cache_bytes = static_cast<std::uint64_t>(bytes);
     }
   }
   if (j.contains("sources"))

@@ -385,8 +385,8 @@ TEST_CASE("the block cache size is read, checked and written back", "[config]") 
   CHECK(c->storage.min_free_bytes == Config::defaults().storage.min_free_bytes);
   CHECK(to_json(*c)["storage"]["block_cache_bytes"] == 1ull << 30);
   CHECK(error_of(json::parse(R"({"storage": {"block_cache_bytes": 1000}})")) ==
-        "storage.block_cache_bytes: must be at least 1048576 (1 MiB), got 1000");
+        "storage.block_cache_bytes: must be at least 1048576, got 1000");
   CHECK(error_of(json::parse(R"({"storage": {"block_cache_bytes": -5}})")) ==
-        "storage.block_cache_bytes: must be at least 1048576 (1 MiB), got -5");
+        "storage.block_cache_bytes: must be at least 1048576, got -5");
   CHECK(error_of(json::parse(R"({"storage": {"block_cache_bytes": "1G"}})")).rfind("storage.block_cache_bytes", 0) == 0);
 }
