@@ -28,6 +28,13 @@ std::size_t BatchDecider::default_helpers() {
 }
 
 void BatchDecider::work(MatchDecider& decider) {
+  // One blocking iterator for this thread's share of the batch: the batch's decisions
+  // are those of its start anyway.
+  struct Held {
+    store::MatchModels& m;
+    explicit Held(store::MatchModels& models) : m(models) { m.hold_iterator(); }
+    ~Held() { m.release_iterator(); }
+  } held(decider.matches());
   try {
     for (std::size_t i; (i = next_.fetch_add(1, std::memory_order_relaxed)) < items_->size();)
       (*slots_)[i].emplace(decider.decide(*(*items_)[i].record, (*items_)[i].known_movie));

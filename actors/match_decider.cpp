@@ -60,13 +60,18 @@ StatusOr<MatchDecision> MatchDecider::decide(const events::SourceRecord& r,
   std::string current_method;
   std::optional<double> current_confidence;
   std::uint64_t decided = 0;
-  auto state = matches_.state(r.source, r.source_id);
-  if (!state) return state.status();
-  if (*state && (**state).value("state", "") == "matched") {
-    current = (**state).value("movie_id", "");
-    current_method = (**state).value("method", "");
-    if ((**state).contains("confidence")) current_confidence = (**state)["confidence"].get<double>();
-    decided = (**state).value("decided", std::uint64_t{0});
+  auto imdb = r.external_ids.find("imdb");
+  bool has_imdb = imdb != r.external_ids.end() && is_imdb_id(imdb->second);
+  // The state, a person's decision and (for a record without ids that decide it) the
+  // crosswalk of its own id, in one batched read: most of them miss.
+  auto looked_up = matches_.record_facts(r.source, r.source_id, r.movie_id.empty() && !has_imdb);
+  if (!looked_up) return looked_up.status();
+  const auto& state = looked_up->state;
+  if (state && state->value("state", "") == "matched") {
+    current = state->value("movie_id", "");
+    current_method = state->value("method", "");
+    if (state->contains("confidence")) current_confidence = (*state)["confidence"].get<double>();
+    decided = state->value("decided", std::uint64_t{0});
   }
   if (!known_movie.empty() && known_movie != current) {
     current = known_movie;  // decided in this process, not projected yet
@@ -87,26 +92,22 @@ StatusOr<MatchDecision> MatchDecider::decide(const events::SourceRecord& r,
   };
 
   // 1. A person's word stands above everything else.
-  auto person = matches_.decision(r.source, r.source_id);
-  if (!person) return person.status();
-  if (*person) {
-    auto movie = (**person).value("movie_id", "");
-    auto seq = (**person).value("sequence", std::uint64_t{0});
+  if (const auto& person = looked_up->decision) {
+    auto movie = person->value("movie_id", "");
+    auto seq = person->value("sequence", std::uint64_t{0});
     if (!movie.empty()) {
       auto d = matched(movie, matching::kManual);
       d.basis = seq;
       return d;
     }
-    auto d = unmatched(matching::kNoMatch, "a person said no match: " + (**person).value("by", "") +
-                                               ": " + (**person).value("why", ""));
+    auto d = unmatched(matching::kNoMatch, "a person said no match: " + person->value("by", "") +
+                                               ": " + person->value("why", ""));
     d.basis = seq;
     d.current_movie = current;
     return d;
   }
 
   // 2, 3. Ids the record carries.
-  auto imdb = r.external_ids.find("imdb");
-  bool has_imdb = imdb != r.external_ids.end() && is_imdb_id(imdb->second);
   if (!r.movie_id.empty()) {
     if (!is_valid_movie_id(r.movie_id))
       return unmatched(matching::kInvalidMovieId, "the record's movie id \"" + r.movie_id +
@@ -129,16 +130,16 @@ StatusOr<MatchDecision> MatchDecider::decide(const events::SourceRecord& r,
 
   // 5. Crosswalks other records taught.
   std::map<std::string, std::string> walked;  // movie -> "kind=value"
-  auto walk = [&](const std::string& kind, const std::string& value) -> Status {
-    auto movie = matches_.crosswalk(kind, value);
-    if (!movie) return movie.status();
-    if (*movie && !(*movie)->empty() && **movie != displaced_from) walked.emplace(**movie, kind + "=" + value);
-    return Status::ok();
+  auto walked_to = [&](const std::optional<std::string>& movie, const std::string& kind, const std::string& value) {
+    if (movie && !movie->empty() && *movie != displaced_from) walked.emplace(*movie, kind + "=" + value);
   };
-  if (auto st = walk(r.source, r.source_id); !st) return st;
+  walked_to(looked_up->crosswalk, r.source, r.source_id);  // looked up with the state
   for (auto& [kind, value] : r.external_ids)
-    if (kind != "imdb")
-      if (auto st = walk(kind, value); !st) return st;
+    if (kind != "imdb") {
+      auto movie = matches_.crosswalk(kind, value);
+      if (!movie) return movie.status();
+      walked_to(*movie, kind, value);
+    }
   if (walked.size() == 1) return matched(walked.begin()->first, matching::kCrosswalk);
   if (walked.size() > 1) {
     json candidates = json::array();
@@ -472,34 +473,35 @@ StatusOr<MatchDecision> MatchDecider::by_title_year(const events::SourceRecord& 
   json kept = json::array();
   for (std::size_t i = 0; i < all.size() && i < settings_.candidates_kept; ++i)
     kept.push_back(scoring.to_json(all[i]));
-  // A candidate's JSON: the one kept, or made for it (the holders are known by now).
-  auto json_of = [&](std::size_t i) { return i < kept.size() ? kept[i] : scoring.to_json(all[i]); };
-  auto describe_i = [&](std::size_t i) { return describe(json_of(i)); };
+  // A candidate's description, from its JSON: the one kept, or made for it (the
+  // holders are known by now).
+  auto describe_i = [&](std::size_t i) { return describe(i < kept.size() ? kept[i] : scoring.to_json(all[i])); };
+  // The message is made before the kept candidates move into the decision.
+  auto not_matched = [&](std::string_view reason, std::string message) {
+    return seen(unmatched(reason, std::move(message), std::move(kept)));
+  };
 
   // The good candidates are held by stronger records: say so, rather than "weak"
   // for what is left.
   if (!taken.empty() && (open.empty() || all[open[0]].confidence < settings_.min_confidence)) {
     auto& best = all[taken[0]];
-    return seen(unmatched(matching::kTaken,
-                     fmt::format("every candidate is held by a stronger record of {}: {} holds {} ({})", r.source,
-                                 best.holder->source_id, describe_i(taken[0]), best.holder->method),
-                     kept));
+    return not_matched(matching::kTaken,
+                       fmt::format("every candidate is held by a stronger record of {}: {} holds {} ({})", r.source,
+                                   best.holder->source_id, describe_i(taken[0]), best.holder->method));
   }
   auto& best = all[open[0]];
   double top = best.confidence;
   double top_w = best.weight;
   if (top < settings_.min_confidence)
-    return seen(unmatched(matching::kWeak,
-                     fmt::format("best candidate {} is below {:.2f}: {}{}", describe_i(open[0]),
-                                 settings_.min_confidence, scoring.explain(best).why,
-                                 open.size() > 1 ? "; runner-up " + describe_i(open[1]) : std::string()),
-                     kept));
+    return not_matched(matching::kWeak,
+                       fmt::format("best candidate {} is below {:.2f}: {}{}", describe_i(open[0]),
+                                   settings_.min_confidence, scoring.explain(best).why,
+                                   open.size() > 1 ? "; runner-up " + describe_i(open[1]) : std::string()));
   if (open.size() > 1 && top_w - all[open[1]].weight < settings_.min_margin_bits - 1e-9)
-    return seen(unmatched(matching::kAmbiguous,
-                     fmt::format("{} and {} are too close to call ({:.2f} bits apart, {:.2f} needed)",
-                                 describe_i(open[0]), describe_i(open[1]), top_w - all[open[1]].weight,
-                                 settings_.min_margin_bits),
-                     kept));
+    return not_matched(matching::kAmbiguous,
+                       fmt::format("{} and {} are too close to call ({:.2f} bits apart, {:.2f} needed)",
+                                   describe_i(open[0]), describe_i(open[1]), top_w - all[open[1]].weight,
+                                   settings_.min_margin_bits));
   MatchDecision d;
   d.matched = true;
   d.movie_id = best.movie_id;
@@ -510,10 +512,13 @@ StatusOr<MatchDecision> MatchDecider::by_title_year(const events::SourceRecord& 
     d.displaces = best.holder->source_id;
     d.displaced_weight = best.holder->weight;
   }
-  // The chosen candidate first, then the others as scored.
-  json ordered = json::array({json_of(open[0])});
-  for (auto& c : kept)
-    if (ordered.size() < settings_.candidates_kept && c["movie_id"] != best.movie_id) ordered.push_back(std::move(c));
+  // The chosen candidate first, then the others as scored (moved, not copied).
+  json ordered = json::array();
+  auto& list = ordered.get_ref<json::array_t&>();
+  list.reserve(std::min(kept.size() + 1, settings_.candidates_kept));
+  list.push_back(open[0] < kept.size() ? std::move(kept[open[0]]) : scoring.to_json(all[open[0]]));
+  for (std::size_t i = 0; i < kept.size() && list.size() < settings_.candidates_kept; ++i)
+    if (i != open[0]) list.push_back(std::move(kept[i]));
   d.candidates = std::move(ordered);
   return seen(std::move(d));
 }

@@ -13,6 +13,7 @@
 
 #include "common/status.hpp"
 #include "events/field_rules.hpp"
+#include "store/storage_defaults.hpp"
 
 namespace moviec::config {
 
@@ -42,11 +43,8 @@ struct StorageConfig {
   // free where the store lives; 0: no reserve. Above what RocksDB needs to finish a
   // flush and compaction (memtables 96 MiB, WAL up to 128 MiB).
   std::uint64_t min_free_bytes = 256ull * 1024 * 1024;
-  // RocksDB's block cache, shared by every column family (store/db.cpp): at 64 MiB
-  // the matching family of a 1M-movie store (105 MB) missed it on every other
-  // blocking read (bench/match_bench.py: 27,460-29,309 records/s on one core;
-  // 30,981-31,458 at 256 MiB).
-  std::uint64_t block_cache_bytes = 256ull * 1024 * 1024;
+  // RocksDB's block cache, shared by every column family (store/storage_defaults.hpp).
+  std::uint64_t block_cache_bytes = store::kDefaultBlockCacheBytes;
 };
 
 struct Config {

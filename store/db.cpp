@@ -314,7 +314,7 @@ namespace {
 /// cached block) into `value`. A function of its own, never inlined, for
 /// ThreadSanitizer's sake: that memory was written by another thread, ordered by
 /// atomics inside Debian's uninstrumented librocksdb, which TSan cannot see, nor
-/// the library's frames; its report names the caller of this function, Db::get,
+/// the library's frames; its report names the caller of this function, Db::find,
 /// which tests/tsan.supp lists.
 [[gnu::noinline]] rocksdb::Status read_value(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf,
                                              const std::string& key, std::string& value) {
@@ -325,13 +325,20 @@ namespace {
 }
 }  // namespace
 
-StatusOr<std::string> Db::get(ColumnFamily f, const std::string& key) {
+StatusOr<std::optional<std::string>> Db::find(ColumnFamily f, const std::string& key) {
   std::string value;
   auto* db = live();
   auto s = read_value(*db->db, db->handle(f), key, value);
-  if (s.IsNotFound()) return Status::not_found(std::string(name_of(f)) + " has no such key");
+  if (s.IsNotFound()) return std::optional<std::string>{};
   if (!s.ok()) return from_rocksdb(s, "get");
-  return value;
+  return std::optional<std::string>{std::move(value)};
+}
+
+StatusOr<std::string> Db::get(ColumnFamily f, const std::string& key) {
+  auto found = find(f, key);
+  if (!found) return found.status();
+  if (!*found) return Status::not_found(std::string(name_of(f)) + " has no such key");
+  return std::move(**found);
 }
 
 std::vector<StatusOr<std::string>> Db::scan_get(ColumnFamily f, const std::vector<std::string>& keys) {
@@ -368,18 +375,45 @@ std::vector<StatusOr<std::string>> Db::scan_get(ColumnFamily f, const std::vecto
   return out;
 }
 
-std::vector<StatusOr<std::string>> Db::multi_get(ColumnFamily f, const std::vector<std::string>& keys) {
+namespace {
+/// MultiGet's values, copied out of RocksDB's memory: a function of its own, never
+/// inlined, for ThreadSanitizer's sake, as read_value above (tests/tsan.supp).
+[[gnu::noinline]] void read_values(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf,
+                                   const std::vector<std::string>& keys, std::vector<std::string>& values,
+                                   std::vector<rocksdb::Status>& statuses) {
   std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
-  std::vector<rocksdb::PinnableSlice> values(keys.size());
-  std::vector<rocksdb::Status> statuses(keys.size());
+  std::vector<rocksdb::PinnableSlice> pinned(keys.size());
+  values.resize(keys.size());
+  statuses.resize(keys.size());
+  db.MultiGet(rocksdb::ReadOptions(), cf, keys.size(), slices.data(), pinned.data(), statuses.data());
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    if (statuses[i].ok()) values[i].assign(pinned[i].data(), pinned[i].size());
+}
+}  // namespace
+
+std::vector<StatusOr<std::optional<std::string>>> Db::find_many(ColumnFamily f,
+                                                                const std::vector<std::string>& keys) {
+  std::vector<std::string> values;
+  std::vector<rocksdb::Status> statuses;
   auto* db = live();
-  db->db->MultiGet(rocksdb::ReadOptions(), db->handle(f), keys.size(), slices.data(), values.data(), statuses.data());
-  std::vector<StatusOr<std::string>> out;
+  read_values(*db->db, db->handle(f), keys, values, statuses);
+  std::vector<StatusOr<std::optional<std::string>>> out;
   out.reserve(keys.size());
   for (std::size_t i = 0; i < keys.size(); ++i) {
-    if (statuses[i].ok()) out.emplace_back(values[i].ToString());
-    else if (statuses[i].IsNotFound()) out.emplace_back(Status::not_found(std::string(name_of(f)) + " has no such key"));
+    if (statuses[i].ok()) out.emplace_back(std::optional<std::string>{std::move(values[i])});
+    else if (statuses[i].IsNotFound()) out.emplace_back(std::optional<std::string>{});
     else out.emplace_back(from_rocksdb(statuses[i], "multi_get"));
+  }
+  return out;
+}
+
+std::vector<StatusOr<std::string>> Db::multi_get(ColumnFamily f, const std::vector<std::string>& keys) {
+  std::vector<StatusOr<std::string>> out;
+  out.reserve(keys.size());
+  for (auto& found : find_many(f, keys)) {
+    if (!found) out.emplace_back(found.status());
+    else if (!*found) out.emplace_back(Status::not_found(std::string(name_of(f)) + " has no such key"));
+    else out.emplace_back(std::move(**found));
   }
   return out;
 }
@@ -391,7 +425,6 @@ std::unique_ptr<rocksdb::Iterator> Db::iterator(ColumnFamily f, const rocksdb::R
 
 Status Db::clear(ColumnFamily f) {
   const std::string what = "clearing " + std::string(name_of(f));
-  if (auto it = iterator(f); it->SeekToFirst(), !it->Valid()) return from_rocksdb(it->status(), what);
   // Whole table files first (dropped, not read: replay of a 200k-event log spent 9% of
   // its time deleting the read models key by key), then what is left (L0 files, which
   // DeleteFilesInRange never drops, the memtable, files under compaction) by one range

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "common/status.hpp"
 #include "store/column_families.hpp"
 #include "store/health.hpp"
+#include "store/storage_defaults.hpp"
 
 namespace moviec::store {
 
@@ -30,7 +32,7 @@ class Db {
     std::uint64_t min_free_bytes = 0;
     /// RocksDB's block cache, shared by every column family (config key
     /// storage.block_cache_bytes).
-    std::uint64_t block_cache_bytes = 256ull << 20;
+    std::uint64_t block_cache_bytes = kDefaultBlockCacheBytes;
   };
 
   /// Opens (or creates) the database under `path`. Fails with `busy` when another
@@ -65,6 +67,11 @@ class Db {
 
   /// A point read; not_found when absent.
   [[nodiscard]] StatusOr<std::string> get(ColumnFamily f, const std::string& key);
+  /// A point read; nullopt when absent (no status made for a miss: most of the
+  /// matcher's lookups miss).
+  [[nodiscard]] StatusOr<std::optional<std::string>> find(ColumnFamily f, const std::string& key);
+  /// find for several keys of one family in one call (RocksDB's MultiGet).
+  std::vector<StatusOr<std::optional<std::string>>> find_many(ColumnFamily f, const std::vector<std::string>& keys);
 
   /// Point reads of many keys of one family in one call (RocksDB's batched MultiGet:
   /// one pass over the memtables and table files for all of them); one answer per

@@ -11,15 +11,48 @@ namespace moviec::store {
 
 using nlohmann::json;
 
-StatusOr<std::optional<json>> MatchModels::get_json(const std::string& key) {
-  auto stored = db_.get(ColumnFamily::matching, key);
-  if (!stored) {
-    if (stored.status().code() == Status::Code::not_found) return std::optional<json>{};
-    return stored.status();
-  }
+namespace {
+StatusOr<std::optional<json>> parse_json(std::optional<std::string> stored) {
+  if (!stored) return std::optional<json>{};
   auto j = json::parse(*stored, nullptr, false);
   if (j.is_discarded()) return Status::corruption("matching: stored value is not JSON");
   return std::optional<json>{std::move(j)};
+}
+
+StatusOr<std::optional<std::string>> crosswalk_movie(StatusOr<std::optional<json>> j) {
+  if (!j) return j.status();
+  if (!*j) return std::optional<std::string>{};
+  return std::optional<std::string>{(*j)->value("movie_id", "")};
+}
+}  // namespace
+
+StatusOr<std::optional<json>> MatchModels::get_json(const std::string& key) {
+  auto stored = db_.find(ColumnFamily::matching, key);
+  if (!stored) return stored.status();
+  return parse_json(std::move(*stored));
+}
+
+StatusOr<MatchModels::RecordFacts> MatchModels::record_facts(const std::string& source, const std::string& id,
+                                                             bool with_crosswalk) {
+  std::vector<std::string> keys{keys::matching_key(keys::kMatchState, source, id),
+                                keys::matching_key(keys::kMatchDecision, source, id)};
+  if (with_crosswalk) keys.push_back(keys::matching_key(keys::kMatchCrosswalk, source, id));
+  auto found = db_.find_many(ColumnFamily::matching, keys);
+  for (auto& f : found)
+    if (!f) return f.status();
+  RecordFacts out;
+  auto state = parse_json(std::move(*found[0]));
+  if (!state) return state.status();
+  out.state = std::move(*state);
+  auto decision = parse_json(std::move(*found[1]));
+  if (!decision) return decision.status();
+  out.decision = std::move(*decision);
+  if (with_crosswalk) {
+    auto movie = crosswalk_movie(parse_json(std::move(*found[2])));
+    if (!movie) return movie.status();
+    out.crosswalk = std::move(*movie);
+  }
+  return out;
 }
 
 StatusOr<std::optional<json>> MatchModels::state(const std::string& source, const std::string& id) {
@@ -36,10 +69,7 @@ StatusOr<std::optional<json>> MatchModels::decision(const std::string& source, c
 
 StatusOr<std::optional<std::string>> MatchModels::crosswalk(const std::string& kind,
                                                             const std::string& value) {
-  auto j = get_json(keys::matching_key(keys::kMatchCrosswalk, kind, value));
-  if (!j) return j.status();
-  if (!*j) return std::optional<std::string>{};
-  return std::optional<std::string>{(*j)->value("movie_id", "")};
+  return crosswalk_movie(get_json(keys::matching_key(keys::kMatchCrosswalk, kind, value)));
 }
 
 Status MatchModels::block(const std::vector<std::string>& title_keys, int year, int window, std::size_t limit,
@@ -95,7 +125,9 @@ bool BlockHits::contains(std::string_view movie_id, std::size_t n) const {
 Status MatchModels::block_facts(const std::vector<std::string>& title_keys, int year, int window,
                                 std::size_t limit, BlockHits& out, BigWindows* big) {
   if (title_keys.empty() || limit == 0) return Status::ok();
-  auto it = db_.iterator(ColumnFamily::matching);
+  std::unique_ptr<rocksdb::Iterator> own;
+  if (!held_) own = db_.iterator(ColumnFamily::matching);
+  rocksdb::Iterator* it = held_ ? held_.get() : own.get();
   const int first = std::max(0, year - window), last = year + window;
   // 'b' 0x00 key 0x00 BE64(year) 0x00 movie_id: the years of one key are adjacent.
   auto year_of = [](std::string_view k, std::size_t at) {
@@ -146,12 +178,7 @@ Status MatchModels::block_facts(const std::vector<std::string>& title_keys, int 
 }
 
 StatusOr<std::optional<std::string>> MatchModels::movie_facts_bytes(const std::string& movie_id) {
-  auto stored = db_.get(ColumnFamily::matching, keys::matching_key(keys::kMatchFacts, movie_id, ""));
-  if (!stored) {
-    if (stored.status().code() == Status::Code::not_found) return std::optional<std::string>{};
-    return stored.status();
-  }
-  return std::optional<std::string>{std::move(*stored)};
+  return db_.find(ColumnFamily::matching, keys::matching_key(keys::kMatchFacts, movie_id, ""));
 }
 
 StatusOr<bool> MatchModels::movie_facts(const std::string& movie_id, events::MatchFacts& facts,

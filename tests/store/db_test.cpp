@@ -104,3 +104,27 @@ TEST_CASE("scan_get answers as multi_get does, keys in any order, near and far a
   }
   CHECK(hits == 11);  // 0 2 4 500 1998 4 40 42 1200 1202 1204
 }
+
+TEST_CASE("find answers nothing for a missing key and find_many answers each key in order", "[store]") {
+  test::TempDir dir;
+  auto db = Db::open(dir.str());
+  REQUIRE(db);
+  rocksdb::WriteBatch batch;
+  batch.Put((*db)->cf(ColumnFamily::matching), "a", "1");
+  batch.Put((*db)->cf(ColumnFamily::matching), "c", "");
+  REQUIRE((*db)->write(batch, true));
+  auto a = (*db)->find(ColumnFamily::matching, "a");
+  REQUIRE(a);
+  CHECK(*a == std::optional<std::string>("1"));
+  auto b = (*db)->find(ColumnFamily::matching, "b");
+  REQUIRE(b);
+  CHECK_FALSE(b->has_value());
+  CHECK((*db)->get(ColumnFamily::matching, "b").status().code() == Status::Code::not_found);
+  auto many = (*db)->find_many(ColumnFamily::matching, {"c", "b", "a", "a"});
+  REQUIRE(many.size() == 4);
+  for (auto& f : many) REQUIRE(f);
+  CHECK(*many[0] == std::optional<std::string>(""));  // present, empty
+  CHECK_FALSE(many[1]->has_value());
+  CHECK(*many[2] == std::optional<std::string>("1"));
+  CHECK(*many[3] == std::optional<std::string>("1"));
+}

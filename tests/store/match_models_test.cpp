@@ -192,3 +192,56 @@ TEST_CASE("a movie known by many titles has its facts on its own title's keys on
   REQUIRE(*facts);
   CHECK(**facts != own[0].facts);  // the facts record keeps the names as well
 }
+
+TEST_CASE("a record's state, a person's decision and its own crosswalk come in one read as one by one",
+          "[match_models]") {
+  Store s;
+  rocksdb::WriteBatch batch;
+  auto* cf = s.db->cf(ColumnFamily::matching);
+  batch.Put(cf, keys::matching_key(keys::kMatchState, "rt", "m/heat"),
+            R"({"state":"matched","movie_id":"tt1","method":"title_year","sequence":3})");
+  batch.Put(cf, keys::matching_key(keys::kMatchDecision, "rt", "m/heat"),
+            R"({"movie_id":"tt2","by":"ann","why":"checked","sequence":4})");
+  batch.Put(cf, keys::matching_key(keys::kMatchCrosswalk, "rt", "m/heat"),
+            R"({"movie_id":"tt1","source":"rt","source_id":"m/heat","sequence":3})");
+  REQUIRE(s.db->write(batch, false));
+  MatchModels m(*s.db);
+  for (auto id : {"m/heat", "m/none"}) {
+    INFO(id);
+    auto together = m.record_facts("rt", id, true);
+    REQUIRE(together);
+    auto state = m.state("rt", id);
+    auto decision = m.decision("rt", id);
+    auto crosswalk = m.crosswalk("rt", id);
+    REQUIRE((state && decision && crosswalk));
+    CHECK(together->state == *state);
+    CHECK(together->decision == *decision);
+    CHECK(together->crosswalk == *crosswalk);
+    auto without = m.record_facts("rt", id, false);
+    REQUIRE(without);
+    CHECK(without->state == *state);
+    CHECK_FALSE(without->crosswalk);
+  }
+  CHECK(m.record_facts("rt", "m/heat", true)->crosswalk == std::optional<std::string>("tt1"));
+  CHECK_FALSE(m.record_facts("rt", "m/none", true)->state);
+}
+
+TEST_CASE("blocking through a held iterator reads the store as it was when the iterator was made",
+          "[match_models]") {
+  Store s;
+  s.change("tt1", {{"title", "Heat"}, {"year", 1995}});
+  MatchModels m(*s.db);
+  m.hold_iterator();
+  s.change("tt2", {{"title", "Heat"}, {"year", 1996}});
+  BlockHits held;
+  REQUIRE(m.block_facts({"heat"}, 1995, 2, 50, held));
+  REQUIRE(held.size() == 1);
+  CHECK(held.movie_id(0) == "tt1");
+  BlockHits again;  // the same iterator for the next record
+  REQUIRE(m.block_facts({"heat"}, 1996, 2, 50, again));
+  CHECK(again.size() == 1);
+  m.release_iterator();
+  BlockHits fresh;
+  REQUIRE(m.block_facts({"heat"}, 1995, 2, 50, fresh));
+  CHECK(fresh.size() == 2);
+}
