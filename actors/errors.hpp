@@ -18,6 +18,10 @@ inline caf::error to_error(const Status& s) {
                     caf::make_message(s.message()));
 }
 
+/// How many times an actor retries an append that lost to a concurrent writer
+/// (is_conflict) before it reports the conflict.
+inline constexpr int kMaxConflictRetries = 3;
+
 inline bool is_conflict(const caf::error& e) {
   return e.category() == kErrorCategory &&
          e.code() == static_cast<std::uint8_t>(Status::Code::conflict);

@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using self_ptr = inbox_actor::stateful_pointer<inbox_state>;
+using inbox_self = inbox_actor::stateful_pointer<inbox_state>;
 
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -36,7 +36,7 @@ nlohmann::json guard_of(const fs::path& file) {
 }
 
 /// The complete files waiting, in name order.
-std::vector<std::string> waiting_files(self_ptr self) {
+std::vector<std::string> waiting_files(inbox_self self) {
   auto& st = self->state;
   std::vector<std::string> out;
   std::error_code ec;
@@ -54,7 +54,7 @@ std::vector<std::string> waiting_files(self_ptr self) {
 
 /// Moves a finished file to processed/ or failed/ (and drops its marker); a name
 /// already taken there gets the time appended.
-void move_away(self_ptr self, const std::string& name, bool ok, const std::string& error) {
+void move_away(inbox_self self, const std::string& name, bool ok, const std::string& error) {
   auto& st = self->state;
   auto target_dir = st.dir / (ok ? "processed" : "failed");
   std::error_code ec;
@@ -77,16 +77,16 @@ void move_away(self_ptr self, const std::string& name, bool ok, const std::strin
   fs::remove(st.dir / (name + ".ready"), ec);
 }
 
-void scan(self_ptr self);
+void scan(inbox_self self);
 
 /// A file that could not even be opened: a failed run on record, and failed/.
-void fail_to_open(self_ptr self, const std::string& name, const Status& why) {
+void fail_to_open(inbox_self self, const std::string& name, const Status& why) {
   auto& st = self->state;
   (void)RunRecorder::record_failed(*st.deps.db, st.source.name, "inbox", name, why);
   move_away(self, name, false, why.message());
 }
 
-void ingest(self_ptr self, const std::string& name) {
+void ingest(inbox_self self, const std::string& name) {
   auto& st = self->state;
   auto path = st.dir / name;
   sources::AssetOptions assets;  // an inbox file's posters and trailers: paths beside it
@@ -134,7 +134,7 @@ void ingest(self_ptr self, const std::string& name) {
             [=](const caf::error& err) { finish(false, message_of(err)); });
 }
 
-void scan(self_ptr self) {
+void scan(inbox_self self) {
   auto& st = self->state;
   if (st.busy) return;
   if (!st.deps.db->health().writable) return;  // read-only (a full disk): wait, files stay

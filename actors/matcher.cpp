@@ -7,6 +7,7 @@
 #include "actors/errors.hpp"
 #include "actors/priority.hpp"
 #include "actors/runtime.hpp"
+#include "common/clock.hpp"
 #include "events/event.hpp"
 #include "events/matching.hpp"
 #include "store/keys.hpp"
@@ -16,26 +17,19 @@ namespace moviec::actors {
 
 namespace {
 
-using self_ptr = matcher_actor::stateful_pointer<matcher_state>;
+using matcher_self = matcher_actor::stateful_pointer<matcher_state>;
 using nlohmann::json;
 using OutcomeFn = std::function<void(IngestOutcome)>;
 using ErrorFn = std::function<void(caf::error)>;
 namespace matching = events::matching;
 
-constexpr int kMaxConflictRetries = 3;
 constexpr std::size_t kResolveBatch = 64;
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string recent_key(const std::string& source, const std::string& source_id) {
   return source + '\0' + source_id;
 }
 
-void remember(self_ptr self, const IngestItem& item, const MatchDecision& d) {
+void remember(matcher_self self, const IngestItem& item, const MatchDecision& d) {
   auto& st = self->state;
   const auto& source = item.record.source;
   const auto& id = item.record.source_id;
@@ -63,7 +57,7 @@ void remember(self_ptr self, const IngestItem& item, const MatchDecision& d) {
   st.holders[held_key] = std::move(h);
 }
 
-void forget_holder(self_ptr self, const std::string& movie, const std::string& source, const std::string& id) {
+void forget_holder(matcher_self self, const std::string& movie, const std::string& source, const std::string& id) {
   auto& st = self->state;
   auto held = st.holders.find(movie + '\0' + source);
   if (held != st.holders.end() && held->second.source_id == id) {
@@ -73,7 +67,7 @@ void forget_holder(self_ptr self, const std::string& movie, const std::string& s
 }
 
 /// The record's recent movie is no more.
-void forget_recent(self_ptr self, const std::string& source, const std::string& id) {
+void forget_recent(matcher_self self, const std::string& source, const std::string& id) {
   auto& st = self->state;
   auto key = recent_key(source, id);
   if (st.recent.erase(key)) st.changes.record(std::move(key));
@@ -82,7 +76,7 @@ void forget_recent(self_ptr self, const std::string& source, const std::string& 
 /// Appends one event to a source stream, tracking the stream's head here: the
 /// matcher is that stream's only writer. A conflict (the head moved under a
 /// failed append) re-reads the head and tries again.
-void append_to_source_stream(self_ptr self, events::Event e, std::vector<store::SideWrite> side,
+void append_to_source_stream(matcher_self self, events::Event e, std::vector<store::SideWrite> side,
                              std::function<void(store::AppendResult)> ok, ErrorFn fail,
                              int attempt = 0) {
   auto& st = self->state;
@@ -116,7 +110,7 @@ void append_to_source_stream(self_ptr self, events::Event e, std::vector<store::
 }
 
 /// Takes the record out of `movie` (SourceRecordRemoved there), then runs `next`.
-void remove_from_movie(self_ptr self, RemoveItem item, std::function<void()> next, ErrorFn fail) {
+void remove_from_movie(matcher_self self, RemoveItem item, std::function<void()> next, ErrorFn fail) {
   auto& st = self->state;
   request_as_handled(self, st.deps.registry, st.deps.timeout, remove_atom::value, std::move(item))
       .then([=](IngestOutcome&) { next(); }, [=](caf::error& err) { fail(err); });
@@ -130,7 +124,7 @@ struct KnownRecord {
   std::string current;
 };
 
-StatusOr<KnownRecord> known_record(self_ptr self, const std::string& source, const std::string& id) {
+StatusOr<KnownRecord> known_record(matcher_self self, const std::string& source, const std::string& id) {
   auto& st = self->state;
   auto& models = st.decider->matches();
   KnownRecord out;
@@ -159,14 +153,14 @@ StatusOr<KnownRecord> known_record(self_ptr self, const std::string& source, con
   return out;
 }
 
-void record_unmatched(self_ptr self, IngestItem item, const MatchDecision& d, OutcomeFn ok, ErrorFn fail);
-void route(self_ptr self, IngestItem item, MatchDecision d, OutcomeFn ok, ErrorFn fail, int depth = 0);
+void record_unmatched(matcher_self self, IngestItem item, const MatchDecision& d, OutcomeFn ok, ErrorFn fail);
+void route(matcher_self self, IngestItem item, MatchDecision d, OutcomeFn ok, ErrorFn fail, int depth = 0);
 
 constexpr int kMaxDisplacements = 16;
 
 /// A record displaced from `movie` (already taken out of it) is decided again:
 /// into another movie, or into the unmatched log. Then `done`.
-void decide_again(self_ptr self, const std::string& movie, const std::string& source, const std::string& id,
+void decide_again(matcher_self self, const std::string& movie, const std::string& source, const std::string& id,
                   const std::string& why, const std::string& correlation, int depth, std::function<void()> done,
                   ErrorFn fail) {
   auto& st = self->state;
@@ -200,7 +194,7 @@ void decide_again(self_ptr self, const std::string& movie, const std::string& so
 /// Sends a matched item to its movie, moving it out of its old movie first; a
 /// title + year decision that displaces a weaker record of its source takes that
 /// record out of the movie first and decides it again after.
-void route(self_ptr self, IngestItem item, MatchDecision d, OutcomeFn ok, ErrorFn fail, int depth) {
+void route(matcher_self self, IngestItem item, MatchDecision d, OutcomeFn ok, ErrorFn fail, int depth) {
   item.movie_id = d.movie_id;
   item.match_method = d.method;
   item.match_confidence = d.confidence;
@@ -261,7 +255,7 @@ void route(self_ptr self, IngestItem item, MatchDecision d, OutcomeFn ok, ErrorF
 }
 
 /// Records that `item` is in no movie: SourceRecordUnmatched in its source stream.
-void record_unmatched(self_ptr self, IngestItem item, const MatchDecision& d, OutcomeFn ok,
+void record_unmatched(matcher_self self, IngestItem item, const MatchDecision& d, OutcomeFn ok,
                       ErrorFn fail) {
   auto& st = self->state;
   const auto& r = item.record;
@@ -304,19 +298,19 @@ void record_unmatched(self_ptr self, IngestItem item, const MatchDecision& d, Ou
 }
 
 /// The movie this process last routed the record to, which the read models may not show yet.
-std::string recent_movie(self_ptr self, const events::SourceRecord& r) {
+std::string recent_movie(matcher_self self, const events::SourceRecord& r) {
   auto& st = self->state;
   auto it = st.recent.find(recent_key(r.source, r.source_id));
   return it == st.recent.end() ? std::string() : it->second;
 }
 
 /// Carries out a decision for `item`: into its movie, or into the unmatched log.
-void apply_decision(self_ptr self, IngestItem item, MatchDecision d, OutcomeFn ok, ErrorFn fail) {
+void apply_decision(matcher_self self, IngestItem item, MatchDecision d, OutcomeFn ok, ErrorFn fail) {
   if (d.matched) return route(self, std::move(item), std::move(d), ok, fail);
   record_unmatched(self, std::move(item), d, ok, fail);
 }
 
-void handle_ingest(self_ptr self, IngestItem item, OutcomeFn ok, ErrorFn fail) {
+void handle_ingest(matcher_self self, IngestItem item, OutcomeFn ok, ErrorFn fail) {
   auto decision = self->state.decider->decide(item.record, recent_movie(self, item.record));
   if (!decision) return fail(to_error(decision.status()));
   apply_decision(self, std::move(item), decision.take(), ok, fail);
@@ -325,7 +319,7 @@ void handle_ingest(self_ptr self, IngestItem item, OutcomeFn ok, ErrorFn fail) {
 /// A batch: every record decided at once on every core (actors/batch_decider.hpp),
 /// then each decision carried out in order; one that an earlier record's changed
 /// since is taken again here first.
-void handle_batch(self_ptr self, IngestBatch& batch, const std::shared_ptr<BatchReply>& reply) {
+void handle_batch(matcher_self self, IngestBatch& batch, const std::shared_ptr<BatchReply>& reply) {
   auto& st = self->state;
   std::vector<DecideItem> items(batch.size());
   for (std::size_t i = 0; i < batch.size(); ++i) items[i] = {&batch[i].record, recent_movie(self, batch[i].record)};
@@ -348,7 +342,7 @@ void handle_batch(self_ptr self, IngestBatch& batch, const std::shared_ptr<Batch
 
 // --- POST /links -------------------------------------------------------------------
 
-void handle_link(self_ptr self, LinkRequest req, caf::typed_response_promise<LinkOutcome> rp) {
+void handle_link(matcher_self self, LinkRequest req, caf::typed_response_promise<LinkOutcome> rp) {
   auto& st = self->state;
   auto fail = [=](caf::error err) mutable { rp.deliver(std::move(err)); };
   auto invalid = [&](const std::string& m) { rp.deliver(to_error(Status::invalid(m))); };
@@ -423,11 +417,11 @@ void handle_link(self_ptr self, LinkRequest req, caf::typed_response_promise<Lin
 
 // --- resolve pass ---------------------------------------------------------------------
 
-void resolve_step(self_ptr self);
-OutcomeFn resolve_done(self_ptr self);
-ErrorFn resolve_failed(self_ptr self);
+void resolve_step(matcher_self self);
+OutcomeFn resolve_done(matcher_self self);
+ErrorFn resolve_failed(matcher_self self);
 
-void finish_resolve(self_ptr self) {
+void finish_resolve(matcher_self self) {
   auto& st = self->state;
   auto waiters = std::move(st.resolve_waiters);
   st.resolve_waiters.clear();
@@ -435,7 +429,7 @@ void finish_resolve(self_ptr self) {
   st.resolving = false;
 }
 
-void start_resolve(self_ptr self) {
+void start_resolve(matcher_self self) {
   auto& st = self->state;
   st.resolving = true;
   st.resolve_phase = 0;
@@ -447,7 +441,7 @@ void start_resolve(self_ptr self) {
   resolve_step(self);
 }
 
-void resolve_one(self_ptr self, const json& entry) {
+void resolve_one(matcher_self self, const json& entry) {
   auto& st = self->state;
   ++st.resolve_summary.examined;
   if (entry.value("reason", "") == matching::kNoMatch) return;  // a person's word stands
@@ -485,13 +479,13 @@ void resolve_one(self_ptr self, const json& entry) {
 }
 
 /// The resolve pass's callbacks: one routed or removed record is done.
-OutcomeFn resolve_done(self_ptr self) {
+OutcomeFn resolve_done(matcher_self self) {
   return [=](IngestOutcome) {
     --self->state.resolve_in_flight;
     resolve_step(self);
   };
 }
-ErrorFn resolve_failed(self_ptr self) {
+ErrorFn resolve_failed(matcher_self self) {
   return [=](caf::error err) {
     auto& st = self->state;
     --st.resolve_in_flight;
@@ -505,7 +499,7 @@ ErrorFn resolve_failed(self_ptr self) {
 /// Phase 1 of a pass: a person's decision that its record does not show yet (the
 /// process stopped between the SourceRecordLinked event and applying it) is
 /// applied now.
-void enforce_decision(self_ptr self, const std::string& key, const json& decision) {
+void enforce_decision(matcher_self self, const std::string& key, const json& decision) {
   auto& st = self->state;
   ++st.resolve_summary.examined;
   auto rest = key.substr(2);  // 'p' 0x00 source 0x00 source_id
@@ -553,7 +547,7 @@ void enforce_decision(self_ptr self, const std::string& key, const json& decisio
   route(self, std::move(item), std::move(d), resolve_done(self), resolve_failed(self));
 }
 
-void resolve_step(self_ptr self) {
+void resolve_step(matcher_self self) {
   auto& st = self->state;
   // Phase 0: people's decisions ('p'); phase 1: the unmatched records ('u').
   const std::string prefix{st.resolve_phase == 0 ? store::keys::kMatchDecision : store::keys::kMatchUnmatched,

@@ -5,6 +5,7 @@
 
 #include "actors/errors.hpp"
 #include "actors/priority.hpp"
+#include "common/clock.hpp"
 #include "common/log.hpp"
 #include "events/hash.hpp"
 #include "store/keys.hpp"
@@ -17,16 +18,8 @@ using events::EventType;
 
 namespace {
 
-constexpr int kMaxConflictRetries = 3;
-
 /// The source named on events that re-aggregation appends.
 const std::string kRulesSource = "rules";
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 /// An append and what it does to the movie's state once committed, so that the
 /// actor folds its own events from what it built rather than by decoding them

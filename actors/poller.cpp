@@ -13,7 +13,7 @@ namespace moviec::actors {
 
 namespace {
 
-using self_ptr = poller_actor::stateful_pointer<poller_state>;
+using poller_self = poller_actor::stateful_pointer<poller_state>;
 
 constexpr const char* kCursorName = "poll";
 
@@ -25,7 +25,7 @@ std::string describe(const nlohmann::json& query, std::size_t ids) {
 }
 
 /// Schedules the next poll: the interval after a good one, a doubling backoff after failures.
-void schedule(self_ptr self, bool ok) {
+void schedule(poller_self self, bool ok) {
   auto& st = self->state;
   st.busy = false;
   std::chrono::milliseconds wait = st.options.interval;
@@ -42,12 +42,12 @@ void schedule(self_ptr self, bool ok) {
 }
 
 /// A poll that failed before any record was read is still a run on record.
-void record_failure(self_ptr self, const std::string& input, const Status& why) {
+void record_failure(poller_self self, const std::string& input, const Status& why) {
   auto& st = self->state;
   (void)RunRecorder::record_failed(*st.deps.db, st.source.name, "poll", input, why);
 }
 
-void poll(self_ptr self) {
+void poll(poller_self self) {
   auto& st = self->state;
   if (st.busy) return;
   st.busy = true;

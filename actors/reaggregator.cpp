@@ -10,10 +10,10 @@ namespace {
 
 constexpr std::size_t kIdsPerRead = 1024;
 
-using self_ptr = reaggregator_actor::stateful_pointer<reaggregator_state>;
+using reaggregator_self = reaggregator_actor::stateful_pointer<reaggregator_state>;
 
 /// Reads the next page of stream ids after the last one read.
-Status read_ids(self_ptr self) {
+Status read_ids(reaggregator_self self) {
   auto& st = self->state;
   auto it = st.db->iterator(store::ColumnFamily::stream_heads);
   if (st.last_read.empty()) it->SeekToFirst();
@@ -32,21 +32,21 @@ Status read_ids(self_ptr self) {
   return Status::ok();
 }
 
-void finish_if_done(self_ptr self) {
+void finish_if_done(reaggregator_self self) {
   auto& st = self->state;
   if (st.in_flight > 0 || !st.all_read || !st.next_ids.empty()) return;
   st.done.deliver(st.summary);
   self->quit();
 }
 
-void fail(self_ptr self, const std::string& what) {
+void fail(reaggregator_self self, const std::string& what) {
   auto& st = self->state;
   ++st.summary.failed;
   if (st.summary.error.empty()) st.summary.error = what;
 }
 
 /// Keeps max_in_flight movies asked until every stream has been.
-void pump(self_ptr self) {
+void pump(reaggregator_self self) {
   auto& st = self->state;
   while (st.in_flight < st.options.max_in_flight) {
     if (st.next_ids.empty()) {
@@ -93,7 +93,7 @@ void pump(self_ptr self) {
 
 }  // namespace
 
-reaggregator_actor::behavior_type reaggregator(self_ptr self, store::Db* db, registry_actor registry,
+reaggregator_actor::behavior_type reaggregator(reaggregator_self self, store::Db* db, registry_actor registry,
                                                ReaggregatorOptions options) {
   self->state.db = db;
   self->state.registry = std::move(registry);

@@ -3,18 +3,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/clock.hpp"
 #include "common/log.hpp"
 #include "common/metrics.hpp"
 
 namespace moviec::actors {
-
-namespace {
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-}  // namespace
 
 nlohmann::json summary_json(const IngestSummary& s, double seconds) {
   nlohmann::json out{{"read", s.read},           {"changed", s.changed},

@@ -13,7 +13,7 @@ namespace moviec::actors {
 
 namespace {
 
-using self_ptr = source_actor::stateful_pointer<source_state>;
+using source_self = source_actor::stateful_pointer<source_state>;
 using nlohmann::json;
 
 constexpr std::chrono::seconds kReadModelWait{3600};
@@ -31,14 +31,14 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 }
 
 /// A report write that failed is a failure of the run: the run is not on record.
-void note(self_ptr self, const Status& s) {
+void note(source_self self, const Status& s) {
   if (s) return;
   auto& st = self->state;
   ++st.summary.failed;
   if (st.summary.error.empty()) st.summary.error = "recording the run: " + s.message();
 }
 
-void reject(self_ptr self, sources::Reject r) {
+void reject(source_self self, sources::Reject r) {
   auto& st = self->state;
   st.summary.rejected += std::max<std::uint64_t>(r.count, 1);  // a "N more not listed" counts N
   if (st.removals && !r.source_id.empty()) st.seen.add(r.source_id);  // rejected is not vanished
@@ -56,7 +56,7 @@ json counters(const IngestSummary& s) {
 
 /// Stores where the reader stands. Invariant: nothing is in flight, so every
 /// record read so far is committed (or was unchanged, or rejected).
-void write_checkpoint(self_ptr self) {
+void write_checkpoint(source_self self) {
   auto& st = self->state;
   if (st.summary.failed > 0 || !st.reader->status().is_ok()) return;  // not a safe place to resume
   note(self, st.recorder->flush());
@@ -73,7 +73,7 @@ void write_checkpoint(self_ptr self) {
 
 /// Continues the run of checkpoint `cp`: its run id, counters and reject numbers,
 /// and the reader past the records it covers (a seek, or records to skip).
-void resume_from(self_ptr self, const json& cp) {
+void resume_from(source_self self, const json& cp) {
   auto& st = self->state;
   auto c = cp.value("summary", json::object());
   st.summary.read = c.value("read", std::uint64_t{0});
@@ -95,9 +95,9 @@ void resume_from(self_ptr self, const json& cp) {
 
 // --- removals ------------------------------------------------------------------------
 
-void finish(self_ptr self);
+void finish(source_self self);
 
-void send_removals(self_ptr self) {
+void send_removals(source_self self) {
   auto& st = self->state;
   while (st.next_removal < st.to_remove.size() && st.in_flight < st.options.max_in_flight) {
     ++st.in_flight;
@@ -124,7 +124,7 @@ void send_removals(self_ptr self) {
 
 /// After a full run: once the read models show everything committed, the records
 /// of the source that this run did not see are removed from their movies.
-void start_removals(self_ptr self) {
+void start_removals(source_self self) {
   auto& st = self->state;
   st.removing = true;
   st.seen.seal();
@@ -152,7 +152,7 @@ void start_removals(self_ptr self) {
 
 // --- the run -------------------------------------------------------------------------
 
-void finish(self_ptr self) {
+void finish(source_self self) {
   auto& st = self->state;
   if (!st.done.pending()) return;
   if (st.rejects.is_open()) st.rejects.flush();
@@ -163,7 +163,7 @@ void finish(self_ptr self) {
   self->quit();
 }
 
-void finish_if_done(self_ptr self) {
+void finish_if_done(source_self self) {
   auto& st = self->state;
   if (!st.end_of_input || st.in_flight > 0 || !st.done.pending() || st.removing) return;
   if (auto s = st.reader->status(); !s) {
@@ -179,12 +179,12 @@ void finish_if_done(self_ptr self) {
   finish(self);
 }
 
-void pump(self_ptr self);
-void send_batch(self_ptr self);
+void pump(source_self self);
+void send_batch(source_self self);
 
 /// A checked batch: the unchanged records are counted (no longer in flight), the
 /// others join the batch to send (sent whenever it is full).
-void take_checked(self_ptr self, std::size_t unchanged, IngestBatch& changed) {
+void take_checked(source_self self, std::size_t unchanged, IngestBatch& changed) {
   auto& st = self->state;
   st.in_flight -= unchanged;
   st.summary.unchanged += unchanged;
@@ -197,7 +197,7 @@ void take_checked(self_ptr self, std::size_t unchanged, IngestBatch& changed) {
 
 /// Takes the batch the worker checks, if any (actors/unchanged_check.hpp); answers
 /// the batch's emptied vector, to be filled again without regrowing.
-IngestBatch collect_checked(self_ptr self) {
+IngestBatch collect_checked(source_self self) {
   auto& st = self->state;
   if (!st.check || !st.check->pending()) return {};
   auto result = st.check->collect();
@@ -208,7 +208,7 @@ IngestBatch collect_checked(self_ptr self) {
 /// A full batch read: its check starts on the worker while the next one is read. The
 /// worker's last batch is taken first (order kept); while it is still at it, this
 /// thread fingerprints the new batch itself, work the worker would do next.
-void check_unchanged_ahead(self_ptr self) {
+void check_unchanged_ahead(source_self self) {
   auto& st = self->state;
   if (!st.check) st.check = std::make_unique<UnchangedCheck>(*st.deps.db);
   IngestBatch spare;
@@ -224,7 +224,7 @@ void check_unchanged_ahead(self_ptr self) {
 }
 
 /// Everything read so far checked, here and now: the worker's batch, then the rest.
-void check_unchanged(self_ptr self) {
+void check_unchanged(source_self self) {
   auto& st = self->state;
   collect_checked(self);
   if (st.unchecked.empty()) return;
@@ -236,14 +236,14 @@ void check_unchanged(self_ptr self) {
 /// After a failure: once the store is read-only (a full disk, store/health.hpp) every
 /// further record would only be refused too, so the run stops reading and ends
 /// failed with the reason; the same input sent again once space is back completes it.
-void stop_if_store_refuses(self_ptr self) {
+void stop_if_store_refuses(source_self self) {
   auto& st = self->state;
   if (st.summary.failed == 0 || st.end_of_input || st.deps.db->health().writable) return;
   st.end_of_input = st.store_refused = true;
 }
 
 /// Sends the items gathered so far as one batch; their outcomes come back together.
-void send_batch(self_ptr self) {
+void send_batch(source_self self) {
   auto& st = self->state;
   if (st.batch.empty()) return;
   IngestBatch batch;
@@ -286,7 +286,7 @@ void send_batch(self_ptr self) {
 /// While urgent runs (pushes) come, the lag allowed is the smaller interactive one:
 /// a push waits for the backlog ahead of it, and a deep backlog is what keeps a bulk
 /// run fast. An urgent run is small and is what the pacing is for: it never pauses.
-bool projection_behind(self_ptr self) {
+bool projection_behind(source_self self) {
   auto& st = self->state;
   if (st.waiting_for_projection) return true;
   if (st.options.urgent || st.options.max_projection_lag == 0 || !st.deps.projection || !st.deps.log)
@@ -317,7 +317,7 @@ bool projection_behind(self_ptr self) {
   return true;
 }
 
-void pump(self_ptr self) {
+void pump(source_self self) {
   auto& st = self->state;
   std::vector<sources::Reject> rejects;
   for (;;) {
@@ -374,7 +374,7 @@ void pump(self_ptr self) {
   finish_if_done(self);
 }
 
-void start(self_ptr self) {
+void start(source_self self) {
   auto& st = self->state;
   st.started = std::chrono::steady_clock::now();
   // Bulk runs keep to the interactive lag while urgent ones come (projection_behind).
@@ -391,7 +391,7 @@ void start(self_ptr self) {
 
 /// Ends the run now, failed with `reason`: its requester gets the summary at once
 /// rather than waiting out a request timeout. Answers still in flight are dropped.
-void fail_run(self_ptr self, const std::string& reason) {
+void fail_run(source_self self, const std::string& reason) {
   auto& st = self->state;
   ++st.summary.failed;
   if (st.summary.error.empty()) st.summary.error = reason;
@@ -418,7 +418,7 @@ std::string describe(const std::exception_ptr& ep) {
 /// A reader, a store call or a handler that throws, and an actor the run depends
 /// on that stops, fail the run instead of killing the actor silently (CAF 0.17
 /// would drop the pending run_atom promise and leave its requester waiting).
-void fail_fast(self_ptr self) {
+void fail_fast(source_self self) {
   auto& st = self->state;
   self->set_exception_handler([self](caf::scheduled_actor*, std::exception_ptr& ep) -> caf::error {
     fail_run(self, describe(ep));

@@ -17,8 +17,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::size_t kDefaultLimit = 100;
-constexpr std::size_t kMaxLimit = 1000;
+constexpr std::size_t kEventsDefaultLimit = 100;
 constexpr std::uint64_t kMaxWaitSeconds = 60;
 /// Events examined per scan; a filter that skips most of the log ends a page early
 /// (with a next_after past what it examined) rather than scanning it all.
@@ -75,7 +74,7 @@ StatusOr<Response> get_events(Context& ctx, const Request& req) {
   check_params(req, {"after", "limit", "type", "source", "wait"});
   Page page;
   page.next_after = uint_param(req, "after").value_or(0);
-  auto limit = count_param(req, "limit", kDefaultLimit, kMaxLimit);
+  auto limit = count_param(req, "limit", kEventsDefaultLimit, kMaxPageLimit);
   auto wait = uint_param(req, "wait", kMaxWaitSeconds).value_or(0);
   Filter filter;
   if (auto t = param(req, "type")) {

@@ -69,6 +69,10 @@ Response json_response(const nlohmann::json& body, int status = 200);
 /// {"error": {"status": 404, "message": "..."}}
 Response error_response(int status, const std::string& message);
 
+/// A request id no other request of this process has: PREFIX-<epoch ms>-<counter>
+/// (POST /ingest: "push", POST /links: "link").
+std::string new_request_id(const std::string& prefix);
+
 // --- handlers, by resource ------------------------------------------------------
 
 StatusOr<Response> healthz(Context& ctx, const Request& req);        // health.cpp

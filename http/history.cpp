@@ -16,8 +16,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::size_t kDefaultLimit = 100;
-constexpr std::size_t kMaxLimit = 1000;
+constexpr std::size_t kHistoryDefaultLimit = 100;
 
 /// The stream's head version; not_found for a movie with no events.
 StatusOr<std::uint64_t> movie_head(Context& ctx, const std::string& movie_id) {
@@ -60,7 +59,7 @@ json source_event_of(Context& ctx, std::uint64_t sequence) {
 StatusOr<Response> get_movie_history(Context& ctx, const Request& req) {
   check_params(req, {"limit", "cursor"});
   const std::string movie_id = req.captures.at(1);
-  auto limit = count_param(req, "limit", kDefaultLimit, kMaxLimit);
+  auto limit = count_param(req, "limit", kHistoryDefaultLimit, kMaxPageLimit);
   auto from = cursor_version(req);
   auto head = movie_head(ctx, movie_id);
   if (!head) return head.status();
@@ -96,7 +95,7 @@ StatusOr<Response> get_field_story(Context& ctx, const Request& req) {
     for (auto& f : fields) known += (known.empty() ? "" : ", ") + f;
     return Status::not_found("no field \"" + field + "\" (fields: " + known + ")");
   }
-  auto limit = count_param(req, "limit", kDefaultLimit, kMaxLimit);
+  auto limit = count_param(req, "limit", kHistoryDefaultLimit, kMaxPageLimit);
   auto from = cursor_version(req);
   auto head = movie_head(ctx, movie_id);
   if (!head) return head.status();

@@ -28,14 +28,6 @@ std::optional<PushRequest::Kind> kind_of(const std::string& content_type) {
   return std::nullopt;
 }
 
-std::string new_request_id() {
-  static std::atomic<std::uint64_t> counter{0};
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::system_clock::now().time_since_epoch())
-                .count();
-  return "push-" + std::to_string(ms) + "-" + std::to_string(++counter);
-}
-
 }  // namespace
 
 StatusOr<Response> post_ingest(Context& ctx, const Request& req) {
@@ -52,7 +44,7 @@ StatusOr<Response> post_ingest(Context& ctx, const Request& req) {
   push.source = req.captures.at(1);
   push.kind = *kind;
   push.body = req.body;
-  push.request_id = new_request_id();
+  push.request_id = new_request_id("push");
   auto summary = ctx.ingest(push);
   if (!summary) {
     if (auto refused = store_refusal(ctx)) return *refused;

@@ -20,14 +20,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string new_request_id() {
-  static std::atomic<std::uint64_t> counter{0};
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::system_clock::now().time_since_epoch())
-                .count();
-  return "link-" + std::to_string(ms) + "-" + std::to_string(++counter);
-}
-
 /// A required non-empty string field of the body.
 std::string required_string(const json& body, const std::string& key) {
   auto it = body.find(key);
@@ -76,7 +68,7 @@ StatusOr<Response> post_link(Context& ctx, const Request& req) {
     if ((*report)["records"].get<std::int64_t>() == 0)
       return Status::not_found("no source named " + cmd.source);
   }
-  cmd.request_id = new_request_id();
+  cmd.request_id = new_request_id("link");
   auto outcome = ctx.link(cmd);
   if (!outcome) return outcome.status();
   json answer{{"source", cmd.source},

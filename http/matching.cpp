@@ -21,8 +21,7 @@ namespace matching = events::matching;
 
 namespace {
 
-constexpr std::size_t kDefaultLimit = 20;
-constexpr std::size_t kMaxLimit = 1000;
+constexpr std::size_t kMatchingDefaultLimit = 20;
 
 constexpr std::array<std::string_view, 7> kReasons{
     matching::kNoTitle, matching::kNoYear,    matching::kNoCandidates,  matching::kWeak,
@@ -51,7 +50,7 @@ StatusOr<Response> get_match_report(Context& ctx, const Request& req) {
 StatusOr<Response> get_unmatched(Context& ctx, const Request& req) {
   check_params(req, {"limit", "cursor", "reason"});
   const std::string& name = req.captures.at(1);
-  auto limit = count_param(req, "limit", kDefaultLimit, kMaxLimit);
+  auto limit = count_param(req, "limit", kMatchingDefaultLimit, kMaxPageLimit);
   auto cursor = param(req, "cursor").value_or("");
   auto reason = param(req, "reason").value_or("");
   if (!reason.empty() && std::find(kReasons.begin(), kReasons.end(), reason) == kReasons.end()) {

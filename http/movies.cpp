@@ -12,8 +12,7 @@ namespace moviec::http {
 using nlohmann::json;
 
 namespace {
-constexpr std::size_t kDefaultLimit = 20;
-constexpr std::size_t kMaxLimit = 1000;
+constexpr std::size_t kMoviesDefaultLimit = 20;
 
 /// The golden record as of an event sequence (all digits) or an RFC 3339 time: the
 /// newest snapshot at or before that point plus the events after it, rendered by the
@@ -65,7 +64,7 @@ StatusOr<Response> search_movies(Context& ctx, const Request& req) {
   query.q = param(req, "q").value_or("");
   query.year = int_param(req, "year");
   query.genre = param(req, "genre").value_or("");
-  query.limit = count_param(req, "limit", kDefaultLimit, kMaxLimit);
+  query.limit = count_param(req, "limit", kMoviesDefaultLimit, kMaxPageLimit);
   query.cursor = param(req, "cursor").value_or("");
 
   auto page = ctx.models.search(query);

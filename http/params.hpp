@@ -28,6 +28,9 @@ std::optional<int> int_param(const Request& req, const std::string& name);
 std::optional<std::uint64_t> uint_param(const Request& req, const std::string& name,
                                         std::uint64_t max = UINT64_MAX);
 
+/// The largest `limit` of a page any listing endpoint returns.
+inline constexpr std::size_t kMaxPageLimit = 1000;
+
 /// An integer in [1, max]; absent -> `fallback`.
 std::size_t count_param(const Request& req, const std::string& name, std::size_t fallback,
                         std::size_t max);

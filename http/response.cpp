@@ -1,5 +1,7 @@
 #include "http/handlers.hpp"
 
+#include "common/clock.hpp"
+
 namespace moviec::http {
 
 using nlohmann::json;
@@ -13,6 +15,11 @@ Response json_response(const json& body, int status) {
 
 Response error_response(int status, const std::string& message) {
   return json_response(json{{"error", {{"status", status}, {"message", message}}}}, status);
+}
+
+std::string new_request_id(const std::string& prefix) {
+  static std::atomic<std::uint64_t> counter{0};
+  return prefix + "-" + std::to_string(now_ms()) + "-" + std::to_string(++counter);
 }
 
 }  // namespace moviec::http

@@ -14,59 +14,25 @@
 #include "events/matching.hpp"
 #include "store/match_models.hpp"
 #include "store/verify.hpp"
+#include "support/actor_helpers.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace moviec;
 using moviec::test::TempDir;
+using moviec::test::test_config;
+using moviec::test::VectorReader;
+using moviec::test::run_source;
 using nlohmann::json;
 namespace matching = events::matching;
 
 namespace {
 
-class VectorReader : public sources::RecordReader {
- public:
-  explicit VectorReader(std::vector<events::SourceRecord> records) : records_(std::move(records)) {}
-  bool next(sources::Item& out, std::vector<sources::Reject>&) override {
-    if (next_ == records_.size()) return false;
-    out.record = records_[next_];
-    out.input = "memory:" + std::to_string(++next_);
-    return true;
-  }
-  std::uint64_t bytes_read() const override { return next_; }
-  std::uint64_t bytes_total() const override { return records_.size(); }
-
- private:
-  std::vector<events::SourceRecord> records_;
-  std::size_t next_ = 0;
-};
-
-config::Config test_config(const TempDir& dir) {
-  auto cfg = config::Config::defaults();
-  cfg.data_dir = dir.str();
-  cfg.sync_writes = false;
-  return cfg;
-}
-
 /// What Runtime::ingest does, for records made here: through the matcher, then the
 /// read models, then a resolve pass; returns when the read models show it all.
 /// `max_in_flight` 8 sends batches of 2 (decided on the matcher's thread); 256, of 64.
-actors::IngestSummary ingest(actors::Runtime& rt, std::vector<events::SourceRecord> records,
-                             std::size_t max_in_flight = 8) {
-  actors::SourceOptions options;
-  options.correlation = "test";
-  options.max_in_flight = max_in_flight;
-  auto deps = rt.source_deps();
-  deps.sink = rt.matcher();
-  options.source_name = "imdb";
-  auto src = rt.system().spawn<caf::detached>(
-      actors::source, std::make_shared<VectorReader>(std::move(records)), deps, options);
-  actors::IngestSummary result;
-  {
-    caf::scoped_actor self{rt.system()};
-    self->request(src, caf::duration(std::chrono::seconds(60)), actors::run_atom::value)
-        .receive([&](actors::IngestSummary& s) { result = std::move(s); },
-                 [&](caf::error& e) { FAIL("ingest failed: " << caf::to_string(e)); });
-  }
+actors::IngestSummary ingest_and_resolve(actors::Runtime& rt, std::vector<events::SourceRecord> records,
+                                         std::size_t max_in_flight = 8) {
+  auto result = run_source(rt, rt.matcher(), std::move(records), max_in_flight);
   REQUIRE(rt.wait_for_read_models());
   auto resolved = rt.resolve_unmatched();
   REQUIRE(resolved);
@@ -141,10 +107,11 @@ void check_verified(actors::Runtime& rt, const TempDir& dir) {
 TEST_CASE("a record without a movie id joins the one movie with its title and year", "[matcher]") {
   TempDir dir;
   auto rt = actors::Runtime::open(test_config(dir)).take();
-  ingest(*rt, {imdb("tt0114814", "The Usual Suspects", 1995, 106),
-               imdb("tt0064505", "The Italian Job", 1969, 99), imdb("tt0317740", "The Italian Job", 2003, 111)});
-  auto summary = ingest(*rt, {titled("movielens", "50", "Usual Suspects, The", 1995),
-                              titled("movielens", "2", "Italian Job, The", 2003)});
+  ingest_and_resolve(*rt, {imdb("tt0114814", "The Usual Suspects", 1995, 106),
+                           imdb("tt0064505", "The Italian Job", 1969, 99),
+                           imdb("tt0317740", "The Italian Job", 2003, 111)});
+  auto summary = ingest_and_resolve(*rt, {titled("movielens", "50", "Usual Suspects, The", 1995),
+                                          titled("movielens", "2", "Italian Job, The", 2003)});
   CHECK(summary.unmatched == 0);
   CHECK(movie_holds(*rt, "tt0114814", "movielens", "50"));
   CHECK(movie_holds(*rt, "tt0317740", "movielens", "2"));  // the remake, by its year
@@ -174,8 +141,9 @@ TEST_CASE("a record without a movie id joins the one movie with its title and ye
 TEST_CASE("a year off by one still matches a single candidate, with less confidence", "[matcher]") {
   TempDir dir;
   auto rt = actors::Runtime::open(test_config(dir)).take();
-  ingest(*rt, {imdb("tt0110413", "Léon: The Professional", 1994)});
-  ingest(*rt, {titled("vega", "leon", "L\xc3\x88on: The Professional", 1995)});  // vega mojibake, a year later
+  ingest_and_resolve(*rt, {imdb("tt0110413", "Léon: The Professional", 1994)});
+  // vega mojibake, a year later
+  ingest_and_resolve(*rt, {titled("vega", "leon", "L\xc3\x88on: The Professional", 1995)});
   auto state = state_of(*rt, "vega", "leon");
   CHECK(state["movie_id"] == "tt0110413");
   CHECK(state["confidence"] == Approx(0.958));  // 4.5 bits
@@ -184,8 +152,8 @@ TEST_CASE("a year off by one still matches a single candidate, with less confide
 TEST_CASE("two movies with the same title and year leave the record unmatched as ambiguous", "[matcher]") {
   TempDir dir;
   auto rt = actors::Runtime::open(test_config(dir)).take();
-  ingest(*rt, {imdb("tt1", "Hamlet", 1990), imdb("tt2", "Hamlet", 1990)});
-  auto summary = ingest(*rt, {titled("rotten_tomatoes", "m/hamlet", "Hamlet", 1990)});
+  ingest_and_resolve(*rt, {imdb("tt1", "Hamlet", 1990), imdb("tt2", "Hamlet", 1990)});
+  auto summary = ingest_and_resolve(*rt, {titled("rotten_tomatoes", "m/hamlet", "Hamlet", 1990)});
   CHECK(summary.unmatched == 1);
   auto entry = store::MatchModels(rt->db()).unmatched("rotten_tomatoes", "m/hamlet");
   REQUIRE(entry);
@@ -204,8 +172,8 @@ TEST_CASE("two movies with the same title and year leave the record unmatched as
   // A runtime tells them apart.
   auto with_runtime = titled("rotten_tomatoes", "m/hamlet", "Hamlet", 1990);
   with_runtime.runtime_minutes = 134;
-  ingest(*rt, {imdb("tt1", "Hamlet", 1990, 134), imdb("tt2", "Hamlet", 1990, 60)});
-  ingest(*rt, {with_runtime});
+  ingest_and_resolve(*rt, {imdb("tt1", "Hamlet", 1990, 134), imdb("tt2", "Hamlet", 1990, 60)});
+  ingest_and_resolve(*rt, {with_runtime});
   CHECK(state_of(*rt, "rotten_tomatoes", "m/hamlet")["movie_id"] == "tt1");
   CHECK(report_of(*rt, "rotten_tomatoes")["ambiguous"] == 0);
   check_verified(*rt, dir);
@@ -214,9 +182,10 @@ TEST_CASE("two movies with the same title and year leave the record unmatched as
 TEST_CASE("a record with no candidate or no year is kept unmatched with its reason", "[matcher]") {
   TempDir dir;
   auto rt = actors::Runtime::open(test_config(dir)).take();
-  ingest(*rt, {imdb("tt1", "Heat", 1995)});
-  auto summary = ingest(*rt, {titled("vega", "a", "Nothing Like It", 2001), titled("vega", "b", "Heat", std::nullopt),
-                              titled("vega", "c", "Heat", 1999)});
+  ingest_and_resolve(*rt, {imdb("tt1", "Heat", 1995)});
+  auto summary = ingest_and_resolve(*rt, {titled("vega", "a", "Nothing Like It", 2001),
+                                          titled("vega", "b", "Heat", std::nullopt),
+                                          titled("vega", "c", "Heat", 1999)});
   CHECK(summary.unmatched == 3);
   store::MatchModels models(rt->db());
   CHECK((**models.unmatched("vega", "a"))["reason"] == "no_candidates");
@@ -229,7 +198,7 @@ TEST_CASE("a record with no candidate or no year is kept unmatched with its reas
 
   // The same records again: nothing new is appended.
   auto last = rt->log().last_sequence();
-  auto again = ingest(*rt, {titled("vega", "a", "Nothing Like It", 2001)});
+  auto again = ingest_and_resolve(*rt, {titled("vega", "a", "Nothing Like It", 2001)});
   CHECK(again.unchanged == 1);
   CHECK(rt->log().last_sequence() == last);
 
@@ -246,11 +215,11 @@ TEST_CASE("a record with no candidate or no year is kept unmatched with its reas
 TEST_CASE("a movie that arrives later resolves an earlier unmatched record", "[matcher]") {
   TempDir dir;
   auto rt = actors::Runtime::open(test_config(dir)).take();
-  ingest(*rt, {titled("rotten_tomatoes", "m/toy_story", "Toy Story", 1995)});
+  ingest_and_resolve(*rt, {titled("rotten_tomatoes", "m/toy_story", "Toy Story", 1995)});
   CHECK(report_of(*rt, "rotten_tomatoes")["unmatched"] == 1);
   auto unmatched_seq = rt->log().last_sequence();
 
-  auto summary = ingest(*rt, {imdb("tt0114709", "Toy Story", 1995)});
+  auto summary = ingest_and_resolve(*rt, {imdb("tt0114709", "Toy Story", 1995)});
   CHECK(summary.resolved == 1);
   CHECK(movie_holds(*rt, "tt0114709", "rotten_tomatoes", "m/toy_story"));
   auto report = report_of(*rt, "rotten_tomatoes");
@@ -277,14 +246,14 @@ TEST_CASE("ids a record carries or another record taught place it (crosswalks)",
   auto rt = actors::Runtime::open(test_config(dir)).take();
   // A TMDB record first: nothing knows tmdb 862 yet, and it has no year.
   auto tmdb = titled("tmdb", "862", "Toy Story", std::nullopt);
-  ingest(*rt, {tmdb});
+  ingest_and_resolve(*rt, {tmdb});
   CHECK(report_of(*rt, "tmdb")["unmatched"] == 1);
 
   // A MovieLens record with its links row: movie id and tmdb id (a crosswalk).
   auto ml = titled("movielens", "1", "Toy Story", 1995);
   ml.movie_id = "tt0114709";
   ml.external_ids = {{"imdb", "tt0114709"}, {"tmdb", "862"}, {"movielens", "1"}};
-  auto summary = ingest(*rt, {ml});
+  auto summary = ingest_and_resolve(*rt, {ml});
   CHECK(summary.resolved == 1);  // the TMDB record, by the id MovieLens taught
   CHECK(state_of(*rt, "movielens", "1")["method"] == "external_id");
   CHECK(state_of(*rt, "tmdb", "862")["method"] == "crosswalk");
@@ -295,7 +264,7 @@ TEST_CASE("ids a record carries or another record taught place it (crosswalks)",
   other.external_ids["tmdb"] = "862";
   auto with_imdb = titled("vega", "v-1", "Something Else Entirely", 1990);
   with_imdb.external_ids["imdb"] = "tt0114709";
-  ingest(*rt, {other, with_imdb});
+  ingest_and_resolve(*rt, {other, with_imdb});
   CHECK(state_of(*rt, "justwatch", "jw-1")["method"] == "crosswalk");
   CHECK(state_of(*rt, "vega", "v-1")["method"] == "external_id");
   CHECK(state_of(*rt, "vega", "v-1")["movie_id"] == "tt0114709");
@@ -305,12 +274,12 @@ TEST_CASE("ids a record carries or another record taught place it (crosswalks)",
 TEST_CASE("a changed record stays in the movie it was matched to", "[matcher]") {
   TempDir dir;
   auto rt = actors::Runtime::open(test_config(dir)).take();
-  ingest(*rt, {imdb("tt1", "Heat", 1995), imdb("tt2", "Heat and Dust", 1983)});
-  ingest(*rt, {titled("vega", "h", "Heat", 1995)});
+  ingest_and_resolve(*rt, {imdb("tt1", "Heat", 1995), imdb("tt2", "Heat and Dust", 1983)});
+  ingest_and_resolve(*rt, {titled("vega", "h", "Heat", 1995)});
   REQUIRE(state_of(*rt, "vega", "h")["movie_id"] == "tt1");
   auto decided = state_of(*rt, "vega", "h")["decided"];
   // The source now spells the title differently: the earlier match stands.
-  ingest(*rt, {titled("vega", "h", "Heat and Dust", 1983)});
+  ingest_and_resolve(*rt, {titled("vega", "h", "Heat and Dust", 1983)});
   auto state = state_of(*rt, "vega", "h");
   CHECK(state["movie_id"] == "tt1");
   CHECK(state["method"] == "title_year");
@@ -321,8 +290,8 @@ TEST_CASE("a changed record stays in the movie it was matched to", "[matcher]") 
 TEST_CASE("a person links an unmatched record, and says no match for a matched one", "[matcher]") {
   TempDir dir;
   auto rt = actors::Runtime::open(test_config(dir)).take();
-  ingest(*rt, {imdb("tt1", "Hamlet", 1990), imdb("tt2", "Hamlet", 1990), imdb("tt3", "Heat", 1995)});
-  ingest(*rt, {titled("vega", "hamlet", "Hamlet", 1990), titled("vega", "heat", "Heat", 1995)});
+  ingest_and_resolve(*rt, {imdb("tt1", "Hamlet", 1990), imdb("tt2", "Hamlet", 1990), imdb("tt3", "Heat", 1995)});
+  ingest_and_resolve(*rt, {titled("vega", "hamlet", "Hamlet", 1990), titled("vega", "heat", "Heat", 1995)});
   REQUIRE(report_of(*rt, "vega")["ambiguous"] == 1);
 
   // Link the ambiguous one.
@@ -362,7 +331,7 @@ TEST_CASE("a person links an unmatched record, and says no match for a matched o
   CHECK(resolved->resolved == 0);
   auto changed = titled("vega", "heat", "Heat", 1995);
   changed.runtime_minutes = 170;
-  ingest(*rt, {changed});
+  ingest_and_resolve(*rt, {changed});
   CHECK_FALSE(movie_holds(*rt, "tt3", "vega", "heat"));
   auto report = report_of(*rt, "vega");
   CHECK(report["no_match"] == 1);
@@ -382,7 +351,7 @@ TEST_CASE("a person links an unmatched record, and says no match for a matched o
 TEST_CASE("a link is refused for an unknown movie or without who and why", "[matcher]") {
   TempDir dir;
   auto rt = actors::Runtime::open(test_config(dir)).take();
-  ingest(*rt, {imdb("tt1", "Heat", 1995)});
+  ingest_and_resolve(*rt, {imdb("tt1", "Heat", 1995)});
   auto unknown = rt->link({"vega", "x", "tt999", "alice", "because", ""});
   REQUIRE_FALSE(unknown);
   CHECK(unknown.status().code() == Status::Code::not_found);
@@ -397,11 +366,11 @@ TEST_CASE("a link is refused for an unknown movie or without who and why", "[mat
 TEST_CASE("a link made before the record arrives places it when it comes", "[matcher]") {
   TempDir dir;
   auto rt = actors::Runtime::open(test_config(dir)).take();
-  ingest(*rt, {imdb("tt1", "Heat", 1995)});
+  ingest_and_resolve(*rt, {imdb("tt1", "Heat", 1995)});
   auto early = rt->link({"vega", "later", "tt1", "alice", "known in advance", ""});
   REQUIRE(early);
   CHECK_FALSE(early->record_known);
-  ingest(*rt, {titled("vega", "later", "A Title Nobody Matches", 2020)});
+  ingest_and_resolve(*rt, {titled("vega", "later", "A Title Nobody Matches", 2020)});
   CHECK(movie_holds(*rt, "tt1", "vega", "later"));
   CHECK(state_of(*rt, "vega", "later")["method"] == "manual");
 }
@@ -410,22 +379,23 @@ TEST_CASE("the same year beats the same title one year apart by the margin", "[m
   TempDir dir;
   auto rt = actors::Runtime::open(test_config(dir)).take();
   // The real case from the IMDb samples: the 1903 film and its 1904 remake.
-  ingest(*rt, {imdb("tt0000439", "The Great Train Robbery", 1903), imdb("tt0000487", "The Great Train Robbery", 1904)});
-  ingest(*rt, {titled("movielens", "49389", "The Great Train Robbery", 1903)});
+  ingest_and_resolve(*rt, {imdb("tt0000439", "The Great Train Robbery", 1903),
+                           imdb("tt0000487", "The Great Train Robbery", 1904)});
+  ingest_and_resolve(*rt, {titled("movielens", "49389", "The Great Train Robbery", 1903)});
   auto state = state_of(*rt, "movielens", "49389");
   CHECK(state["movie_id"] == "tt0000439");
   CHECK(state["confidence"] == Approx(0.992));
   // One year before the first: only the first is within a year.
-  ingest(*rt, {titled("rotten_tomatoes", "m/gtr", "Great Train Robbery", 1902)});
+  ingest_and_resolve(*rt, {titled("rotten_tomatoes", "m/gtr", "Great Train Robbery", 1902)});
   CHECK(state_of(*rt, "rotten_tomatoes", "m/gtr")["movie_id"] == "tt0000439");  // 1904 is two years off
 }
 
 TEST_CASE("a second record of the same source does not share a movie, within a run too", "[matcher][assignment]") {
   TempDir dir;
   auto rt = actors::Runtime::open(test_config(dir)).take();
-  ingest(*rt, {imdb("tt1", "Heat", 1995)});
+  ingest_and_resolve(*rt, {imdb("tt1", "Heat", 1995)});
   // One run: the second record sees the first's decision before the read models do.
-  auto summary = ingest(*rt, {titled("vega", "a", "Heat", 1995), titled("vega", "b", "Heat", 1995)});
+  auto summary = ingest_and_resolve(*rt, {titled("vega", "a", "Heat", 1995), titled("vega", "b", "Heat", 1995)});
   CHECK(summary.unmatched == 1);
   CHECK(state_of(*rt, "vega", "a")["movie_id"] == "tt1");
   auto entry = store::MatchModels(rt->db()).unmatched("vega", "b");
@@ -444,11 +414,11 @@ std::string assignment(std::vector<events::SourceRecord> movies,
                        std::vector<std::vector<events::SourceRecord>> runs, std::size_t max_in_flight = 8) {
   TempDir dir;
   auto rt = actors::Runtime::open(test_config(dir)).take();
-  ingest(*rt, std::move(movies));
+  ingest_and_resolve(*rt, std::move(movies));
   std::set<std::string> ids;
   for (auto& run : runs) {
     for (auto& r : run) ids.insert(r.source_id);
-    ingest(*rt, run, max_in_flight);
+    ingest_and_resolve(*rt, run, max_in_flight);
   }
   std::string out;
   for (auto& id : ids) {  // "id=movie" or "id=-reason", by id
@@ -519,15 +489,15 @@ TEST_CASE("a displaced record leaves its movie by an event that says why, and is
           "[matcher][assignment]") {
   TempDir dir;
   auto rt = actors::Runtime::open(test_config(dir)).take();
-  ingest(*rt, {imdb("tt1", "Sucker Punch", 2011, 110), imdb("tt2", "Sucker Punch", 2009, 125)});
+  ingest_and_resolve(*rt, {imdb("tt1", "Sucker Punch", 2011, 110), imdb("tt2", "Sucker Punch", 2009, 125)});
   // A year from both; its runtime makes tt1 the better (6.0 bits against 3.0).
   auto weak = titled("tmdb", "weak", "Sucker Punch", 2010);
   weak.runtime_minutes = 110;
-  ingest(*rt, {weak});
+  ingest_and_resolve(*rt, {weak});
   REQUIRE(state_of(*rt, "tmdb", "weak")["movie_id"] == "tt1");
   auto right = titled("tmdb", "right", "Sucker Punch", 2011);  // 8.5 bits for tt1
   right.runtime_minutes = 110;
-  ingest(*rt, {right});
+  ingest_and_resolve(*rt, {right});
   CHECK(state_of(*rt, "tmdb", "right")["movie_id"] == "tt1");
   // Decided again, it lands in the movie it now suits best.
   CHECK(state_of(*rt, "tmdb", "weak")["movie_id"] == "tt2");
@@ -558,12 +528,12 @@ TEST_CASE("a displaced record leaves its movie by an event that says why, and is
 TEST_CASE("a record a person linked is never displaced", "[matcher][assignment]") {
   TempDir dir;
   auto rt = actors::Runtime::open(test_config(dir)).take();
-  ingest(*rt, {imdb("tt1", "Sucker Punch", 2011)});
-  ingest(*rt, {titled("tmdb", "weak", "Suckerpunch", 2010)});
+  ingest_and_resolve(*rt, {imdb("tt1", "Sucker Punch", 2011)});
+  ingest_and_resolve(*rt, {titled("tmdb", "weak", "Suckerpunch", 2010)});
   auto linked = rt->link({"tmdb", "weak", "tt1", "alice", "checked the poster", "req-1"});
   REQUIRE(linked);
   REQUIRE(rt->wait_for_read_models());
-  ingest(*rt, {titled("tmdb", "right", "Sucker Punch", 2011)});
+  ingest_and_resolve(*rt, {titled("tmdb", "right", "Sucker Punch", 2011)});
   CHECK(state_of(*rt, "tmdb", "weak")["movie_id"] == "tt1");
   CHECK(movie_holds(*rt, "tt1", "tmdb", "weak"));
   auto person = store::MatchModels(rt->db()).decision("tmdb", "weak");
@@ -581,8 +551,8 @@ TEST_CASE("a source named in several_per_movie may put several records in one mo
   auto cfg = test_config(dir);
   cfg.matching.several_per_movie = {"tmdb"};
   auto rt = actors::Runtime::open(cfg).take();
-  ingest(*rt, {imdb("tt1", "Heat", 1995)});
-  ingest(*rt, {titled("tmdb", "a", "Heat", 1995), titled("tmdb", "b", "Heat", 1995)});
+  ingest_and_resolve(*rt, {imdb("tt1", "Heat", 1995)});
+  ingest_and_resolve(*rt, {titled("tmdb", "a", "Heat", 1995), titled("tmdb", "b", "Heat", 1995)});
   CHECK(state_of(*rt, "tmdb", "a")["movie_id"] == "tt1");
   CHECK(state_of(*rt, "tmdb", "b")["movie_id"] == "tt1");
 }
@@ -591,8 +561,8 @@ TEST_CASE("a person's decision stored but never applied (a stop in between) is a
           "[matcher]") {
   TempDir dir;
   auto rt = actors::Runtime::open(test_config(dir)).take();
-  ingest(*rt, {imdb("tt1", "Heat", 1995), imdb("tt2", "Heat", 1986)});
-  ingest(*rt, {titled("vega", "h", "Heat", 1995), titled("vega", "x", "Heat", 1986)});
+  ingest_and_resolve(*rt, {imdb("tt1", "Heat", 1995), imdb("tt2", "Heat", 1986)});
+  ingest_and_resolve(*rt, {titled("vega", "h", "Heat", 1995), titled("vega", "x", "Heat", 1986)});
   REQUIRE(state_of(*rt, "vega", "h")["movie_id"] == "tt1");
   REQUIRE(state_of(*rt, "vega", "x")["movie_id"] == "tt2");
 

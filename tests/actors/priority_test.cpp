@@ -9,10 +9,12 @@
 #include "actors/priority.hpp"
 #include "actors/runtime.hpp"
 #include "actors/source.hpp"
+#include "support/actor_helpers.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace moviec;
 using moviec::test::TempDir;
+using moviec::test::test_config;
 
 namespace {
 
@@ -74,13 +76,6 @@ actors::projection_actor::behavior_type held_projection(
         return rp;
       },
   };
-}
-
-config::Config test_config(const TempDir& dir) {
-  auto cfg = config::Config::defaults();
-  cfg.data_dir = dir.str();
-  cfg.sync_writes = false;
-  return cfg;
 }
 
 /// A runtime whose sources wait on a held_projection rather than the real one.

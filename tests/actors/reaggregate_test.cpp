@@ -12,22 +12,17 @@
 #include "store/keys.hpp"
 #include "store/movie_recovery.hpp"
 #include "store/verify.hpp"
+#include "support/actor_helpers.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace moviec;
 using moviec::test::TempDir;
+using moviec::test::test_config;
 using nlohmann::json;
 
 namespace {
 
-config::Config test_config(const TempDir& dir) {
-  auto cfg = config::Config::defaults();
-  cfg.data_dir = dir.str();
-  cfg.sync_writes = false;
-  return cfg;
-}
-
-events::SourceRecord record(const std::string& source, const std::string& movie_id,
+events::SourceRecord reaggregate_record(const std::string& source, const std::string& movie_id,
                             const std::string& title, double rating = 5.0) {
   events::SourceRecord r;
   r.source = source;
@@ -40,7 +35,7 @@ events::SourceRecord record(const std::string& source, const std::string& movie_
 }
 
 /// Sends one record to its movie through the registry, as the source actor does.
-actors::IngestOutcome ingest(actors::Runtime& rt, const events::SourceRecord& r) {
+actors::IngestOutcome ingest_one(actors::Runtime& rt, const events::SourceRecord& r) {
   actors::IngestItem item{r, r.fingerprint(), "test:" + r.source_id, "test-run", "source_movie_id",
                            "", 0, std::nullopt, nullptr, 0};
   actors::IngestOutcome outcome;
@@ -80,13 +75,13 @@ events::FieldRules movielens_first() {
 TEST_CASE("reaggregate under unchanged rules appends nothing", "[actors][reaggregate]") {
   TempDir dir;
   auto rt = actors::Runtime::open(test_config(dir)).take();
-  ingest(*rt, record("imdb", "tt1", "Heat"));
-  ingest(*rt, record("movielens", "tt1", "Heat (1995)"));
-  ingest(*rt, record("imdb", "tt2", "Casino"));
+  ingest_one(*rt, reaggregate_record("imdb", "tt1", "Heat"));
+  ingest_one(*rt, reaggregate_record("movielens", "tt1", "Heat (1995)"));
+  ingest_one(*rt, reaggregate_record("imdb", "tt2", "Casino"));
   {
     // A source stream (match decisions) is not a movie: the walk skips it.
     events::SourceRecordUnmatched payload;
-    payload.record = record("movielens", "x", "Nowhere");
+    payload.record = reaggregate_record("movielens", "x", "Nowhere");
     payload.fingerprint = payload.record.fingerprint();
     payload.reason = "no_candidates";
     payload.candidates = json::array();
@@ -116,9 +111,9 @@ TEST_CASE("reaggregate after a rule change appends MovieChanged events that cite
   std::uint64_t history_before = 0;
   {
     auto rt = actors::Runtime::open(test_config(dir)).take();
-    ingest(*rt, record("imdb", "tt1", "Heat"));
-    ingest(*rt, record("movielens", "tt1", "Heat (1995)"));
-    ingest(*rt, record("imdb", "tt2", "Casino"));  // one source: the new order changes nothing
+    ingest_one(*rt, reaggregate_record("imdb", "tt1", "Heat"));
+    ingest_one(*rt, reaggregate_record("movielens", "tt1", "Heat (1995)"));
+    ingest_one(*rt, reaggregate_record("imdb", "tt2", "Casino"));  // one source: the new order changes nothing
     REQUIRE(rt->wait_for_read_models());
     CHECK(events::movie_changed(*rt->log().read_version("tt1", 2)).fields[0].new_value == "Heat");
     history_before = rt->log().last_sequence();
@@ -175,8 +170,8 @@ TEST_CASE("a rule change that keeps a value but changes who decided it is record
   TempDir dir;
   {
     auto rt = actors::Runtime::open(test_config(dir)).take();
-    ingest(*rt, record("imdb", "tt1", "Heat"));
-    ingest(*rt, record("movielens", "tt1", "Heat"));
+    ingest_one(*rt, reaggregate_record("imdb", "tt1", "Heat"));
+    ingest_one(*rt, reaggregate_record("movielens", "tt1", "Heat"));
   }
   auto cfg = test_config(dir);
   cfg.rules = movielens_first();
@@ -198,7 +193,7 @@ TEST_CASE("reaggregate refuses movies decided by newer rules than the configured
     auto cfg = test_config(dir);
     cfg.rules = movielens_first();  // version 2
     auto rt = actors::Runtime::open(cfg).take();
-    ingest(*rt, record("imdb", "tt1", "Heat"));
+    ingest_one(*rt, reaggregate_record("imdb", "tt1", "Heat"));
   }
   auto rt = actors::Runtime::open(test_config(dir)).take();  // back to version 1
   auto before = rt->log().last_sequence();
@@ -218,8 +213,8 @@ TEST_CASE("reaggregate walks many movies with a bounded number in flight", "[act
     auto rt = actors::Runtime::open(cfg).take();
     for (int i = 0; i < 1500; ++i) {
       auto id = "tt" + std::to_string(100000 + i);
-      ingest(*rt, record("imdb", id, "Film " + std::to_string(i)));
-      if (i % 2 == 0) ingest(*rt, record("movielens", id, "Film " + std::to_string(i) + " (ML)"));
+      ingest_one(*rt, reaggregate_record("imdb", id, "Film " + std::to_string(i)));
+      if (i % 2 == 0) ingest_one(*rt, reaggregate_record("movielens", id, "Film " + std::to_string(i) + " (ML)"));
     }
   }
   cfg.rules = movielens_first();
@@ -243,7 +238,7 @@ TEST_CASE("recovery of a movie with 10,000 events reads only the tail after its 
   {
     auto rt = actors::Runtime::open(cfg).take();
     for (int i = 1; i <= 5020; ++i) {
-      auto outcome = ingest(*rt, record("imdb", "tt1", "Heat", 1 + i / 1000.0));
+      auto outcome = ingest_one(*rt, reaggregate_record("imdb", "tt1", "Heat", 1 + i / 1000.0));
       REQUIRE(outcome.appended == 2);
     }
     REQUIRE(*rt->log().stream_version("tt1") == 10040);

@@ -9,32 +9,18 @@
 #include "actors/runtime.hpp"
 #include "actors/source.hpp"
 #include "store/verify.hpp"
+#include "support/actor_helpers.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace moviec;
 using moviec::test::TempDir;
+using moviec::test::test_config;
+using moviec::test::VectorReader;
+using moviec::test::run_source;
 
 namespace {
 
-/// Serves records from memory, as a file reader would from disk.
-class VectorReader : public sources::RecordReader {
- public:
-  explicit VectorReader(std::vector<events::SourceRecord> records) : records_(std::move(records)) {}
-  bool next(sources::Item& out, std::vector<sources::Reject>&) override {
-    if (next_ == records_.size()) return false;
-    out.record = records_[next_];
-    out.input = "memory:" + std::to_string(++next_);
-    return true;
-  }
-  std::uint64_t bytes_read() const override { return next_; }
-  std::uint64_t bytes_total() const override { return records_.size(); }
-
- private:
-  std::vector<events::SourceRecord> records_;
-  std::size_t next_ = 0;
-};
-
-events::SourceRecord record(const std::string& source, const std::string& movie_id,
+events::SourceRecord runtime_record(const std::string& source, const std::string& movie_id,
                             const std::string& title, double rating = 5.0) {
   events::SourceRecord r;
   r.source = source;
@@ -46,22 +32,10 @@ events::SourceRecord record(const std::string& source, const std::string& movie_
   return r;
 }
 
+/// A source run of `records` into the registry (no matcher).
 actors::IngestSummary ingest(actors::Runtime& rt, std::vector<events::SourceRecord> records,
                              std::size_t max_in_flight = 4) {
-  actors::SourceOptions options;
-  options.correlation = "test";
-  options.max_in_flight = max_in_flight;
-  auto deps = rt.source_deps();
-  deps.sink = rt.registry();
-  options.source_name = "imdb";
-  auto src = rt.system().spawn<caf::detached>(
-      actors::source, std::make_shared<VectorReader>(std::move(records)), deps, options);
-  actors::IngestSummary result;
-  caf::scoped_actor self{rt.system()};
-  self->request(src, caf::duration(std::chrono::seconds(60)), actors::run_atom::value)
-      .receive([&](actors::IngestSummary& s) { result = std::move(s); },
-               [&](caf::error& e) { FAIL("ingest failed: " << caf::to_string(e)); });
-  return result;
+  return run_source(rt, rt.registry(), std::move(records), max_in_flight);
 }
 
 actors::RegistryStats registry_stats(actors::Runtime& rt) {
@@ -73,25 +47,18 @@ actors::RegistryStats registry_stats(actors::Runtime& rt) {
   return stats;
 }
 
-config::Config test_config(const TempDir& dir) {
-  auto cfg = config::Config::defaults();
-  cfg.data_dir = dir.str();
-  cfg.sync_writes = false;
-  return cfg;
-}
-
 }  // namespace
 
 TEST_CASE("a record that changes no golden field appends only SourceRecordChanged", "[actors]") {
   TempDir dir;
   auto rt = actors::Runtime::open(test_config(dir)).take();
-  auto first = ingest(*rt, {record("imdb", "tt1", "Heat", 8.3)});
+  auto first = ingest(*rt, {runtime_record("imdb", "tt1", "Heat", 8.3)});
   CHECK(first.appended == 2);
   // A second source with the same title: no new golden title, but a new rating.
-  auto second = ingest(*rt, {record("vega", "tt1", "Heat", 8.3)});
+  auto second = ingest(*rt, {runtime_record("vega", "tt1", "Heat", 8.3)});
   CHECK(second.changed == 1);
   CHECK(second.appended == 2);  // its rating is a new entry of the per-source ratings
-  auto other = record("vega", "tt1", "Heat", 8.3);
+  auto other = runtime_record("vega", "tt1", "Heat", 8.3);
   other.source_ratings.clear();
   other.metadata["note"] = "no rating any more";
   auto third = ingest(*rt, {other});
@@ -117,7 +84,8 @@ TEST_CASE("the registry caps live movie actors and an evicted movie resumes its 
   cfg.max_live_movies = 2;
   auto rt = actors::Runtime::open(cfg).take();
   std::vector<events::SourceRecord> batch;
-  for (int i = 0; i < 20; ++i) batch.push_back(record("imdb", "tt" + std::to_string(i), "Movie " + std::to_string(i)));
+  for (int i = 0; i < 20; ++i)
+    batch.push_back(runtime_record("imdb", "tt" + std::to_string(i), "Movie " + std::to_string(i)));
   CHECK(ingest(*rt, batch).appended == 40);
   auto stats = registry_stats(*rt);
   CHECK(stats.live_movies <= 2);
@@ -139,7 +107,7 @@ TEST_CASE("idle movie actors stop after the idle timeout", "[actors]") {
   auto cfg = test_config(dir);
   cfg.movie_idle_timeout = std::chrono::milliseconds(200);
   auto rt = actors::Runtime::open(cfg).take();
-  ingest(*rt, {record("imdb", "tt1", "A"), record("imdb", "tt2", "B")});
+  ingest(*rt, {runtime_record("imdb", "tt1", "A"), runtime_record("imdb", "tt2", "B")});
   CHECK(registry_stats(*rt).spawned == 2);
   std::this_thread::sleep_for(std::chrono::milliseconds(800));
   auto stats = registry_stats(*rt);
@@ -153,7 +121,7 @@ TEST_CASE("a movie recovers from its newest snapshot plus the events after it", 
   cfg.snapshot_every = 4;
   cfg.snapshots_kept = 2;
   auto rt = actors::Runtime::open(cfg).take();
-  for (int i = 1; i <= 7; ++i) ingest(*rt, {record("imdb", "tt7", "Seven", i)});
+  for (int i = 1; i <= 7; ++i) ingest(*rt, {runtime_record("imdb", "tt7", "Seven", i)});
   REQUIRE(*rt->log().stream_version("tt7") == 14);
   REQUIRE(rt->wait_for_read_models());
 
@@ -186,7 +154,7 @@ TEST_CASE("a batch with one failing record acknowledges exactly the others and r
   TempDir dir;
   auto rt = actors::Runtime::open(test_config(dir)).take();
   std::vector<events::SourceRecord> records;
-  for (int i = 1; i <= 9; ++i) records.push_back(record("imdb", "tt" + std::to_string(i), "Film"));
+  for (int i = 1; i <= 9; ++i) records.push_back(runtime_record("imdb", "tt" + std::to_string(i), "Film"));
   records[4].movie_id.clear();  // no movie: the registry (the sink here) cannot place it
   auto summary = ingest(*rt, records);
   CHECK(summary.read == 9);
@@ -209,7 +177,7 @@ TEST_CASE("a re-ingest checked a batch ahead counts every unchanged record and s
   TempDir dir;
   auto rt = actors::Runtime::open(test_config(dir)).take();
   std::vector<events::SourceRecord> records;
-  for (int i = 0; i < 1000; ++i) records.push_back(record("imdb", "tt" + std::to_string(i), "Film"));
+  for (int i = 0; i < 1000; ++i) records.push_back(runtime_record("imdb", "tt" + std::to_string(i), "Film"));
   auto first = ingest(*rt, records, 512);
   CHECK(first.changed == 1000);
   CHECK(first.failed == 0);
@@ -231,8 +199,8 @@ TEST_CASE("read models the projection built from the journal's commits in memory
   auto rt = actors::Runtime::open(test_config(dir)).take();
   std::vector<events::SourceRecord> records;
   for (int i = 1; i <= 300; ++i)
-    records.push_back(record(i % 3 ? "imdb" : "vega", "tt" + std::to_string(i % 120), "Film " + std::to_string(i),
-                             5.0 + i % 7));
+    records.push_back(runtime_record(i % 3 ? "imdb" : "vega", "tt" + std::to_string(i % 120),
+                                     "Film " + std::to_string(i), 5.0 + i % 7));
   ingest(*rt, records);
   REQUIRE(rt->wait_for_read_models());
   auto report = store::verify(rt->db(), rt->log(), (dir / "verify").string());

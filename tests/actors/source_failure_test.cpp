@@ -8,10 +8,12 @@
 
 #include "actors/runtime.hpp"
 #include "actors/source.hpp"
+#include "support/actor_helpers.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace moviec;
 using moviec::test::TempDir;
+using moviec::test::test_config;
 
 namespace {
 
@@ -55,13 +57,6 @@ class OneRecordReader : public sources::RecordReader {
  private:
   bool done_ = false;
 };
-
-config::Config test_config(const TempDir& dir) {
-  auto cfg = config::Config::defaults();
-  cfg.data_dir = dir.str();
-  cfg.sync_writes = false;
-  return cfg;
-}
 
 }  // namespace
 

@@ -16,6 +16,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "support/files.hpp"
 #include "support/moviec_json.hpp"
 #include "support/process.hpp"
 #include "support/serve.hpp"
@@ -27,7 +28,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* kConfig = R"({
+const char* kAssetsConfig = R"({
   "token": "secret",
   "assets_max_bytes": 40000,
   "sources": [
@@ -41,13 +42,6 @@ const char* kConfig = R"({
       "type": "jsonl", "source_id": "id", "movie_id": "imdb",
       "fields": [{"column": "title", "field": "title"}, {"column": "poster", "field": "posters"}]}}
   ]})";
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 void write_file(const fs::path& p, const std::string& text) {
   fs::create_directories(p.parent_path());
@@ -64,7 +58,7 @@ struct Studio {
   json summary;
 
   Studio() {
-    write_file(config, kConfig);
+    write_file(config, kAssetsConfig);
     auto in = dir / "drop";
     fs::create_directories(in / "posters");
     fs::copy_file(fixtures() / "poster.png", in / "posters" / "one.png");
@@ -155,7 +149,7 @@ TEST_CASE("POST /assets stores a blob and GET /assets/{sha256} serves it with on
           "[e2e][assets]") {
   TempDir dir;
   auto config = (dir / "moviec.json").string();
-  write_file(config, kConfig);
+  write_file(config, kAssetsConfig);
   Serving server((dir / "data").string(), {"--config", config});
   auto& http = server.client();
   httplib::Headers auth{{"Authorization", "Bearer secret"}};
@@ -259,7 +253,7 @@ TEST_CASE("POST /assets stores a blob and GET /assets/{sha256} serves it with on
 TEST_CASE("a pushed record's poster is a URL, a path is refused", "[e2e][assets]") {
   TempDir dir;
   auto config = (dir / "moviec.json").string();
-  write_file(config, kConfig);
+  write_file(config, kAssetsConfig);
   write_file(dir / "data" / "push" / "poster.png", "a file a push must not read");
   Serving server((dir / "data").string(), {"--config", config});
   httplib::Headers auth{{"Authorization", "Bearer secret"}};

@@ -46,6 +46,7 @@
 #include "support/fake_feed.hpp"
 #include "support/process.hpp"
 #include "support/serve.hpp"
+#include "support/ids.hpp"
 #include "support/temp_dir.hpp"
 
 using nlohmann::json;
@@ -74,13 +75,10 @@ constexpr int kChangeEvery = 2 * kUpMean * 8 / 10 / (kChanges / (kKills + 1));  
 // Every wait's deadline (only reached when something is wrong).
 constexpr auto kDeadline = std::chrono::seconds(by_build(180, 500));
 
-const char* kToken = "chaos";
+const char* kChaosToken = "chaos";
 
-std::string imdb_id(int movie) {
-  char id[16];
-  std::snprintf(id, sizeof id, "tt%07d", 1000000 + movie);
-  return id;
-}
+/// The IMDb id of chaos movie `movie` (tt1000000 and up).
+std::string chaos_imdb_id(int movie) { return imdb_id(1000000 + movie); }
 
 json layout_jsonl() {
   return json::parse(R"({"type": "jsonl", "source_id": "id", "movie_id": "imdb",
@@ -88,7 +86,7 @@ json layout_jsonl() {
                {"column": "year", "field": "year", "type": "int"}]})");
 }
 
-std::string write_config(const TempDir& dir, const FakeFeed& feed) {
+std::string write_chaos_config(const TempDir& dir, const FakeFeed& feed) {
   json poll{{"changes_url", feed.url("/movie/changes")},
             {"record_url", feed.url("/movie/{id}")},
             {"start_date", "2024-01-01"},
@@ -103,7 +101,7 @@ std::string write_config(const TempDir& dir, const FakeFeed& feed) {
               {"fields",
                {{{"column", "title"}, {"field", "title"}},
                 {{"column", "release_date"}, {"field", "year"}, {"type", "date"}}}}}}};
-  json config{{"token", kToken},
+  json config{{"token", kChaosToken},
               {"inbox_scan_ms", 50},
               {"inbox_checkpoint_every", 10},
               {"sources",
@@ -127,7 +125,7 @@ std::vector<Line> make_lines(const std::string& prefix, int count, std::mt19937&
   for (int k = 0; k < count; ++k) {
     std::string id = prefix + "-" + std::to_string(k);
     int movie = static_cast<int>(rng() % kMovies);
-    json line{{"id", id}, {"imdb", imdb_id(movie)}, {"title", "Chaos " + id}, {"year", 1950 + movie % 70}};
+    json line{{"id", id}, {"imdb", chaos_imdb_id(movie)}, {"title", "Chaos " + id}, {"year", 1950 + movie % 70}};
     out.push_back({id, line.dump()});
   }
   return out;
@@ -147,7 +145,7 @@ struct Change {
 
 json feed_record(const Change& c) {
   int n = std::stoi(c.id);
-  return {{"id", n}, {"imdb_id", imdb_id(n % kMovies)},
+  return {{"id", n}, {"imdb_id", chaos_imdb_id(n % kMovies)},
           {"title", "Polled " + c.id + " v" + std::to_string(c.version)},
           {"release_date", std::to_string(1950 + n % 70) + "-06-01"}};
 }
@@ -266,7 +264,7 @@ TEST_CASE("chaos: serve with an inbox, a poller and pushes, kill -9 at 10 random
   TempDir dir;
   FakeFeed feed;
   feed.set_changed({}, 7);  // per_page 7: windows of several pages
-  const auto config = write_config(dir, feed);
+  const auto config = write_chaos_config(dir, feed);
   const auto data = (dir / "data").string();
   const auto inbox = dir / "inbox";
   fs::create_directories(inbox);
@@ -304,7 +302,7 @@ TEST_CASE("chaos: serve with an inbox, a poller and pushes, kill -9 at 10 random
           client.set_connection_timeout(2);
           client.set_read_timeout(by_build(30, 120));
           ++push_attempts;
-          auto res = client.Post("/ingest/pushed", {{"Authorization", std::string("Bearer ") + kToken}}, body,
+          auto res = client.Post("/ingest/pushed", {{"Authorization", std::string("Bearer ") + kChaosToken}}, body,
                                  "application/x-ndjson");
           if (res && res->status == 200) {
             std::lock_guard<std::mutex> lock(mu);

@@ -10,6 +10,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "support/files.hpp"
 #include "support/moviec_json.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
@@ -19,11 +20,6 @@ using namespace moviec::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
-}
 
 /// Mean and count of a movie's ratings in a MovieLens ratings.csv (the test's own reading).
 std::pair<double, long> movielens_rating(const fs::path& ratings, const std::string& movie) {

@@ -23,6 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/ids.hpp"
 #include "support/serve.hpp"
 #include "support/temp_dir.hpp"
 
@@ -72,12 +73,6 @@ class Tmpfs {
   std::string error_;
 };
 
-std::string imdb_id(int i) {
-  char id[16];
-  std::snprintf(id, sizeof id, "tt%07d", i);
-  return id;
-}
-
 /// title.basics.tsv with movies 1..n.
 std::string write_imdb(const TempDir& dir, int n) {
   auto path = (dir / "title.basics.tsv").string();
@@ -98,7 +93,7 @@ std::string feed_body(int first, int n) {
   return body.str();
 }
 
-std::string write_config(const TempDir& dir, const std::string& data, std::uint64_t min_free_bytes) {
+std::string write_disk_full_config(const TempDir& dir, const std::string& data, std::uint64_t min_free_bytes) {
   json feed{{"type", "jsonl"}, {"source_id", "id"}, {"movie_id", "imdb"},
             {"fields", {{{"column", "title"}, {"field", "title"}}}}};
   json config{{"data_dir", data},
@@ -133,7 +128,7 @@ struct SmallDisk {
   TempDir dir;
   Tmpfs disk{dir / "disk", 64};
   std::string data = (dir / "disk" / "data").string();
-  std::string config = write_config(dir, data, 0);
+  std::string config = write_disk_full_config(dir, data, 0);
 
   /// False, with a warning, where no tmpfs can be mounted (the test needs root).
   bool usable() const {
@@ -294,11 +289,11 @@ TEST_CASE("writes below the free-space reserve are refused with 507 and the reas
   TempDir dir;
   auto data = (dir / "data").string();
   // Seed the store with the reserve off, then ask for more free space than any disk has.
-  auto seed = write_config(dir, data, 0);
+  auto seed = write_disk_full_config(dir, data, 0);
   auto imdb = write_imdb(dir, 20);
   auto [seeded, first] = ingest(seed, imdb);
   REQUIRE(seeded == 0);
-  auto config = write_config(dir, data, std::uint64_t{1} << 60);
+  auto config = write_disk_full_config(dir, data, std::uint64_t{1} << 60);
 
   auto [code, summary] = ingest(config, imdb);
   INFO(summary.dump());

@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string write_config(const TempDir& dir) {
+std::string write_hostile_config(const TempDir& dir) {
   json feed{{"type", "jsonl"}, {"source_id", "id"}, {"movie_id", "imdb"},
             {"fields", {{{"column", "title"}, {"field", "title"}, {"required", true}}}}};
   json config{{"token", "s3cret"},
@@ -33,7 +33,7 @@ std::string write_config(const TempDir& dir) {
 }
 
 // Line 2 has the number (under a key no field maps), line 3 one under a mapped key.
-const std::string kLines =
+const std::string kHostileLines =
     "{\"id\": \"a\", \"imdb\": \"tt0000201\", \"title\": \"Before\"}\n"
     "{\"id\": \"b\", \"imdb\": \"tt0000202\", \"title\": \"Huge\", \"extra\": 1e999}\n"
     "{\"id\": \"c\", \"imdb\": \"tt0000203\", \"title\": -1e999}\n"
@@ -47,7 +47,7 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 
 TEST_CASE("moviec ingest rejects a number too big for a double and finishes", "[e2e][robust]") {
   TempDir dir;
-  auto config = write_config(dir);
+  auto config = write_hostile_config(dir);
   auto file = dir / "vega.json";
   std::ofstream(file) << "[{\"Title\": 1e999},\n {\"Title\": \"Kept\", \"Release Date\": \"Feb 03 2001\"}]\n";
   auto started = std::chrono::steady_clock::now();
@@ -68,12 +68,12 @@ TEST_CASE("moviec ingest rejects a number too big for a double and finishes", "[
 
 TEST_CASE("a pushed number too big for a double is a reject and the push is answered", "[e2e][robust]") {
   TempDir dir;
-  Serving s((dir / "data").string(), {"--config", write_config(dir)});
+  Serving s((dir / "data").string(), {"--config", write_hostile_config(dir)});
   s.client().set_read_timeout(30);
   httplib::Headers auth{{"Authorization", "Bearer s3cret"}};
   for (int i = 0; i < 3; ++i) {  // a pinned worker per push was the old failure: try a few
     auto started = std::chrono::steady_clock::now();
-    auto res = s.client().Post("/ingest/feed", auth, kLines, "application/x-ndjson");
+    auto res = s.client().Post("/ingest/feed", auth, kHostileLines, "application/x-ndjson");
     REQUIRE(res);
     INFO(res->body);
     CHECK(seconds_since(started) < 20);
@@ -95,8 +95,8 @@ TEST_CASE("a pushed number too big for a double is a reject and the push is answ
 
 TEST_CASE("an inbox file with a number too big for a double is processed, not stuck", "[e2e][robust]") {
   TempDir dir;
-  Serving s((dir / "data").string(), {"--config", write_config(dir)});
-  drop_file(dir / "inbox" / "huge.jsonl", kLines);
+  Serving s((dir / "data").string(), {"--config", write_hostile_config(dir)});
+  drop_file(dir / "inbox" / "huge.jsonl", kHostileLines);
   REQUIRE(wait_until([&] { return fs::exists(dir / "inbox" / "processed" / "huge.jsonl"); },
                      std::chrono::seconds(30)));
   // The inbox keeps going: the next file is taken too.

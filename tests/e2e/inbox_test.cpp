@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/build_kind.hpp"
+#include "support/ids.hpp"
 #include "support/serve.hpp"
 #include "support/temp_dir.hpp"
 
@@ -28,7 +29,7 @@ json feed_layout() {
                {"column": "genres", "field": "genres", "type": "list", "separator": "|"}]})");
 }
 
-std::string write_config(const TempDir& dir, std::size_t checkpoint_every = 10000) {
+std::string write_inbox_config(const TempDir& dir, std::size_t checkpoint_every = 10000) {
   json config{{"inbox_scan_ms", 100},
               {"inbox_checkpoint_every", checkpoint_every},
               {"sources",
@@ -40,13 +41,6 @@ std::string write_config(const TempDir& dir, std::size_t checkpoint_every = 1000
   auto path = (dir / "moviec.json").string();
   std::ofstream(path) << config.dump(2);
   return path;
-}
-
-/// The IMDb id the line for record `i` names.
-std::string imdb_id(int i) {
-  char id[16];
-  std::snprintf(id, sizeof id, "tt%07d", i);
-  return id;
 }
 
 /// GET path of the movie the line for record `i` names.
@@ -67,7 +61,7 @@ bool present(const fs::path& p) { return fs::exists(p); }
 
 TEST_CASE("a file renamed into the inbox is ingested and moved to processed", "[e2e][inbox]") {
   TempDir dir;
-  Serving s((dir / "data").string(), {"--config", write_config(dir)});
+  Serving s((dir / "data").string(), {"--config", write_inbox_config(dir)});
   drop_file(dir / "inbox" / "a.jsonl", lines(1, 3) + "{\"id\": \"x\"}\n");
   REQUIRE(wait_until([&] { return present(dir / "inbox" / "processed" / "a.jsonl"); }));
   CHECK_FALSE(present(dir / "inbox" / "a.jsonl"));
@@ -87,7 +81,7 @@ TEST_CASE("a file renamed into the inbox is ingested and moved to processed", "[
 
 TEST_CASE("with inbox_marker only files with a .ready marker are taken", "[e2e][inbox]") {
   TempDir dir;
-  Serving s((dir / "data").string(), {"--config", write_config(dir)});
+  Serving s((dir / "data").string(), {"--config", write_inbox_config(dir)});
   fs::create_directories(dir / "marked");
   std::ofstream(dir / "marked" / "b.jsonl") << lines(10, 11);
   std::this_thread::sleep_for(std::chrono::milliseconds(800));
@@ -103,7 +97,7 @@ TEST_CASE("with inbox_marker only files with a .ready marker are taken", "[e2e][
 
 TEST_CASE("a file its source cannot read goes to failed with the reason", "[e2e][inbox]") {
   TempDir dir;
-  Serving s((dir / "data").string(), {"--config", write_config(dir)});
+  Serving s((dir / "data").string(), {"--config", write_inbox_config(dir)});
   fs::create_directories(dir / "imdb");
   drop_file(dir / "imdb" / "notes.txt", "not an imdb file\n");
   REQUIRE(wait_until([&] { return present(dir / "imdb" / "failed" / "notes.txt"); }));
@@ -120,7 +114,7 @@ TEST_CASE("kill -9 mid-file: the restart resumes from the checkpoint and ends as
   constexpr int kRecords = by_build(30000, 12000);  // killed after 3,000
   constexpr std::size_t kEvery = 500;
   TempDir dir;
-  auto config = write_config(dir, kEvery);
+  auto config = write_inbox_config(dir, kEvery);
   auto file = lines(1, kRecords);
 
   // Interrupted: killed once part of the file is in.
@@ -165,7 +159,7 @@ TEST_CASE("kill -9 mid-file: the restart resumes from the checkpoint and ends as
 
   // Uninterrupted, for comparison.
   TempDir other;
-  auto other_config = write_config(other, kEvery);
+  auto other_config = write_inbox_config(other, kEvery);
   auto other_data = (other / "data").string();
   json clean_stats, clean_sample;
   {

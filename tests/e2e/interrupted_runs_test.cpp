@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string write_config(const TempDir& dir) {
+std::string write_interrupted_config(const TempDir& dir) {
   json feed{{"type", "jsonl"}, {"source_id", "id"}, {"movie_id", "imdb"},
             {"fields", {{{"column", "title"}, {"field", "title"}}}}};
   json config{{"token", "s3cret"}, {"sources", {{{"name", "feed"}, {"format", "layout"}, {"options", feed}}}}};
@@ -42,7 +42,7 @@ std::size_t files_in(const fs::path& dir) {
 TEST_CASE("a push cut short by kill -9 is marked interrupted and its body removed", "[e2e][crash]") {
   TempDir dir;
   auto data = (dir / "data").string();
-  auto config = write_config(dir);
+  auto config = write_interrupted_config(dir);
   std::ostringstream body;
   for (int i = 1; i <= 200000; ++i) {
     char id[16];

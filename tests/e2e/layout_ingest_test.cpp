@@ -13,6 +13,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "support/files.hpp"
 #include "support/moviec_json.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
@@ -27,13 +28,6 @@ json ingest(const std::vector<std::string>& args) {
   std::vector<std::string> all{"ingest", "--json"};
   all.insert(all.end(), args.begin(), args.end());
   return run_moviec_json(all);
-}
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 const json* find_source(const json& sources, const std::string& name) {

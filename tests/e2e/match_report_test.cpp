@@ -23,9 +23,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* kToken = "matching-test-token";
+const char* kMatchReportToken = "matching-test-token";
 
-httplib::Result post_link(httplib::Client& client, const json& body, const std::string& token = kToken) {
+httplib::Result post_link(httplib::Client& client, const json& body, const std::string& token = kMatchReportToken) {
   httplib::Headers headers;
   if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
   return client.Post("/links", headers, body.dump(), "application/json");
@@ -56,7 +56,7 @@ TEST_CASE("two sources are matched and the match report, unmatched log and links
   TempDir dir;
   auto data = (dir / "data").string();
   auto config = (dir / "moviec.json").string();
-  std::ofstream(config) << R"({"sync_writes": false, "token": ")" << kToken << R"("})";
+  std::ofstream(config) << R"({"sync_writes": false, "token": ")" << kMatchReportToken << R"("})";
 
   // Source 1: the MovieLens excerpt with its links (every movie gets its IMDb id).
   auto ml = examples() / "movielens";

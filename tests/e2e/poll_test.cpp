@@ -18,7 +18,7 @@ using namespace moviec::test;
 
 namespace {
 
-std::string write_config(const TempDir& dir, const FakeFeed& feed) {
+std::string write_poll_config(const TempDir& dir, const FakeFeed& feed) {
   json config{
       {"sources",
        {{{"name", "tmdb"},
@@ -65,7 +65,7 @@ TEST_CASE("changed records of a polled feed become movies and the cursor moves o
                           {"release_date", "2003-05-15"}});
   feed.set_changed({"603", "604", "999"});  // 999 is gone: a reject, not a failure
   TempDir dir;
-  Serving s((dir / "data").string(), {"--config", write_config(dir, feed)});
+  Serving s((dir / "data").string(), {"--config", write_poll_config(dir, feed)});
 
   // Two movies, two streams: neither's read model waits for the other's.
   REQUIRE(wait_until([&] { return s.get("/movies/tt0133093")["title"] == "The Matrix"; }));
@@ -91,7 +91,7 @@ TEST_CASE("a failing feed backs off and leaves the cursor, a restart goes on fro
   feed.set_changed({"603"});
   feed.set_next_cursor("c1");
   TempDir dir;
-  auto config = write_config(dir, feed);
+  auto config = write_poll_config(dir, feed);
   auto data = (dir / "data").string();
   {
     Serving s(data, {"--config", config});

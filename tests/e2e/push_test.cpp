@@ -16,7 +16,7 @@ using namespace moviec::test;
 
 namespace {
 
-const char* kConfig = R"({
+const char* kPushConfig = R"({
   "token": "%TOKEN%",
   "sources": [
     {"name": "feed", "format": "layout", "options": {
@@ -30,8 +30,8 @@ const char* kConfig = R"({
     {"name": "vega", "format": "vega_json"}
   ]})";
 
-std::string write_config(const TempDir& dir, const std::string& token) {
-  std::string text = kConfig;
+std::string write_push_config(const TempDir& dir, const std::string& token) {
+  std::string text = kPushConfig;
   text.replace(text.find("%TOKEN%"), 7, token);
   auto path = (dir / "moviec.json").string();
   std::ofstream(path) << text;
@@ -54,7 +54,7 @@ Reply push(Serving& s, const std::string& source, const std::string& body, const
   return {res->status, json::parse(res->body, nullptr, false), res->get_header_value("WWW-Authenticate")};
 }
 
-const std::string kLines =
+const std::string kPushLines =
     "{\"id\": \"a\", \"imdb\": \"tt0000101\", \"title\": \"Pushed One\", \"year\": 1999, \"genres\": \"Drama|War\"}\n"
     "{\"id\": \"b\", \"imdb\": \"tt0000102\", \"year\": 2000}\n"
     "{\"id\": \"c\", \"imdb\": \"tt0000103\", \"title\": \"Pushed Three\", \"year\": 2001}\n";
@@ -63,9 +63,9 @@ const std::string kLines =
 
 TEST_CASE("a JSON lines push is ingested and answered with the CLI's summary", "[e2e][push]") {
   TempDir dir;
-  Serving s((dir / "data").string(), {"--config", write_config(dir, "s3cret")});
+  Serving s((dir / "data").string(), {"--config", write_push_config(dir, "s3cret")});
 
-  auto r = push(s, "feed", kLines, "application/x-ndjson", "s3cret");
+  auto r = push(s, "feed", kPushLines, "application/x-ndjson", "s3cret");
   REQUIRE(r.status == 200);
   for (auto key : {"read", "changed", "unchanged", "rejected", "appended", "seconds"})
     CHECK(r.body.contains(key));
@@ -89,7 +89,7 @@ TEST_CASE("a JSON lines push is ingested and answered with the CLI's summary", "
   CHECK(feed["last_run"]["way"] == "push");
   CHECK(feed["records"] == 2);
 
-  auto again = push(s, "feed", kLines, "application/x-ndjson", "s3cret");
+  auto again = push(s, "feed", kPushLines, "application/x-ndjson", "s3cret");
   REQUIRE(again.status == 200);
   CHECK(again.body["unchanged"] == 2);
   CHECK(again.body["appended"] == 0);
@@ -97,12 +97,12 @@ TEST_CASE("a JSON lines push is ingested and answered with the CLI's summary", "
 
 TEST_CASE("a push without the right token changes nothing", "[e2e][push]") {
   TempDir dir;
-  Serving s((dir / "data").string(), {"--config", write_config(dir, "s3cret")});
+  Serving s((dir / "data").string(), {"--config", write_push_config(dir, "s3cret")});
   auto before = s.get("/stats")["events"];
-  auto none = push(s, "feed", kLines, "application/x-ndjson", "");
+  auto none = push(s, "feed", kPushLines, "application/x-ndjson", "");
   CHECK(none.status == 401);
   CHECK(none.authenticate == "Bearer realm=\"moviec\"");
-  CHECK(push(s, "feed", kLines, "application/x-ndjson", "guess").status == 401);
+  CHECK(push(s, "feed", kPushLines, "application/x-ndjson", "guess").status == 401);
   CHECK(s.get("/stats")["events"] == before);
   int status = 0;
   s.get("/movies/tt0000101", &status);
@@ -111,8 +111,8 @@ TEST_CASE("a push without the right token changes nothing", "[e2e][push]") {
 
 TEST_CASE("with no token configured, pushes are refused", "[e2e][push]") {
   TempDir dir;
-  Serving s((dir / "data").string(), {"--config", write_config(dir, "")});
-  auto r = push(s, "feed", kLines, "application/x-ndjson", "anything");
+  Serving s((dir / "data").string(), {"--config", write_push_config(dir, "")});
+  auto r = push(s, "feed", kPushLines, "application/x-ndjson", "anything");
   CHECK(r.status == 403);
   CHECK_THAT(r.body["error"]["message"].get<std::string>(), Catch::StartsWith("writes are disabled"));
 }
@@ -120,14 +120,14 @@ TEST_CASE("with no token configured, pushes are refused", "[e2e][push]") {
 TEST_CASE("the MOVIEC_TOKEN environment variable sets the token", "[e2e][push]") {
   TempDir dir;
   ::setenv("MOVIEC_TOKEN", "from-env", 1);
-  Serving s((dir / "data").string(), {"--config", write_config(dir, "")});
+  Serving s((dir / "data").string(), {"--config", write_push_config(dir, "")});
   ::unsetenv("MOVIEC_TOKEN");
-  CHECK(push(s, "feed", kLines, "application/x-ndjson", "from-env").status == 200);
+  CHECK(push(s, "feed", kPushLines, "application/x-ndjson", "from-env").status == 200);
 }
 
 TEST_CASE("a CSV push is read by the source's columns, JSON lines fit a CSV source too", "[e2e][push]") {
   TempDir dir;
-  Serving s((dir / "data").string(), {"--config", write_config(dir, "k")});
+  Serving s((dir / "data").string(), {"--config", write_push_config(dir, "k")});
   auto csv = push(s, "sheet", "id,imdb,title,year\n1,tt0000201,\"Sheet, The\",1950\n2,tt0000202,Other,19x0\n",
                   "text/csv", "k");
   REQUIRE(csv.status == 200);
@@ -143,18 +143,18 @@ TEST_CASE("a CSV push is read by the source's columns, JSON lines fit a CSV sour
 
 TEST_CASE("a push a source cannot take is a clear 4xx", "[e2e][push]") {
   TempDir dir;
-  Serving s((dir / "data").string(), {"--config", write_config(dir, "k")});
+  Serving s((dir / "data").string(), {"--config", write_push_config(dir, "k")});
   auto csv_to_vega = push(s, "vega", "Title\nX\n", "text/csv", "k");
   CHECK(csv_to_vega.status == 400);
   CHECK_THAT(csv_to_vega.body["error"]["message"].get<std::string>(), Catch::Contains("JSON"));
-  CHECK(push(s, "nope", kLines, "application/x-ndjson", "k").status == 404);
-  CHECK(push(s, "feed", kLines, "text/plain", "k").status == 415);
+  CHECK(push(s, "nope", kPushLines, "application/x-ndjson", "k").status == 404);
+  CHECK(push(s, "feed", kPushLines, "text/plain", "k").status == 415);
   CHECK(push(s, "feed", "", "application/x-ndjson", "k").status == 400);
 }
 
 TEST_CASE("vega records pushed as JSON lines go through matching", "[e2e][push]") {
   TempDir dir;
-  Serving s((dir / "data").string(), {"--config", write_config(dir, "k")});
+  Serving s((dir / "data").string(), {"--config", write_push_config(dir, "k")});
   auto r = push(s, "vega",
                 "{\"Title\": \"The Land Girls\", \"Release Date\": \"Jun 12 1998\", \"IMDB Rating\": 6.1, \"IMDB Votes\": 1071}\n",
                 "application/x-ndjson", "k");

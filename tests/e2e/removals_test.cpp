@@ -17,7 +17,7 @@ using namespace moviec::test;
 
 namespace {
 
-std::string write_config(const TempDir& dir) {
+std::string write_removals_config(const TempDir& dir) {
   auto layout = json::parse(R"({"type": "jsonl", "source_id": "id", "movie_id": "imdb",
     "fields": [{"column": "title", "field": "title"}, {"column": "year", "field": "year", "type": "int"}]})");
   json config{{"sources",
@@ -46,7 +46,7 @@ json ingest(const std::string& data, const std::string& config, const std::strin
 
 TEST_CASE("a record missing from a full snapshot is removed from its movie", "[e2e][removals]") {
   TempDir dir;
-  auto config = write_config(dir);
+  auto config = write_removals_config(dir);
   auto data = (dir / "data").string();
   auto all = write(dir, "all.jsonl", {1, 2, 3});
   auto without_two = write(dir, "without2.jsonl", {1, 3});
@@ -85,7 +85,7 @@ TEST_CASE("a record missing from a full snapshot is removed from its movie", "[e
 
 TEST_CASE("a source without removals keeps records its file no longer has", "[e2e][removals]") {
   TempDir dir;
-  auto config = write_config(dir);
+  auto config = write_removals_config(dir);
   auto data = (dir / "data").string();
   ingest(data, config, "partial", write(dir, "all.jsonl", {1, 2, 3}));
   auto second = ingest(data, config, "partial", write(dir, "one.jsonl", {1}));

@@ -19,6 +19,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "support/files.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -28,16 +29,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kToken = "log-secret-token";
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+const std::string kLogToken = "log-secret-token";
 
 /// A config with one JSON-lines source that carries its movie ids, and a token.
 fs::path write_config(const fs::path& dir) {
-  json config{{"token", kToken},
+  json config{{"token", kLogToken},
               {"sources", json::parse(R"([{"name": "feed", "format": "layout", "options": {
                   "type": "jsonl", "source_id": "id", "movie_id": "imdb",
                   "fields": [{"column": "title", "field": "title", "required": true}]}}])")}};
@@ -86,7 +82,7 @@ TEST_CASE("serve with the json log format writes one JSON object a line: start, 
     httplib::Client client("127.0.0.1", server->port());
     REQUIRE(client.Get("/movies?limit=1"));
     REQUIRE(client.Get("/nope"));
-    auto push = client.Post("/ingest/feed", {{"Authorization", "Bearer " + kToken}},
+    auto push = client.Post("/ingest/feed", {{"Authorization", "Bearer " + kLogToken}},
                             "{\"id\": \"a\", \"imdb\": \"tt0000001\", \"title\": \"Carmencita\"}\n",
                             "application/x-ndjson");
     REQUIRE(push);
@@ -95,7 +91,7 @@ TEST_CASE("serve with the json log format writes one JSON object a line: start, 
 
   auto text = read_file(log);
   INFO(text);
-  CHECK(text.find(kToken) == std::string::npos);  // the token never reaches the log
+  CHECK(text.find(kLogToken) == std::string::npos);  // the token never reaches the log
   json start, request, missing, run, stopping;
   for (auto& line : lines_of(text)) {
     auto j = json::parse(line, nullptr, false);
@@ -151,7 +147,7 @@ TEST_CASE("the text log format writes words and log level warn keeps requests ou
   CHECK(text.find(" info http_request method=GET path=/healthz route=/healthz status=200 us=") !=
         std::string::npos);
   CHECK(text.find(" info start command=serve ") != std::string::npos);
-  CHECK(text.find(kToken) == std::string::npos);
+  CHECK(text.find(kLogToken) == std::string::npos);
 
   auto quiet_log = dir / "quiet.log";
   {

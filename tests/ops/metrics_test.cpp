@@ -25,6 +25,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "support/files.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -36,17 +37,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kToken = "metrics-token";
+const std::string kMetricsToken = "metrics-token";
 
 void write_file(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());
   std::ofstream out(path, std::ios::binary);
   out << text;
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 /// examples/layout's config (imdb, rt_export with an inbox) plus `feed`, JSON lines
@@ -60,7 +56,7 @@ fs::path write_config(const fs::path& dir, bool metrics) {
       "type": "jsonl", "source_id": "id", "movie_id": "imdb",
       "fields": [{"column": "title", "field": "title", "required": true},
                  {"column": "year", "field": "year", "type": "int"}]}})"));
-  config["token"] = kToken;
+  config["token"] = kMetricsToken;
   config["metrics"] = metrics;
   config["inbox_scan_ms"] = 600000;  // the inbox is looked into at start, then not for 10 min
   write_file(dir / "moviec.json", config.dump(2));
@@ -81,7 +77,7 @@ struct Pushed {
                                       std::vector<std::string>{"--config", config.string()});
     client = std::make_unique<httplib::Client>("127.0.0.1", server->port());
     client->set_read_timeout(60);
-    httplib::Headers auth{{"Authorization", "Bearer " + kToken}};
+    httplib::Headers auth{{"Authorization", "Bearer " + kMetricsToken}};
     auto feed = client->Post("/ingest/feed", auth,
                              R"({"id": "a", "imdb": "tt0000001", "title": "Carmencita", "year": 1894}
 {"id": "b", "imdb": "tt0000002", "title": "Le clown et ses chiens", "year": 1892}

@@ -31,7 +31,7 @@ SourceConfig imdb_source(nlohmann::json options = nlohmann::json::object()) {
   return moviec::test::source_config("imdb", "imdb_tsv", std::move(options));
 }
 
-struct Result : moviec::test::ReadResult {
+struct ImdbResult : moviec::test::ReadResult {
   std::vector<Reject> rejects_of(const std::string& file) const {
     std::vector<Reject> out;
     for (auto& r : rejects)
@@ -40,9 +40,9 @@ struct Result : moviec::test::ReadResult {
   }
 };
 
-Result read_all(const std::vector<std::string>& files,
-                const SourceConfig& source = imdb_source()) {
-  return moviec::test::read_all<Result>(source, files);
+ImdbResult read_imdb(const std::vector<std::string>& files,
+                     const SourceConfig& source = imdb_source()) {
+  return moviec::test::read_all<ImdbResult>(source, files);
 }
 
 // One well-formed basics row.
@@ -52,7 +52,7 @@ std::string basics_row(const std::string& tconst, const std::string& title = "A 
 }
 
 // The reasons given for `file`, in order.
-std::vector<std::string> reasons(const Result& r, const std::string& file) {
+std::vector<std::string> reasons(const ImdbResult& r, const std::string& file) {
   std::vector<std::string> out;
   for (auto& rej : r.rejects_of(file)) out.push_back(rej.reason);
   return out;
@@ -68,8 +68,8 @@ TEST_CASE("imdb katzi23 sample: every complete basics row is a record", "[source
     return;
   }
   auto dir = moviec::test::shared_data() / "imdb-tsv-samples" / "katzi23-truncated";
-  auto r = read_all({(dir / "title.basics.tsv").string(), (dir / "title.ratings.tsv").string()},
-                    imdb_source({{"max_rejects_per_file", 1000000}}));
+  auto r = read_imdb({(dir / "title.basics.tsv").string(), (dir / "title.ratings.tsv").string()},
+                     imdb_source({{"max_rejects_per_file", 1000000}}));
   CHECK(r.items.size() == 29885);
   CHECK(r.items.front().record.source_id == "tt0000001");
   CHECK(r.items.back().record.source_id == "tt0030426");
@@ -105,7 +105,7 @@ TEST_CASE("imdb katzi23 sample: tt0000001 maps every column", "[sources][imdb]")
     return;
   }
   auto dir = moviec::test::shared_data() / "imdb-tsv-samples" / "katzi23-truncated";
-  auto r = read_all({(dir / "title.ratings.tsv").string(), (dir / "title.basics.tsv").string()});
+  auto r = read_imdb({(dir / "title.ratings.tsv").string(), (dir / "title.basics.tsv").string()});
   // The default cap lists 10,000 unmatched ratings rows and summarises the rest;
   // the truncated line is another kind of reject and is still listed.
   auto ratings = r.rejects_of("title.ratings.tsv");
@@ -156,8 +156,8 @@ TEST_CASE("imdb artemchapaev sample: unsorted ratings and akas are sorted in mem
     return;
   }
   auto dir = moviec::test::shared_data() / "imdb-tsv-samples" / "artemchapaev-tiny";
-  auto r = read_all({(dir / "title.basics.tsv").string(), (dir / "title.ratings.tsv").string(),
-                     (dir / "title.akas.tsv").string()});
+  auto r = read_imdb({(dir / "title.basics.tsv").string(), (dir / "title.ratings.tsv").string(),
+                      (dir / "title.akas.tsv").string()});
   REQUIRE(r.items.size() == 15);
   CHECK(r.bytes_read == r.bytes_total);
 
@@ -222,8 +222,8 @@ TEST_CASE("imdb artemchapaev sample: unsorted ratings and akas are sorted in mem
 
 TEST_CASE("imdb bundled examples read with zero rejects", "[sources][imdb]") {
   auto dir = moviec::test::examples() / "imdb";
-  auto r = read_all({(dir / "title.basics.tsv").string(), (dir / "title.ratings.tsv").string(),
-                     (dir / "title.akas.tsv").string()});
+  auto r = read_imdb({(dir / "title.basics.tsv").string(), (dir / "title.ratings.tsv").string(),
+                      (dir / "title.akas.tsv").string()});
   for (auto& rej : r.rejects) INFO(rej.file << ":" << rej.line << ": " << rej.reason);
   CHECK(r.rejects.empty());
   CHECK(r.items.size() == 200);
@@ -243,7 +243,7 @@ TEST_CASE("imdb rows with the wrong column count are rejected with their line",
   auto basics = write_file(dir, "title.basics.tsv",
                       kBasicsHeader + basics_row("tt0000001") + "tt0000002\tmovie\tX\n" +
                           basics_row("tt0000003") + "tt0000004\tmo");
-  auto r = read_all({basics});
+  auto r = read_imdb({basics});
   CHECK(r.items.size() == 2);
   CHECK(reasons(r, "title.basics.tsv") ==
         std::vector<std::string>{"expected 9 columns, got 3", "expected 9 columns, got 2"});
@@ -257,7 +257,7 @@ TEST_CASE("imdb a tconst that is not tt and digits is rejected", "[sources][imdb
   auto basics = write_file(dir, "title.basics.tsv",
                       kBasicsHeader + basics_row("nm0000001") + basics_row("tt") +
                           basics_row("tt12x") + basics_row("tt0000001"));
-  auto r = read_all({basics});
+  auto r = read_imdb({basics});
   CHECK(r.items.size() == 1);
   CHECK(reasons(r, "title.basics.tsv") ==
         std::vector<std::string>{"tconst \"nm0000001\" is not an IMDb id (tt and digits)",
@@ -276,7 +276,7 @@ TEST_CASE("imdb bad years and runtimes are rejected with the value", "[sources][
           "tt6\tmovie\tF\tF\t2\t1990\t\\N\t90\tDrama\n" +
           "tt7\tmovie\t\\N\t\\N\t0\t1990\t\\N\t90\tDrama\n" +
           "tt8\ttvSeries\tG\tG\t0\t1990\t1995\t0\t\\N\n");
-  auto r = read_all({basics});
+  auto r = read_imdb({basics});
   REQUIRE(r.items.size() == 1);
   CHECK(reasons(r, "title.basics.tsv") ==
         std::vector<std::string>{"startYear \"18x4\": not a whole number",
@@ -303,7 +303,7 @@ TEST_CASE("imdb bad ratings and vote counts are rejected", "[sources][imdb]") {
   auto ratings = write_file(dir, "title.ratings.tsv",
                        kRatingsHeader + "tt1\t5,5\t10\n" + "tt2\t11\t10\n" + "tt3\t7.5\tmany\n" +
                            "tt4\t7.5\t-1\n" + "tt5\t7.25\t12\n");
-  auto r = read_all({basics, ratings});
+  auto r = read_imdb({basics, ratings});
   REQUIRE(r.items.size() == 5);
   CHECK(reasons(r, "title.ratings.tsv") ==
         std::vector<std::string>{"averageRating \"5,5\": not a number",
@@ -321,7 +321,7 @@ TEST_CASE("imdb invalid UTF-8 and NUL bytes are rejected", "[sources][imdb]") {
                       kBasicsHeader + basics_row("tt1", "Caf\xe9") +
                           basics_row("tt2", std::string("Nul\0l", 5)) +
                           basics_row("tt3", "Caf\xc3\xa9"));
-  auto r = read_all({basics});
+  auto r = read_imdb({basics});
   REQUIRE(r.items.size() == 1);
   CHECK(r.items[0].record.title == "Caf\xc3\xa9");
   CHECK(reasons(r, "title.basics.tsv") ==
@@ -337,7 +337,7 @@ TEST_CASE("imdb a wrong header rejects the file at line 1 and reads nothing from
     auto basics = write_file(dir, "title.basics.tsv",
                         "id\ttype\ttitle\n" + basics_row("tt1") + basics_row("tt2"));
     auto ratings = write_file(dir, "title.ratings.tsv", kRatingsHeader + "tt1\t5\t10\n");
-    auto r = read_all({basics, ratings});
+    auto r = read_imdb({basics, ratings});
     CHECK(r.items.empty());
     REQUIRE(r.rejects.size() == 2);
     CHECK(r.rejects[0].file == "title.basics.tsv");
@@ -351,7 +351,7 @@ TEST_CASE("imdb a wrong header rejects the file at line 1 and reads nothing from
   SECTION("ratings") {
     auto basics = write_file(dir, "title.basics.tsv", kBasicsHeader + basics_row("tt1"));
     auto ratings = write_file(dir, "title.ratings.tsv", "tconst\tnumVotes\taverageRating\ntt1\t10\t5\n");
-    auto r = read_all({basics, ratings});
+    auto r = read_imdb({basics, ratings});
     REQUIRE(r.items.size() == 1);
     CHECK(r.items[0].record.source_ratings.empty());
     REQUIRE(r.rejects.size() == 1);
@@ -361,7 +361,7 @@ TEST_CASE("imdb a wrong header rejects the file at line 1 and reads nothing from
   }
   SECTION("empty file") {
     auto basics = write_file(dir, "title.basics.tsv", "");
-    auto r = read_all({basics});
+    auto r = read_imdb({basics});
     CHECK(r.items.empty());
     REQUIRE(r.rejects.size() == 1);
     CHECK_THAT(r.rejects[0].reason, Catch::StartsWith("empty file: no header line"));
@@ -379,7 +379,7 @@ TEST_CASE("imdb CRLF files and a missing final newline read like LF files", "[so
   basics_text.pop_back();  // no final newline
   auto basics = write_file(dir, "title.basics.tsv", crlf(basics_text));
   auto ratings = write_file(dir, "title.ratings.tsv", crlf(kRatingsHeader + "tt1\t5.0\t3\ntt2\t6.0\t4"));
-  auto r = read_all({basics, ratings});
+  auto r = read_imdb({basics, ratings});
   CHECK(r.rejects.empty());
   REQUIRE(r.items.size() == 2);
   CHECK(r.items[1].record.title == "Two");
@@ -397,7 +397,7 @@ TEST_CASE("imdb an unsorted basics file is sorted in memory and joins every rati
                           basics_row("tt100"));
   auto ratings = write_file(dir, "title.ratings.tsv",
                        kRatingsHeader + "tt2\t2\t1\ntt3\t3\t1\ntt4\t4\t1\ntt10\t5\t1\ntt11\t6\t1\n");
-  auto r = read_all({basics, ratings});
+  auto r = read_imdb({basics, ratings});
   std::vector<std::string> ids, inputs;
   for (auto& i : r.items) {
     ids.push_back(i.record.source_id);
@@ -424,7 +424,7 @@ TEST_CASE("imdb an unsorted ratings file joins both ways, malformed lines are st
   auto ratings = write_file(dir, "title.ratings.tsv",
                        kRatingsHeader + "tt9\t9\t90\nbroken line\ntt1\t1.5\t10\ntt7\t7\t70\n" +
                            "tt5\t5\t50\ntt5\t5.5\t55\n");
-  auto r = read_all({basics, ratings});
+  auto r = read_imdb({basics, ratings});
   REQUIRE(r.items.size() == 3);
   CHECK(r.items[0].record.source_ratings.at(0).value == 1.5);
   CHECK(r.items[1].record.source_ratings.at(0).value == 5);
@@ -443,7 +443,7 @@ TEST_CASE("imdb an unsorted file over max_unsorted_bytes is refused with one rej
   auto basics = write_file(dir, "title.basics.tsv", kBasicsHeader + basics_row("tt1") + basics_row("tt2"));
   auto ratings_text = kRatingsHeader + "tt2\t2\t1\ntt1\t1\t1\n";
   auto ratings = write_file(dir, "title.ratings.tsv", ratings_text);
-  auto r = read_all({basics, ratings}, imdb_source({{"max_unsorted_bytes", 10}}));
+  auto r = read_imdb({basics, ratings}, imdb_source({{"max_unsorted_bytes", 10}}));
   REQUIRE(r.items.size() == 2);
   CHECK(r.items[0].record.source_ratings.empty());
   REQUIRE(r.rejects.size() == 1);
@@ -459,14 +459,14 @@ TEST_CASE("imdb an unsorted file over max_unsorted_bytes is refused with one rej
   // The same bound on basics: nothing is read, and the other files say why.
   auto unsorted_basics =
       write_file(dir, "b2.basics.tsv", kBasicsHeader + basics_row("tt2") + basics_row("tt1"));
-  auto refused = read_all({unsorted_basics, ratings}, imdb_source({{"max_unsorted_bytes", 10}}));
+  auto refused = read_imdb({unsorted_basics, ratings}, imdb_source({{"max_unsorted_bytes", 10}}));
   CHECK(refused.items.empty());
   REQUIRE(refused.rejects.size() == 2);
   CHECK_THAT(refused.rejects[0].reason, Catch::StartsWith("not sorted by tconst and larger than"));
   CHECK(refused.rejects[1].reason == "not read: b2.basics.tsv is unusable");
 
   // A sorted file of any size streams whatever the bound.
-  auto sorted = read_all({basics}, imdb_source({{"max_unsorted_bytes", 1}}));
+  auto sorted = read_imdb({basics}, imdb_source({{"max_unsorted_bytes", 1}}));
   CHECK(sorted.items.size() == 2);
   CHECK(sorted.rejects.empty());
 }
@@ -477,7 +477,7 @@ TEST_CASE("imdb ratings rows without a basics row are rejected, before and after
   auto basics = write_file(dir, "title.basics.tsv", kBasicsHeader + basics_row("tt5") + basics_row("tt9"));
   auto ratings = write_file(dir, "title.ratings.tsv",
                        kRatingsHeader + "tt1\t5\t1\ntt5\t6\t2\ntt7\t7\t3\ntt9\t8\t4\ntt12\t9\t5\n");
-  auto r = read_all({basics, ratings});
+  auto r = read_imdb({basics, ratings});
   REQUIRE(r.items.size() == 2);
   CHECK(r.items[0].record.source_ratings.at(0).value == 6);
   CHECK(r.items[1].record.source_ratings.at(0).value == 8);
@@ -498,7 +498,7 @@ TEST_CASE("imdb akas are grouped by title into names", "[sources][imdb]") {
                         "tt1\t2\tLe Chat\t\\N\t\\N\toriginal\t\\N\t1\n" +
                         "tt1\t3\tDie Katze\tDE\tde\t\\N\t\\N\t0\n" +
                         "tt1\tx\tBad\tDE\t\\N\t\\N\t\\N\t0\n" + "tt3\t1\tNobody\tUS\t\\N\t\\N\t\\N\t0\n");
-  auto r = read_all({basics, akas});
+  auto r = read_imdb({basics, akas});
   REQUIRE(r.items.size() == 2);
   CHECK(r.items[0].record.names == std::vector<LocalizedName>{{"Le Chat", "", "", true},
                                                               {"The Cat", "US", "en", false},
@@ -515,8 +515,8 @@ TEST_CASE("imdb rejects beyond max_rejects_per_file are counted in one summary",
   std::string text = kBasicsHeader;
   for (int i = 1; i <= 10; ++i) text += "tt" + std::to_string(i) + "\tbroken\n";
   text += basics_row("tt20");
-  auto r = read_all({write_file(dir, "title.basics.tsv", text)},
-                    imdb_source({{"max_rejects_per_file", 3}}));
+  auto r = read_imdb({write_file(dir, "title.basics.tsv", text)},
+                     imdb_source({{"max_rejects_per_file", 3}}));
   CHECK(r.items.size() == 1);
   REQUIRE(r.rejects.size() == 4);
   CHECK(r.rejects[2].line == 4);
@@ -600,7 +600,7 @@ TEST_CASE("open_reader recognises renamed IMDb files by basics, ratings and akas
   moviec::test::TempDir dir;
   auto basics = write_file(dir, "2024-basics.tsv", kBasicsHeader + basics_row("tt1"));
   auto ratings = write_file(dir, "ratings_daily.tsv", kRatingsHeader + "tt1\t8\t100\n");
-  auto r = read_all({ratings, basics});
+  auto r = read_imdb({ratings, basics});
   REQUIRE(r.items.size() == 1);
   CHECK(r.items[0].input == "2024-basics.tsv:2");
   CHECK(r.items[0].record.source_ratings.at(0).normalized == 80);
@@ -623,7 +623,7 @@ TEST_CASE("imdb values of one row never carry over to the next", "[sources][imdb
                       kBasicsHeader + "tt1\ttvSeries\tA\tB\t1\t1990\t1995\t45\tDrama\n" +
                           "tt2\t\\N\tC\tC\t\\N\t\\N\t\\N\t\\N\t\\N\n");
   auto akas = write_file(dir, "title.akas.tsv", kAkasHeader + "tt1\t1\tAa\tUS\ten\t\\N\t\\N\t1\n");
-  auto r = read_all({basics, akas});
+  auto r = read_imdb({basics, akas});
   REQUIRE(r.items.size() == 2);
   const auto& rec = r.items[1].record;
   CHECK(rec.title == "C");

@@ -25,7 +25,7 @@ SourceConfig movielens_source(nlohmann::json options = nlohmann::json::object())
   return moviec::test::source_config("movielens", "movielens_csv", std::move(options));
 }
 
-struct Result : moviec::test::ReadResult {
+struct MovielensResult : moviec::test::ReadResult {
   std::vector<std::string> reasons(const std::string& file) const {
     std::vector<std::string> out;
     for (auto& r : rejects)
@@ -34,8 +34,8 @@ struct Result : moviec::test::ReadResult {
   }
 };
 
-Result read_all(const std::vector<std::string>& files, const SourceConfig& source = movielens_source()) {
-  return moviec::test::read_all<Result>(source, files);
+MovielensResult read_movielens(const std::vector<std::string>& files, const SourceConfig& source = movielens_source()) {
+  return moviec::test::read_all<MovielensResult>(source, files);
 }
 
 const std::string kMovies = "movieId,title,genres\n";
@@ -53,8 +53,8 @@ TEST_CASE("movielens ml-latest-small: every movie is a record with its link and 
     return;
   }
   auto dir = moviec::test::shared_data() / "movielens-ml-latest-small";
-  auto r = read_all({(dir / "movies.csv").string(), (dir / "links.csv").string(),
-                     (dir / "ratings.csv").string()});
+  auto r = read_movielens({(dir / "movies.csv").string(), (dir / "links.csv").string(),
+                           (dir / "ratings.csv").string()});
   for (auto& x : r.rejects) INFO(x.file << ":" << x.line << ": " << x.reason);
   CHECK(r.rejects.empty());
   REQUIRE(r.items.size() == 9742);
@@ -143,7 +143,7 @@ TEST_CASE("movielens without links.csv: records have no movie id, ratings still 
     return;
   }
   auto dir = moviec::test::shared_data() / "movielens-ml-latest-small";
-  auto r = read_all({(dir / "ratings.csv").string(), (dir / "movies.csv").string()});
+  auto r = read_movielens({(dir / "ratings.csv").string(), (dir / "movies.csv").string()});
   REQUIRE(r.items.size() == 9742);
   CHECK(r.rejects.empty());
   for (auto& i : r.items) CHECK(i.record.movie_id.empty());
@@ -153,8 +153,8 @@ TEST_CASE("movielens without links.csv: records have no movie id, ratings still 
 
 TEST_CASE("movielens bundled excerpt reads with zero rejects", "[sources][movielens]") {
   auto dir = moviec::test::examples() / "movielens";
-  auto r = read_all({(dir / "movies.csv").string(), (dir / "links.csv").string(),
-                     (dir / "ratings.csv").string()});
+  auto r = read_movielens({(dir / "movies.csv").string(), (dir / "links.csv").string(),
+                           (dir / "ratings.csv").string()});
   for (auto& x : r.rejects) INFO(x.file << ":" << x.line << ": " << x.reason);
   CHECK(r.rejects.empty());
   CHECK(r.items.size() >= 20);
@@ -172,7 +172,7 @@ TEST_CASE("movielens ratings average per movie in half stars, whatever their ord
   auto movies = write_file(dir, "movies.csv", kMovies + "1,One (2001),Drama\n2,Two (2002),Comedy\n3,Three (2003),War\n");
   auto ratings = write_file(dir, "ratings.csv",
                        kRatings + "1,2,4.0,1\n1,1,3.5,1\n2,2,0.5,1\n3,1,5.0,1\n4,2,4.5,1\n5,1,2.5,1\n");
-  auto r = read_all({movies, ratings});
+  auto r = read_movielens({movies, ratings});
   REQUIRE(r.items.size() == 3);
   CHECK(r.items[0].record.source_ratings.at(0) == Rating{"movielens", 3.67, 0.5, 5, 3, 73.4});
   CHECK(r.items[1].record.source_ratings.at(0) == Rating{"movielens", 3, 0.5, 5, 3, 60});
@@ -186,7 +186,7 @@ TEST_CASE("movielens bad ratings are rejected with their line and the rest avera
   auto movies = write_file(dir, "movies.csv", kMovies + "1,One (2001),Drama\n");
   auto ratings = write_file(dir, "ratings.csv",
                        kRatings + "1,1,4.3,1\n1,1,6,1\n1,1,0,1\n1,1,x,1\n1,one,3,1\n1,1,4,1\n1,9,3,1\n1,9,4,1\n");
-  auto r = read_all({movies, ratings});
+  auto r = read_movielens({movies, ratings});
   REQUIRE(r.items.size() == 1);
   CHECK(r.items[0].record.source_ratings.at(0).value == 4);
   CHECK(r.items[0].record.source_ratings.at(0).votes == 1);
@@ -210,7 +210,7 @@ TEST_CASE("movielens links give tt ids with at least 7 digits and tmdb ids, bad 
   auto links = write_file(dir, "links.csv",
                      kLinks + "4,10872600,\n3,114709,862\n1,0114709,862\n2,0113497,8844\n"
                               "2,0000002,1\n6,0000006,6\n7,tt0000007,7\n");
-  auto r = read_all({movies, links});
+  auto r = read_movielens({movies, links});
   REQUIRE(r.items.size() == 5);
   CHECK(r.items[0].record.movie_id == "tt0114709");
   CHECK(r.items[0].record.external_ids.at("tmdb") == "862");
@@ -237,13 +237,13 @@ TEST_CASE("movielens bad movies rows are rejected with their line, the rest goes
   auto more = write_file(dir, "m2.movies.csv",
                     kMovies + "4,Old (1700),Drama\n5,\"\",Drama\n6,Short Row\n7,Bad \xE9 UTF-8 (2000),Drama\n"
                               "8,\"Title (1999)\"junk,Drama\n9,Fine (1999),Drama\n");
-  auto r = read_all({movies});
+  auto r = read_movielens({movies});
   REQUIRE(r.items.size() == 1);
   CHECK(r.reasons("movies.csv") ==
         std::vector<std::string>{"3: movieId \"x\": not a whole number", "4: movieId 0: must be positive",
                                  "5: duplicate row for movieId 1 (first at line 2)",
                                  "6: quoted field opened at line 6 is not closed at the end of the file"});
-  auto r2 = read_all({more});
+  auto r2 = read_movielens({more});
   REQUIRE(r2.items.size() == 1);
   CHECK(r2.items[0].record.source_id == "9");
   CHECK(r2.reasons("m2.movies.csv") ==
@@ -258,7 +258,7 @@ TEST_CASE("movielens genres split on pipes, (no genres listed) is none", "[sourc
   auto movies = write_file(dir, "movies.csv",
                       kMovies + "1,A (2001),Adventure|Animation|Children\n2,B (2002),(no genres listed)\n"
                                 "3,C (2003),\n");
-  auto r = read_all({movies});
+  auto r = read_movielens({movies});
   REQUIRE(r.items.size() == 3);
   CHECK(r.items[0].record.genres == std::vector<std::string>{"Adventure", "Animation", "Children"});
   CHECK(r.items[1].record.genres.empty());
@@ -270,7 +270,7 @@ TEST_CASE("movielens a BOM, CRLF and no final newline read like plain files", "[
   auto movies = write_file(dir, "movies.csv",
                       "\xEF\xBB\xBFmovieId,title,genres\r\n1,\"Usual Suspects, The (1995)\",Crime|Mystery\r\n"
                       "2,\"Postman, The (Postino, Il) (1994)\",Comedy");
-  auto r = read_all({movies});
+  auto r = read_movielens({movies});
   REQUIRE(r.items.size() == 2);
   CHECK(r.items[0].record.title == "The Usual Suspects");
   CHECK(r.items[1].record.title == "The Postman");
@@ -283,7 +283,7 @@ TEST_CASE("movielens a wrong header rejects its file at line 1", "[sources][movi
   moviec::test::TempDir dir;
   auto movies = write_file(dir, "movies.csv", "id,name,genres\n1,A (2001),Drama\n");
   auto ratings = write_file(dir, "ratings.csv", kRatings + "1,1,4,1\n");
-  auto r = read_all({movies, ratings});
+  auto r = read_movielens({movies, ratings});
   CHECK(r.items.empty());
   CHECK(r.reasons("movies.csv") ==
         std::vector<std::string>{
@@ -293,7 +293,7 @@ TEST_CASE("movielens a wrong header rejects its file at line 1", "[sources][movi
 
   auto good = write_file(dir, "good.movies.csv", kMovies + "1,A (2001),Drama\n");
   auto bad_links = write_file(dir, "links.csv", "movieId,imdb,tmdb\n1,1,1\n");
-  auto r2 = read_all({good, bad_links});
+  auto r2 = read_movielens({good, bad_links});
   REQUIRE(r2.items.size() == 1);
   CHECK(r2.items[0].record.movie_id.empty());
   CHECK(r2.reasons("links.csv").size() == 1);
@@ -306,7 +306,8 @@ TEST_CASE("movielens rejects beyond max_rejects_per_file are counted in one summ
   std::string text = kRatings;
   for (int i = 0; i < 10; ++i) text += "1,1,9,1\n";
   for (int m = 100; m < 105; ++m) text += "1," + std::to_string(m) + ",3,1\n";
-  auto r = read_all({movies, write_file(dir, "ratings.csv", text)}, movielens_source({{"max_rejects_per_file", 2}}));
+  auto r = read_movielens({movies, write_file(dir, "ratings.csv", text)},
+                          movielens_source({{"max_rejects_per_file", 2}}));
   CHECK(r.reasons("ratings.csv") ==
         std::vector<std::string>{
             "2: rating 9: not on the scale 0.5-5 in half stars",
@@ -350,7 +351,7 @@ TEST_CASE("movielens a large ratings file aggregates without holding its rows", 
     r << kRatings;
     for (int i = 0; i < ratings_n; ++i) r << i % 7919 << ',' << (i % movies_n) + 1 << ',' << ((i % 10) + 1) / 2.0 << ",1\n";
   }
-  auto r = read_all({(dir / "movies.csv").string(), (dir / "ratings.csv").string()});
+  auto r = read_movielens({(dir / "movies.csv").string(), (dir / "ratings.csv").string()});
   REQUIRE(r.items.size() == movies_n);
   CHECK(r.rejects.empty());
   std::int64_t votes = 0;

@@ -22,7 +22,7 @@ SourceConfig rt_source(nlohmann::json options = nlohmann::json::object()) {
   return moviec::test::source_config("rotten_tomatoes", "rotten_tomatoes_csv", std::move(options));
 }
 
-struct Result : moviec::test::ReadResult {
+struct RtResult : moviec::test::ReadResult {
   std::vector<std::string> reasons() const {
     std::vector<std::string> out;
     for (auto& r : rejects) out.push_back(r.file + ":" + std::to_string(r.line) + ": " + r.reason);
@@ -30,8 +30,8 @@ struct Result : moviec::test::ReadResult {
   }
 };
 
-Result read_all(const std::vector<std::string>& files, const SourceConfig& source = rt_source()) {
-  return moviec::test::read_all<Result>(source, files);
+RtResult read_rt(const std::vector<std::string>& files, const SourceConfig& source = rt_source()) {
+  return moviec::test::read_all<RtResult>(source, files);
 }
 
 // The 2019 export's header, as in the subset under ../shared/data.
@@ -59,7 +59,7 @@ TEST_CASE("rotten tomatoes subset: every row is a record, mojibake repaired, rat
     return;
   }
   auto file = moviec::test::shared_data() / "rotten-tomatoes-kaggle-subset" / "rotten_tomatoes_movies.csv";
-  auto r = read_all({file.string()});
+  auto r = read_rt({file.string()});
   for (auto& x : r.rejects) INFO(x.file << ":" << x.line << ": " << x.reason);
   CHECK(r.rejects.empty());
   REQUIRE(r.items.size() == 5511);
@@ -139,7 +139,7 @@ TEST_CASE("rotten tomatoes impossible and future dates are rejected with the rea
                         row2019("Future", "2131-01-01") + row2019("Bad Month", "1999-13-01") +
                         row2019("Not A Date", "someday") + row2019("Late Stream", "1999-05-01", "83", "86", "99", "2130-01-01") +
                         row2019("Month Name", "Jun 12 1998"));
-  auto r = read_all({file}, rt_source());
+  auto r = read_rt({file}, rt_source());
   REQUIRE(r.items.size() == 2);
   CHECK(r.items[1].record.registration_date == "1998-06-12");
   CHECK(r.reasons() ==
@@ -163,7 +163,7 @@ TEST_CASE("rotten tomatoes ratings outside 0-100 and bad counts are rejected, em
                         row2019("Word", "1999-01-03", "fresh") + row2019("No Audience", "1999-01-04", "50", "") +
                         "Bad Count,R,Drama,1999-01-05,2000-01-01,90,Fresh,50,many,Upright,60,10,1,1,1\n" +
                         row2019("Zero Runtime", "1999-01-06", "0", "0", "0"));
-  auto r = read_all({file});
+  auto r = read_rt({file});
   CHECK(r.reasons() == std::vector<std::string>{"rt.csv:2: tomatometer_rating 150: out of range 0..100",
                                                 "rt.csv:3: tomatometer_rating -1: out of range 0..100",
                                                 "rt.csv:4: tomatometer_rating \"fresh\": not a number",
@@ -181,13 +181,13 @@ TEST_CASE("rotten tomatoes zero_means_missing names the columns where 0 is no va
           "[sources][rotten_tomatoes]") {
   moviec::test::TempDir dir;
   auto file = write_file(dir, "rt.csv", k2019 + row2019("Zero", "1999-01-06", "0", "0", "0"));
-  auto r = read_all({file}, rt_source({{"zero_means_missing", {"audience_rating", "runtime_in_minutes"}}}));
+  auto r = read_rt({file}, rt_source({{"zero_means_missing", {"audience_rating", "runtime_in_minutes"}}}));
   REQUIRE(r.items.size() == 1);
   CHECK(r.items[0].record.source_ratings == std::vector<Rating>{{"tomatometer", 0, 0, 100, 29, 0}});
   CHECK_FALSE(r.items[0].record.runtime_minutes.has_value());
   CHECK(r.reasons().empty());
   // The option replaces the default list: without it, a runtime of 0 is out of range.
-  auto strict = read_all({file}, rt_source({{"zero_means_missing", nlohmann::json::array()}}));
+  auto strict = read_rt({file}, rt_source({{"zero_means_missing", nlohmann::json::array()}}));
   CHECK(strict.reasons() ==
         std::vector<std::string>{"rt.csv:2: runtime_in_minutes 0: out of range 1..100000"});
   auto unknown = open_reader(rt_source({{"zero_means_missing", {"popcorn"}}}), {file});
@@ -217,7 +217,7 @@ TEST_CASE("rotten tomatoes 2020 export: columns by name, rotten_tomatoes_link as
       "m/0878835,Please Give,,,R,Comedy,Nicole Holofcener,,,2010-04-30,2010-10-19,90,,"
       "Certified Fresh,87,142,Upright,64,11574,44,123,19\r\n"
       "m/0814255,Percy Again,,,PG,Comedy,,,,2010-02-12,,,,,,,,,,,,");
-  auto r = read_all({file});
+  auto r = read_rt({file});
   REQUIRE(r.items.size() == 2);
   const auto& percy = r.items[0].record;
   CHECK(r.items[0].input == "rotten_tomatoes_movies.csv:2");
@@ -248,7 +248,7 @@ TEST_CASE("rotten tomatoes malformed rows and headers are rejected with file and
   auto file = write_file(dir, "rt.csv",
                     k2019 + row2019("Fine") + "Short,Row\n" + row2019("Caf\xE9 Latin-1") + row2019("\"\"") +
                         row2019("Fine") + row2019("Fine", "") + "\"Unclosed,PG\n");
-  auto r = read_all({file});
+  auto r = read_rt({file});
   REQUIRE(r.items.size() == 1);
   CHECK(r.reasons() ==
         std::vector<std::string>{
@@ -260,7 +260,7 @@ TEST_CASE("rotten tomatoes malformed rows and headers are rejected with file and
   auto no_title = write_file(dir, "no_title.csv", "title,in_theaters_date\nX,1999-01-01\n");
   auto no_id = write_file(dir, "no_id.csv", "movie_title,genre\nX,Drama\n");
   auto empty = write_file(dir, "empty.csv", "");
-  auto both = read_all({no_title, no_id, empty, file});
+  auto both = read_rt({no_title, no_id, empty, file});
   CHECK(both.items.size() == 1);  // the good file still goes through
   CHECK(both.reasons().at(0) == "no_title.csv:1: no movie_title column; file not read");
   CHECK(both.reasons().at(1) ==

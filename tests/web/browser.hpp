@@ -16,6 +16,7 @@
 namespace moviec::test {
 
 inline std::filesystem::path repo_root() { return std::filesystem::path(MOVIEC_EXAMPLES).parent_path(); }
+inline const std::filesystem::path kRepoRoot = repo_root();
 
 /// Why the browser tests cannot run here ("" when they can); scripts/setup.sh installs each.
 inline std::string missing_browser_tools() {

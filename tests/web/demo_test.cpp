@@ -31,11 +31,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path kRoot = repo_root();
-
 int load_demo(const std::string& data) {
   std::string cmd = "MOVIEC=" + shell_quote(MOVIEC_BINARY) + " bash " +
-                    shell_quote((kRoot / "scripts/load_demo.sh").string()) + " " + shell_quote(data) +
+                    shell_quote((kRepoRoot / "scripts/load_demo.sh").string()) + " " + shell_quote(data) +
                     " >/dev/null 2>&1";
   return std::system(cmd.c_str());
 }
@@ -70,7 +68,7 @@ TEST_CASE("the demo loads films several sources describe and the front shows the
   TempDir dir;
   auto data = (dir / "demo-data").string();
   REQUIRE(load_demo(data) == 0);
-  const std::string config = (kRoot / "examples/demo/moviec.json").string();
+  const std::string config = (kRepoRoot / "examples/demo/moviec.json").string();
   Server server(data, {"--config", config});
   httplib::Client http("127.0.0.1", server.port());
   http.set_read_timeout(60);

@@ -26,8 +26,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path kRoot = repo_root();
-
 const char* kConfig = R"({
   "sources": [
     {"name": "studio", "format": "layout", "options": {
@@ -49,8 +47,8 @@ TEST_CASE("a movie shows its poster and plays its trailer, seeking by Range", "[
   std::ofstream(config) << kConfig;
   auto drop = dir / "drop";
   fs::create_directories(drop);
-  fs::copy_file(kRoot / "tests/fixtures/assets/poster.png", drop / "poster.png");
-  fs::copy_file(kRoot / "tests/fixtures/assets/trailer.webm", drop / "trailer.webm");
+  fs::copy_file(kRepoRoot / "tests/fixtures/assets/poster.png", drop / "poster.png");
+  fs::copy_file(kRepoRoot / "tests/fixtures/assets/trailer.webm", drop / "trailer.webm");
   std::ofstream(drop / "studio.csv") << "id,imdb,title,year,poster,trailer\n"
                                         "1,tt0000301,Media Test,1999,poster.png,trailer.webm\n";
   auto data = (dir / "data").string();
