@@ -6,6 +6,7 @@
 
 #include "actors/errors.hpp"
 #include "actors/run_recorder.hpp"
+#include "common/clock.hpp"
 #include "common/log.hpp"
 #include "store/source_cursors.hpp"
 
@@ -61,9 +62,7 @@ void move_away(inbox_self self, const std::string& name, bool ok, const std::str
   fs::create_directories(target_dir, ec);
   auto target = target_dir / name;
   if (fs::exists(target, ec))
-    target = target_dir / (name + "." + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                            std::chrono::system_clock::now().time_since_epoch())
-                                                            .count()));
+    target = target_dir / (name + "." + std::to_string(now_ms()));
   // The reason goes first, so whoever sees the file in failed/ finds it beside it.
   if (!ok) std::ofstream(target.string() + ".error") << error << "\n";
   fs::rename(st.dir / name, target, ec);

@@ -3,8 +3,6 @@
 #include <filesystem>
 #include <thread>
 
-#include <unistd.h>
-
 #include "actors/errors.hpp"
 #include "actors/inbox.hpp"
 #include "actors/journal.hpp"
@@ -15,6 +13,7 @@
 #include "actors/projection.hpp"
 #include "actors/registry.hpp"
 #include "actors/run_recorder.hpp"
+#include "common/clock.hpp"
 #include "common/log.hpp"
 #include "sources/record_reader.hpp"
 #include "store/source_runs.hpp"
@@ -24,13 +23,6 @@ namespace moviec::actors {
 void use_work_sharing(caf::actor_system_config& config, std::size_t threads) {
   config.set("scheduler.policy", caf::atom("sharing"));
   config.set("scheduler.max-threads", threads);
-}
-
-std::string new_correlation_id(const std::string& prefix) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::system_clock::now().time_since_epoch())
-                .count();
-  return prefix + "-" + std::to_string(ms) + "-" + std::to_string(::getpid());
 }
 
 StatusOr<std::unique_ptr<Runtime>> Runtime::open(const config::Config& config) {

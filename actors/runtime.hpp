@@ -121,7 +121,4 @@ class Runtime {
 /// (../shared/notes/toolchain.md). Tests of actor behaviour use it too.
 void use_work_sharing(caf::actor_system_config& config, std::size_t threads);
 
-/// A fresh correlation id for one ingest run or request: "<prefix>-<unix ms>-<pid>".
-std::string new_correlation_id(const std::string& prefix);
-
 }  // namespace moviec::actors

@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <filesystem>
 
-#include <unistd.h>
-
 #include "actors/errors.hpp"
 #include "actors/priority.hpp"
+#include "common/clock.hpp"
 #include "store/source_cursors.hpp"
 
 namespace moviec::actors {
@@ -468,12 +467,7 @@ source_actor::behavior_type source(source_actor::stateful_pointer<source_state> 
 
 source_actor spawn_source(caf::actor_system& system, std::shared_ptr<sources::RecordReader> reader,
                           const SourceDeps& deps, SourceOptions options) {
-  if (options.correlation.empty()) {
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                  std::chrono::system_clock::now().time_since_epoch())
-                  .count();
-    options.correlation = options.way + "-" + std::to_string(ms) + "-" + std::to_string(::getpid());
-  }
+  if (options.correlation.empty()) options.correlation = new_correlation_id(options.way);
   if (deps.config) {
     options.max_in_flight = deps.config->max_in_flight;
     options.max_projection_lag = deps.config->max_projection_lag;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <sys/statvfs.h>
 
+#include "common/clock.hpp"
 #include "common/log.hpp"
 
 namespace moviec::store {
@@ -15,12 +16,6 @@ constexpr std::uint64_t kMiB = 1024 * 1024;
 // Below this much free space (or twice the reserve, if more) writes are serialized.
 constexpr std::uint64_t kNearFullFloor = 64 * kMiB;
 constexpr auto kRecoveryInterval = std::chrono::seconds(1);
-
-std::int64_t unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string bytes_text(std::uint64_t n) {
   if (n >= kMiB) return fmt::format("{:.1f} MiB", static_cast<double>(n) / kMiB);
@@ -55,7 +50,7 @@ void StoreHealth::enter_reserve(std::uint64_t free) {
       bytes_text(free), path_, bytes_text(min_free_bytes_));
   no_space_ = true;
   failed_write_ = false;
-  since_ms_ = unix_ms();
+  since_ms_ = now_ms();
   last_attempt_ = std::chrono::steady_clock::now();
   writable_.store(false);
   log::error("store_read_only", {{"reason", reason_}, {"free_bytes", free}});
@@ -91,7 +86,7 @@ Status StoreHealth::write_failed(const std::string& error, bool no_space) {
                      : "a write failed (" + error + "); writes resume once the store can write again";
   no_space_ = no_space;
   failed_write_ = true;
-  if (writable_.load()) since_ms_ = unix_ms();
+  if (writable_.load()) since_ms_ = now_ms();
   writable_.store(false);
   // The next look at the disk is one second away: a write racing this one is
   // refused rather than retried against the failed WAL.
@@ -117,7 +112,7 @@ void StoreHealth::try_recover(const std::function<Status()>& resume) {
     }
   }
   log::info("store_writable", {{"was", reason_},
-                               {"read_only_ms", unix_ms() - since_ms_},
+                               {"read_only_ms", now_ms() - since_ms_},
                                {"free_bytes", free}});
   reason_.clear();
   no_space_ = false;

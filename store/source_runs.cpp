@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 
+#include "common/clock.hpp"
 #include "store/keys.hpp"
 
 namespace moviec::store {
@@ -133,9 +134,7 @@ StatusOr<RejectPage> SourceRuns::rejects(const std::string& source, std::uint64_
 StatusOr<std::uint64_t> SourceRuns::mark_interrupted() {
   rocksdb::WriteBatch batch;
   std::uint64_t marked = 0;
-  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-                 .count();
+  auto now = now_ms();
   auto it = db_.iterator(ColumnFamily::source_runs);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     auto j = json::parse(it->value().ToStringView(), nullptr, false);
