@@ -4,7 +4,6 @@
 #include <iterator>
 #include <cmath>
 #include <cstdlib>
-#include <set>
 
 #include <fmt/compile.h>
 #include <fmt/format.h>
@@ -171,16 +170,17 @@ std::vector<std::string> genre_words(const std::vector<std::string>& genres) {
       {"sci", "science"}, {"fi", "fiction"}, {"scifi", "science"}, {"children", "family"},
       {"childrens", "family"}, {"kids", "family"}, {"musical", "music"}, {"suspense", "thriller"},
       {"biopic", "biography"}, {"animated", "animation"}, {"documentaries", "documentary"}};
-  std::set<std::string> out;
+  std::vector<std::string> out;
   for (auto& g : genres)
     for (auto& w : words(g)) {
       if (is_filler(w)) continue;
-      std::string word = w;
       for (auto& [from, to] : kSame)
-        if (word == from) word = to;
-      out.insert(std::move(word));
+        if (w == from) w = to;
+      out.push_back(std::move(w));
     }
-  return {out.begin(), out.end()};
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 MatchFacts facts_of(const SourceRecord& record) {

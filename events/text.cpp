@@ -62,6 +62,7 @@ std::string fold(std::string_view s) {
 
 std::vector<std::string> words(std::string_view s) {
   std::vector<std::string> out;
+  out.reserve(8);  // a title's words, grown once at most
   std::string folded = fold(s);
   std::string current;
   for (char c : folded) {

@@ -101,16 +101,23 @@ std::string_view before_subtitle(std::string_view title) {
 /// The last part after a subtitle separator ("The Empire Strikes Back" of "Star
 /// Wars: Episode V - The Empire Strikes Back"); "" when there is none.
 std::string_view last_subtitle(std::string_view title) {
-  std::size_t cut = std::string_view::npos, len = 0;
-  for (std::string_view sep : {":", " - ", " \xe2\x80\x93 ", " \xe2\x80\x94 "}) {
-    auto at = title.rfind(sep);
-    if (at != std::string_view::npos && (cut == std::string_view::npos || at > cut)) {
-      cut = at;
-      len = sep.size();
+  // One backward scan for the last separator (four rfinds compared at every position:
+  // 1 % of a match decision).
+  for (std::size_t i = title.size(); i-- > 0;) {
+    std::size_t len = 0;
+    if (title[i] == ':') {
+      len = 1;
+    } else if (title[i] == ' ' && i + 2 < title.size() && title[i + 1] == '-' && title[i + 2] == ' ') {
+      len = 3;  // " - "
+    } else if (title[i] == ' ' && i + 4 < title.size() && title.compare(i + 1, 2, "\xe2\x80") == 0 &&
+               (title[i + 3] == '\x93' || title[i + 3] == '\x94') && title[i + 4] == ' ') {
+      len = 5;  // " – ", " — "
     }
+    if (len == 0) continue;
+    if (i == 0) return {};
+    return trim(title.substr(i + len));
   }
-  if (cut == std::string_view::npos || cut == 0) return {};
-  return trim(title.substr(cut + len));
+  return {};
 }
 
 void add_key(std::map<std::string, TitleKind>& keys, std::string key, TitleKind kind) {
@@ -192,6 +199,9 @@ TitleParts split_title(std::string_view title) {
 namespace {
 
 std::string_view number_word(const std::string& word) {
+  // Most words are none of them: their first letter says so.
+  static constexpr std::string_view kFirstLetters = "ivxtfsendm";
+  if (word.size() < 2 || kFirstLetters.find(word[0]) == std::string_view::npos) return word;
   auto n = std::find_if(kNumbers.begin(), kNumbers.end(), [&](auto& r) { return r.first == word; });
   return n == kNumbers.end() ? std::string_view(word) : n->second;
 }
@@ -226,6 +236,7 @@ std::string prepare(std::string_view title, bool drop_apostrophes) {
 
 /// "3D" and "3-D" name a format, not the film ("Shark Night 3D"): left out.
 void drop_3d(std::vector<std::string>& w) {
+  if (std::none_of(w.begin(), w.end(), [](const std::string& x) { return x == "3d" || x == "3"; })) return;
   std::vector<std::string> out;
   for (std::size_t i = 0; i < w.size(); ++i) {
     if (w[i] == "3d") continue;
