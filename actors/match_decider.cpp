@@ -242,31 +242,35 @@ struct Scoring {
   /// the JSON (a candidate is kept once; copying its features cost 3 % of a decision).
   json to_json(Candidate& c, bool take = false) const {
     auto& s = explain(c);
-    // Members placed one by one: an initializer list copies each value once more
-    // (5 candidates a record: 6 % of a decision).
+    // Members placed one by one (an initializer list copies each value once more), in
+    // the map's order, each at its end: no key comparisons (5 candidates a record).
     json j(json::value_t::object);
     auto& o = j.get_ref<json::object_t&>();
-    o.emplace("movie_id", c.movie_id);
-    o.emplace("title", c.title);
-    o.emplace("confidence", c.confidence);
-    o.emplace("weight", c.weight);
-    if (take) {
-      o.emplace("why", std::move(s.why));
-      o.emplace("features", std::move(s.features));
-      c.explained.reset();  // explained again if asked again
-    } else {
-      o.emplace("why", s.why);
-      o.emplace("features", s.features);
-    }
-    if (c.year) o.emplace("year", *c.year);
+    auto put = [&o](const char* key, auto&& value) {
+      o.emplace_hint(o.end(), key, std::forward<decltype(value)>(value));
+    };
+    put("confidence", c.confidence);
+    if (take)
+      put("features", std::move(s.features));
+    else
+      put("features", s.features);
     if (c.holder) {
       json held(json::value_t::object);
       auto& h = held.get_ref<json::object_t&>();
       h.emplace("source_id", c.holder->source_id);
       h.emplace("method", c.holder->method);
       if (c.holder->weight) h.emplace("weight", *c.holder->weight);
-      o.emplace("held_by", std::move(held));
+      put("held_by", std::move(held));
     }
+    put("movie_id", c.movie_id);
+    put("title", c.title);
+    put("weight", c.weight);
+    if (take)
+      put("why", std::move(s.why));
+    else
+      put("why", s.why);
+    if (c.year) put("year", *c.year);
+    if (take) c.explained.reset();  // explained again if asked again
     return j;
   }
 };

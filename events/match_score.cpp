@@ -335,37 +335,42 @@ void explain(const Evidence& ev, const MatchWeights& w, MatchScore& s) {
   auto out = std::back_inserter(why);
   fmt::format_to(out, FMT_COMPILE("title {}{} {}"), title_level_name(t.level),
                  t.alternate ? " (an alternate title)" : "", signed_bits(t.weight));
-  s.features = json::object();
-  auto& features = s.features.get_ref<json::object_t&>();
-  features.emplace("title", title_level_name(t.level));
-  if (t.alternate) features.emplace("title_pair", json::array({t.record_form, t.movie_form}));
   double year = w.year_gap[static_cast<std::size_t>(e.year_gap)];
   weight += year;
   if (e.year_gap == 0)
     why += ", same year 0";
   else
     fmt::format_to(out, FMT_COMPILE(", year {} apart {}"), e.year_gap, signed_bits(year));
-  features.emplace("year_gap", e.year_gap);
   if (e.runtime_gap) {
     double v = runtime_weight(*e.runtime_gap, w);
     weight += v;
     fmt::format_to(out, FMT_COMPILE(", runtime {} min apart {}"), *e.runtime_gap, signed_bits(v));
-    features.emplace("runtime_gap", *e.runtime_gap);
   }
   if (e.genre_shared) {
     double v = *e.genre_shared ? w.genre_shared : w.genre_none;
     weight += v;
     fmt::format_to(out, FMT_COMPILE(", {} {}"), *e.genre_shared ? "a genre shared" : "no genre shared",
                    signed_bits(v));
-    features.emplace("genres", *e.genre_shared ? "shared" : "none shared");
   }
   if (e.external_id) {
     weight += w.external_id;
     fmt::format_to(out, FMT_COMPILE(", {} on both {}"), ev.external_id, signed_bits(w.external_id));
-    features.emplace("external_id", ev.external_id);
   }
   fmt::format_to(out, FMT_COMPILE(", prior {} = {:.2f} bits"), signed_bits(w.prior), weight);
   s.why = std::move(why);
+  // The same features by name, placed in the map's order, each at its end: no key
+  // comparisons.
+  s.features = json::object();
+  auto& features = s.features.get_ref<json::object_t&>();
+  auto put = [&features](const char* key, json value) {
+    features.emplace_hint(features.end(), key, std::move(value));
+  };
+  if (e.external_id) put("external_id", ev.external_id);
+  if (e.genre_shared) put("genres", *e.genre_shared ? "shared" : "none shared");
+  if (e.runtime_gap) put("runtime_gap", *e.runtime_gap);
+  put("title", title_level_name(t.level));
+  if (t.alternate) put("title_pair", json::array({t.record_form, t.movie_form}));
+  put("year_gap", e.year_gap);
 }
 
 }  // namespace moviec::events
