@@ -99,6 +99,22 @@ TEST_CASE("the parts before and after a subtitle are partial keys, unless too sh
                 TitleKind::partial));
 }
 
+TEST_CASE("the last subtitle follows the last separator of any kind", "[title_key]") {
+  // ":", " - ", an en dash and an em dash between spaces; the last one wins.
+  CHECK(has_key(title_keys("Alien Nation: Dark Horizon - Millennium", {}, false), "millennium", TitleKind::partial));
+  CHECK(has_key(title_keys("Alien Nation - Dark Horizon: Millennium", {}, false), "millennium", TitleKind::partial));
+  CHECK(has_key(title_keys("Alien Nation: Dark Horizon \xe2\x80\x93 Millennium", {}, false), "millennium",
+                TitleKind::partial));
+  CHECK(has_key(title_keys("Alien Nation \xe2\x80\x94 Dark Horizons", {}, false), "darkhorizons",
+                TitleKind::partial));
+  // A hyphen inside a word, or a dash without spaces, separates nothing.
+  auto hyphen = title_keys("Spider-Man Returns Again", {}, false);
+  CHECK(std::none_of(hyphen.begin(), hyphen.end(), [](auto& k) { return k.kind == TitleKind::partial; }));
+  // A separator that starts the title leaves no subtitle, and no main title.
+  auto leading = title_keys(": The Forgotten Millennium", {}, false);
+  CHECK(std::none_of(leading.begin(), leading.end(), [](auto& k) { return k.kind == TitleKind::partial; }));
+}
+
 TEST_CASE("mojibake from Rotten Tomatoes and vega is repaired into extra keys", "[title_key][mojibake]") {
   // Rotten Tomatoes: UTF-8 read as Mac Roman.
   CHECK(repair_utf8_read_as_mac_roman("Gi\xe2\x88\x9a\xcf\x80 la testa") == std::string("Giù la testa"));
