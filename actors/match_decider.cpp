@@ -219,7 +219,8 @@ struct Scoring {
   store::BlockHits hits;              // the candidates' facts
   std::deque<std::string> looked_up;  // ... and those looked up one by one
 
-  /// The candidate's score with its explanation (`why`, `features`), computed once.
+  /// The candidate's score with its explanation (`why`, `features`), computed once (until
+  /// to_json takes it).
   events::MatchScore& explain(Candidate& c) const {
     if (c.explained) return *c.explained;
     if (c.decoded) {  // from the read model: scored whole
@@ -238,9 +239,9 @@ struct Scoring {
     return *c.explained;
   }
 
-  /// The candidate as its decision records it; `take`: its explanation moves into
-  /// the JSON (a candidate is kept once; copying its features cost 3 % of a decision).
-  json to_json(Candidate& c, bool take = false) const {
+  /// The candidate as its decision records it. Its explanation moves into the JSON
+  /// (copying its features cost 3 % of a decision) and is made again if asked again.
+  json to_json(Candidate& c) const {
     auto& s = explain(c);
     // Members placed one by one (an initializer list copies each value once more), in
     // the map's order, each at its end: no key comparisons (5 candidates a record).
@@ -250,10 +251,7 @@ struct Scoring {
       o.emplace_hint(o.end(), key, std::forward<decltype(value)>(value));
     };
     put("confidence", c.confidence);
-    if (take)
-      put("features", std::move(s.features));
-    else
-      put("features", s.features);
+    put("features", std::move(s.features));
     if (c.holder) {
       json held(json::value_t::object);
       auto& h = held.get_ref<json::object_t&>();
@@ -265,12 +263,9 @@ struct Scoring {
     put("movie_id", c.movie_id);
     put("title", c.title);
     put("weight", c.weight);
-    if (take)
-      put("why", std::move(s.why));
-    else
-      put("why", s.why);
+    put("why", std::move(s.why));
     if (c.year) put("year", *c.year);
-    if (take) c.explained.reset();  // explained again if asked again
+    c.explained.reset();  // moved out
     return j;
   }
 };
@@ -433,7 +428,7 @@ StatusOr<json> MatchDecider::score_candidates(const events::SourceRecord& r) {
   if (auto st = scored_candidates(matches_, movies_, settings_, *blocking, r, scoring, all, &big_windows_); !st)
     return st;
   json out = json::array();
-  for (auto& c : all) out.push_back(scoring.to_json(c, /*take=*/true));
+  for (auto& c : all) out.push_back(scoring.to_json(c));
   return out;
 }
 
@@ -484,7 +479,7 @@ StatusOr<MatchDecision> MatchDecider::by_title_year(const events::SourceRecord& 
   };
   json kept = json::array();
   for (std::size_t i = 0; i < all.size() && i < settings_.candidates_kept; ++i)
-    kept.push_back(scoring.to_json(all[i], /*take=*/true));
+    kept.push_back(scoring.to_json(all[i]));
   // A candidate's description, from its JSON: the one kept, or made for it (the
   // holders are known by now).
   auto describe_i = [&](std::size_t i) { return describe(i < kept.size() ? kept[i] : scoring.to_json(all[i])); };
