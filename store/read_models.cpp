@@ -13,6 +13,7 @@
 #include "store/keys.hpp"
 #include "store/match_models.hpp"
 #include "store/match_projection.hpp"
+#include "store/movie_doc.hpp"
 
 namespace moviec::store {
 
@@ -22,52 +23,6 @@ using nlohmann::json;
 
 namespace {
 
-json empty_doc(const std::string& movie_id) {
-  return json{{"movie_id", movie_id}, {"version", 0},        {"last_sequence", 0},
-              {"rules_version", 0},   {"provenance", json::object()}, {"sources", json::array()}};
-}
-
-// The movie document is built only through these, by the projector event by event
-// and by movie_document() from a folded MovieState, so both give the same bytes.
-
-/// Adds a source record reference, keeping "sources" in (source, source_id) order;
-/// false when it was there already.
-bool attach_source(json& doc, const std::string& source, const std::string& source_id) {
-  json ref{{"source", source}, {"source_id", source_id}};
-  auto& sources = doc["sources"];
-  auto key = [](const json& r) {
-    return std::make_pair(r.value("source", ""), r.value("source_id", ""));
-  };
-  auto it = std::lower_bound(sources.begin(), sources.end(), ref,
-                             [&](const json& a, const json& b) { return key(a) < key(b); });
-  if (it != sources.end() && *it == ref) return false;
-  sources.insert(it, std::move(ref));
-  return true;
-}
-
-/// Removes a source record reference; false when it was not there.
-bool detach_source(json& doc, const std::string& source, const std::string& source_id) {
-  json ref{{"source", source}, {"source_id", source_id}};
-  auto& sources = doc["sources"];
-  auto it = std::find(sources.begin(), sources.end(), ref);
-  if (it == sources.end()) return false;
-  sources.erase(it);
-  return true;
-}
-
-/// Sets a golden field and its provenance; a null value removes both.
-void set_golden_field(json& doc, const std::string& field, const json& value,
-                      const std::string& source, const std::string& rule, std::uint64_t sequence) {
-  auto& provenance = doc["provenance"];
-  if (value.is_null()) {
-    doc.erase(field);
-    provenance.erase(field);
-    return;
-  }
-  doc[field] = value;
-  provenance[field] = json{{"source", source}, {"rule", rule}, {"sequence", sequence}};
-}
-
 std::string lower_ascii(std::string s) {
   for (auto& c : s)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
@@ -76,18 +31,20 @@ std::string lower_ascii(std::string s) {
 
 /// The movie_index keys a golden record should have; with the match blocking 'm'
 /// keys only where the matcher reads them (`legacy_blocking`).
-std::set<std::string> index_keys(const json& doc, bool legacy_blocking) {
+std::set<std::string> index_keys(const MovieDoc& doc, bool legacy_blocking) {
   std::set<std::string> out;
-  const std::string id = doc.value("movie_id", "");
-  if (auto t = doc.find("title"); t != doc.end() && t->is_string())
-    for (auto& w : events::words(t->get<std::string>())) out.insert(keys::title_token_prefix(w) + id);
-  if (auto y = doc.find("year"); y != doc.end() && y->is_number_integer())
-    out.insert(keys::year_prefix(y->get<int>()) + id);
-  if (auto g = doc.find("genres"); g != doc.end() && g->is_array())
-    for (auto& genre : *g)
+  const std::string& id = doc.movie_id;
+  const json title = doc.value("title"), year = doc.value("year"), genres = doc.value("genres");
+  if (title.is_string())
+    for (auto& w : events::words(title.get<std::string>())) out.insert(keys::title_token_prefix(w) + id);
+  if (year.is_number_integer()) out.insert(keys::year_prefix(year.get<int>()) + id);
+  if (genres.is_array())
+    for (auto& genre : genres)
       if (genre.is_string()) out.insert(keys::genre_prefix(lower_ascii(genre.get<std::string>())) + id);
   if (legacy_blocking)
-    for (auto& k : legacy_blocking_keys(doc)) out.insert(std::move(k));
+    for (auto& k : legacy_blocking_keys(json{{"movie_id", id}, {"title", title}, {"year", year},
+                                             {"names", doc.value("names")}}))
+      out.insert(std::move(k));
   return out;
 }
 
@@ -137,7 +94,7 @@ Status drop_unread_blocking_keys(Db& db) {
 // --- Projector ------------------------------------------------------------------
 
 struct Projector::Pending {
-  std::map<std::string, json> docs;                       // touched docs, current state
+  std::map<std::string, MovieDoc> docs;                   // touched docs, current state
   std::map<std::string, std::set<std::string>> old_keys;  // their index keys before the batch
   std::set<std::string> created;                          // docs that did not exist
   std::map<std::string, std::int64_t> counters;           // stats key -> delta
@@ -154,45 +111,44 @@ Projector::Projector(Db& target) : db_(target) {
   (void)drop_unread_blocking_keys(db_);
 }
 
-json& Projector::doc_for(const std::string& movie_id, bool first_event, Pending& p) {
+MovieDoc& Projector::doc_for(const std::string& movie_id, bool first_event, Pending& p) {
   auto it = p.docs.find(movie_id);
   if (it != p.docs.end()) return it->second;
   StatusOr<std::string> stored = Status::not_found("");
   if (!first_event) stored = db_.get(ColumnFamily::movies, keys::movie_key(movie_id));
-  json doc;
-  if (stored) {
-    doc = json::parse(*stored, nullptr, false);
-    if (doc.is_discarded()) doc = empty_doc(movie_id);
-    p.old_keys[movie_id] = index_keys(doc, legacy_blocking_);
+  std::optional<MovieDoc> doc;
+  if (stored) doc = MovieDoc::parse(*stored);
+  if (doc) {
+    p.old_keys[movie_id] = index_keys(*doc, legacy_blocking_);
   } else {
-    doc = empty_doc(movie_id);
+    if (!stored) p.created.insert(movie_id);
+    doc.emplace();
+    doc->movie_id = movie_id;
     p.old_keys[movie_id] = {};
-    p.created.insert(movie_id);
   }
-  return p.docs.emplace(movie_id, std::move(doc)).first->second;
+  return p.docs.emplace(movie_id, std::move(*doc)).first->second;
 }
 
 void Projector::apply_one(const Event& e, const events::MovieChanged* change, Pending& p) {
-  json& doc = doc_for(e.stream, e.version == 1, p);
-  doc["version"] = e.version;
-  doc["last_sequence"] = e.sequence;
+  MovieDoc& doc = doc_for(e.stream, e.version == 1, p);
+  doc.version = e.version;
+  doc.last_sequence = e.sequence;
   switch (e.type) {
     case EventType::source_record_changed: {
       auto& r = events::source_record_changed(e).record;
-      if (attach_source(doc, r.source, r.source_id))
+      if (doc.attach_source(r.source, r.source_id))
         p.counters[keys::source_records_key(r.source)] += 1;
       break;
     }
     case EventType::source_record_removed: {
       auto& removed = events::source_record_removed(e);
-      if (detach_source(doc, removed.source, removed.source_id))
+      if (doc.detach_source(removed.source, removed.source_id))
         p.counters[keys::source_records_key(removed.source)] -= 1;
       break;
     }
     case EventType::movie_changed: {
-      doc["rules_version"] = change->rules_version;
-      for (auto& f : change->fields)
-        set_golden_field(doc, f.field, f.new_value, f.source, f.rule, f.caused_by);
+      doc.rules_version = change->rules_version;
+      for (auto& f : change->fields) doc.set_field(f.field, f.new_value, f.source, f.rule, f.caused_by);
       break;
     }
     case EventType::source_record_unmatched:
@@ -230,7 +186,7 @@ Status Projector::apply(const std::vector<Event>& batch) {
       if (!new_keys.count(k)) wb.Delete(db_.cf(ColumnFamily::movie_index), k);
     for (auto& k : new_keys)
       if (!old_keys.count(k)) wb.Put(db_.cf(ColumnFamily::movie_index), k, "");
-    wb.Put(db_.cf(ColumnFamily::movies), keys::movie_key(id), doc.dump());
+    wb.Put(db_.cf(ColumnFamily::movies), keys::movie_key(id), doc.render());
   }
   if (!p.created.empty())
     p.counters[std::string(keys::kMoviesCount)] += static_cast<std::int64_t>(p.created.size());
@@ -490,14 +446,14 @@ std::uint64_t ReadModels::checkpoint() {
 }
 
 json movie_document(const events::MovieState& state) {
-  json doc = empty_doc(state.movie_id);
-  doc["version"] = state.version;
-  doc["last_sequence"] = state.last_sequence;
-  doc["rules_version"] = state.rules_version;
-  for (auto& [key, entry] : state.sources) attach_source(doc, key.first, key.second);
-  for (auto& [field, g] : state.golden)
-    set_golden_field(doc, field, g.value, g.source, g.rule, g.sequence);
-  return doc;
+  MovieDoc doc;
+  doc.movie_id = state.movie_id;
+  doc.version = state.version;
+  doc.last_sequence = state.last_sequence;
+  doc.rules_version = state.rules_version;
+  for (auto& [key, entry] : state.sources) doc.attach_source(key.first, key.second);
+  for (auto& [field, g] : state.golden) doc.set_field(field, g.value, g.source, g.rule, g.sequence);
+  return json::parse(doc.render());
 }
 
 std::optional<std::string> compare_read_models(Db& a, Db& b) {

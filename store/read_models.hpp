@@ -6,8 +6,8 @@
 //               {"movie_id", "version", "last_sequence", "rules_version",
 //                <field>: value ..., "provenance": {<field>: {source, rule, sequence}},
 //                "sources": [{"source", "source_id"}] in (source, source_id) order}
-//               movie_document() renders a folded MovieState the same way, byte
-//               for byte, for "as of" queries.
+//               (store/movie_doc.hpp); movie_document() renders a folded MovieState
+//               the same way, byte for byte, for "as of" queries.
 //  movie_index  title words, year and genres -> movie id (keys in store/keys.hpp);
 //               match blocking 'm' keys only in a store folded before facts blocking
 //  stats        movie count, records per source
@@ -30,6 +30,7 @@
 #include "events/movie_state.hpp"
 #include "store/db.hpp"
 #include "store/event_log.hpp"
+#include "store/movie_doc.hpp"
 
 namespace moviec::store {
 
@@ -59,7 +60,7 @@ class Projector {
   void apply_one(const events::Event& e, const events::MovieChanged* change, Pending& p);
   /// The movie's document as the batch left it; `first_event`: the stream's first
   /// event is being applied, so there is nothing stored to read.
-  nlohmann::json& doc_for(const std::string& movie_id, bool first_event, Pending& p);
+  MovieDoc& doc_for(const std::string& movie_id, bool first_event, Pending& p);
 
   Db& db_;
   std::uint64_t checkpoint_ = 0;

@@ -1,0 +1,156 @@
+#include "store/movie_doc.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "events/json_writer.hpp"
+
+namespace moviec::store {
+
+using nlohmann::json;
+
+namespace {
+
+// The document's own keys, in the order dump() writes them (std::map's).
+constexpr std::array<std::string_view, 6> kDocumentKeys{"last_sequence", "movie_id", "provenance",
+                                                        "rules_version", "sources",  "version"};
+
+}  // namespace
+
+bool is_document_key(std::string_view name) {
+  return std::find(kDocumentKeys.begin(), kDocumentKeys.end(), name) != kDocumentKeys.end();
+}
+
+bool MovieDoc::attach_source(const std::string& source, const std::string& source_id) {
+  auto ref = std::make_pair(source, source_id);
+  auto it = std::lower_bound(sources.begin(), sources.end(), ref);
+  if (it != sources.end() && *it == ref) return false;
+  sources.insert(it, std::move(ref));
+  return true;
+}
+
+bool MovieDoc::detach_source(const std::string& source, const std::string& source_id) {
+  auto it = std::find(sources.begin(), sources.end(), std::make_pair(source, source_id));
+  if (it == sources.end()) return false;
+  sources.erase(it);
+  return true;
+}
+
+void MovieDoc::set_field(const std::string& field, const json& value, const std::string& source,
+                         const std::string& rule, std::uint64_t sequence) {
+  if (is_document_key(field)) return;
+  if (value.is_null()) {
+    fields.erase(field);
+    return;
+  }
+  auto& f = fields[field];
+  f.json = value.dump();
+  f.source = source;
+  f.rule = rule;
+  f.sequence = sequence;
+  f.has_provenance = true;
+}
+
+std::string MovieDoc::render() const {
+  std::string out;
+  events::JsonWriter w(out);
+  auto document_key = [&](std::string_view key) {
+    if (key == "last_sequence") {
+      w.member("last_sequence", last_sequence);
+    } else if (key == "movie_id") {
+      w.member("movie_id", movie_id);
+    } else if (key == "provenance") {
+      w.next("provenance");
+      w.begin_object();
+      for (auto& [name, f] : fields) {
+        if (!f.has_provenance) continue;
+        w.key(name);
+        w.begin_object();
+        w.member("rule", f.rule);
+        w.member("sequence", f.sequence);
+        w.member("source", f.source);
+        w.end_object();
+      }
+      w.end_object();
+    } else if (key == "rules_version") {
+      w.member("rules_version", rules_version);
+    } else if (key == "sources") {
+      w.next("sources");
+      w.begin_array();
+      for (auto& [source, source_id] : sources) {
+        w.next();
+        w.begin_object();
+        w.member("source", source);
+        w.member("source_id", source_id);
+        w.end_object();
+      }
+      w.end_array();
+    } else {
+      w.member("version", version);
+    }
+  };
+  // The document's keys and the fields' names merged into one order.
+  w.begin_object();
+  auto field = fields.begin();
+  for (auto key : kDocumentKeys) {
+    for (; field != fields.end() && std::string_view(field->first) < key; ++field) {
+      w.key(field->first);
+      w.number_text(field->second.json);
+    }
+    document_key(key);
+  }
+  for (; field != fields.end(); ++field) {
+    w.key(field->first);
+    w.number_text(field->second.json);
+  }
+  w.end_object();
+  return std::move(w.finish_string());
+}
+
+std::optional<MovieDoc> MovieDoc::parse(std::string_view text) {
+  json doc = json::parse(text, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) return std::nullopt;
+  MovieDoc d;
+  auto u64 = [](const json& v) { return v.is_number() ? v.get<std::uint64_t>() : 0; };
+  const json* provenance = nullptr;
+  for (auto& [key, value] : doc.items()) {
+    if (key == "movie_id") {
+      if (value.is_string()) d.movie_id = value.get<std::string>();
+    } else if (key == "version") {
+      d.version = u64(value);
+    } else if (key == "last_sequence") {
+      d.last_sequence = u64(value);
+    } else if (key == "rules_version") {
+      d.rules_version = u64(value);
+    } else if (key == "provenance") {
+      provenance = &value;
+    } else if (key == "sources") {
+      if (value.is_array())
+        for (auto& ref : value)
+          if (ref.is_object())
+            d.sources.emplace_back(ref.value("source", ""), ref.value("source_id", ""));
+    } else if (!value.is_null()) {
+      auto& f = d.fields[key];
+      f.json = value.dump();
+      f.has_provenance = false;
+    }
+  }
+  if (provenance && provenance->is_object())
+    for (auto& [name, p] : provenance->items()) {
+      auto f = d.fields.find(name);
+      if (f == d.fields.end() || !p.is_object()) continue;
+      f->second.source = p.value("source", "");
+      f->second.rule = p.value("rule", "");
+      f->second.sequence = p.contains("sequence") ? u64(p["sequence"]) : 0;
+      f->second.has_provenance = true;
+    }
+  return d;
+}
+
+json MovieDoc::value(const std::string& field) const {
+  auto f = fields.find(field);
+  if (f == fields.end()) return nullptr;
+  return json::parse(f->second.json, nullptr, false);
+}
+
+}  // namespace moviec::store
