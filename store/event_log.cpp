@@ -1,5 +1,6 @@
 #include "store/event_log.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <chrono>
 #include <map>
@@ -45,6 +46,15 @@ std::vector<StatusOr<AppendResult>> EventLog::append(std::vector<AppendRequest>&
   std::map<std::string, std::uint64_t> heads;  // stream heads as of this batch
   std::set<std::string> ids_in_batch;
   metrics::AppendTally tally;  // events by type, counted once the write succeeded
+  // The index entries (all but the log's, whose keys ascend anyway) go into the batch
+  // per family in key order, after the log's: each lands near the one before in its
+  // memtable, which its insert hint (store/db.cpp) starts from. Stable: a key written
+  // twice in one batch (a stream head) keeps its last value.
+  struct IndexPut {
+    ColumnFamily family;
+    std::string key, value;
+  };
+  std::vector<IndexPut> index_puts;
 
   for (auto& req : requests) {
     if (req.events.empty()) {
@@ -114,15 +124,14 @@ std::vector<StatusOr<AppendResult>> EventLog::append(std::vector<AppendRequest>&
     head += req.events.size();
     for (auto& e : req.events) {
       batch.Put(db_.cf(ColumnFamily::log), keys::log_key(e.sequence), events::encode(e));
-      batch.Put(db_.cf(ColumnFamily::streams), keys::stream_key(req.stream, e.version),
-                keys::be64(e.sequence));
-      batch.Put(db_.cf(ColumnFamily::event_ids), keys::event_id_key(e.id), keys::be64(e.sequence));
+      index_puts.push_back({ColumnFamily::streams, keys::stream_key(req.stream, e.version),
+                            keys::be64(e.sequence)});
+      index_puts.push_back({ColumnFamily::event_ids, keys::event_id_key(e.id), keys::be64(e.sequence)});
       ids_in_batch.insert(e.id);
       tally.add(events::type_name(e.type));
     }
-    for (auto& w : req.side_writes) batch.Put(db_.cf(w.family), w.key, w.value);
-    batch.Put(db_.cf(ColumnFamily::stream_heads), keys::stream_head_key(req.stream),
-              keys::be64(head));
+    for (auto& w : req.side_writes) index_puts.push_back({w.family, w.key, w.value});
+    index_puts.push_back({ColumnFamily::stream_heads, keys::stream_head_key(req.stream), keys::be64(head)});
     heads[req.stream] = head;
     r.last_sequence = seq;
     r.version = head;
@@ -130,6 +139,10 @@ std::vector<StatusOr<AppendResult>> EventLog::append(std::vector<AppendRequest>&
   }
 
   if (seq == last_sequence_.load()) return results;  // nothing new: no write at all
+  std::stable_sort(index_puts.begin(), index_puts.end(), [](const IndexPut& a, const IndexPut& b) {
+    return a.family != b.family ? a.family < b.family : a.key < b.key;
+  });
+  for (auto& put : index_puts) batch.Put(db_.cf(put.family), put.key, put.value);
   batch.Put(db_.cf(ColumnFamily::meta), std::string(keys::kLastSequence), keys::be64(seq));
   auto write_started = std::chrono::steady_clock::now();
   auto st = db_.write(batch, sync);

@@ -83,12 +83,19 @@ Status drop_unread_blocking_keys(Db& db) {
   if (!facts_blocking) return facts_blocking.status();
   if (!*facts_blocking) return Status::ok();  // the matcher still reads them
   const std::string first = keys::match_block_first(), end = keys::match_block_end();
+  // Key by key, not by a range deletion: movie_index takes memtable insert hints,
+  // and a range deletion there must start at the empty key (store/db.cpp).
   auto it = db.iterator(ColumnFamily::movie_index);
-  it->Seek(first);
-  if (!it->Valid() || it->key().compare(end) >= 0) return from_rocksdb(it->status(), "movie_index");
   rocksdb::WriteBatch batch;
-  batch.DeleteRange(db.cf(ColumnFamily::movie_index), first, end);
-  return db.write(batch, false);
+  for (it->Seek(first); it->Valid() && it->key().compare(end) < 0; it->Next()) {
+    batch.Delete(db.cf(ColumnFamily::movie_index), it->key());
+    if (batch.Count() >= 10000) {
+      if (auto st = db.write(batch, false); !st) return st;
+      batch.Clear();
+    }
+  }
+  if (auto st = from_rocksdb(it->status(), "movie_index"); !st) return st;
+  return batch.Count() ? db.write(batch, false) : Status::ok();
 }
 
 // --- Projector ------------------------------------------------------------------
@@ -179,14 +186,22 @@ Status Projector::apply(const std::vector<Event>& batch) {
 
   rocksdb::WriteBatch wb;
   matching.write(wb);
+  // The index changes of the whole batch go in key order: each lands near the one
+  // before in the memtable, which its insert hint (store/db.cpp) starts from.
+  std::vector<std::pair<std::string, bool>> index_changes;  // key, put (else delete)
   for (auto& [id, doc] : p.docs) {
     auto new_keys = index_keys(doc, legacy_blocking_);
     auto& old_keys = p.old_keys[id];
     for (auto& k : old_keys)
-      if (!new_keys.count(k)) wb.Delete(db_.cf(ColumnFamily::movie_index), k);
+      if (!new_keys.count(k)) index_changes.emplace_back(k, false);
     for (auto& k : new_keys)
-      if (!old_keys.count(k)) wb.Put(db_.cf(ColumnFamily::movie_index), k, "");
+      if (!old_keys.count(k)) index_changes.emplace_back(k, true);
     wb.Put(db_.cf(ColumnFamily::movies), keys::movie_key(id), doc.render());
+  }
+  std::sort(index_changes.begin(), index_changes.end());
+  for (auto& [key, put] : index_changes) {
+    if (put) wb.Put(db_.cf(ColumnFamily::movie_index), key, "");
+    else wb.Delete(db_.cf(ColumnFamily::movie_index), key);
   }
   if (!p.created.empty())
     p.counters[std::string(keys::kMoviesCount)] += static_cast<std::int64_t>(p.created.size());
