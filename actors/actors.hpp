@@ -239,6 +239,8 @@ using projection_actor = caf::typed_actor<
     // The journal's commit: applied as they are when they follow the checkpoint,
     // else the projection catches up from the log.
     caf::reacts_to<committed_atom, CommittedEvents>,
+    // To itself: the commits held so far go in as one batch.
+    caf::reacts_to<flush_atom>,
     // Answers (with the checkpoint) once the read models include this sequence.
     caf::replies_to<wait_atom, std::uint64_t>::with<std::uint64_t>>;
 

@@ -36,7 +36,22 @@ void answer_waiters(projection_actor::stateful_pointer<projection_state> self) {
   }
 }
 
+/// Applies the commits held for one batch (none: nothing to do) and answers the
+/// waiters they satisfy.
+void apply_held(projection_actor::stateful_pointer<projection_state> self) {
+  auto& st = self->state;
+  if (st.held.empty()) return;
+  std::vector<const std::vector<events::Event>*> batches;
+  for (auto& h : st.held) batches.push_back(h.get());
+  auto status = st.projector->apply_batches(batches);
+  st.held.clear();
+  st.held_events = 0;
+  if (!status) return fail_waiters(self, status);
+  answer_waiters(self);
+}
+
 void catch_up(projection_actor::stateful_pointer<projection_state> self) {
+  apply_held(self);  // before the log is read past them
   auto& st = self->state;
   if (st.failing() && std::chrono::steady_clock::now() < st.retry_after) return refuse_waiters(st, st.failure);
   if (st.projector->checkpoint() < st.log->last_sequence()) {
@@ -63,14 +78,26 @@ projection_actor::behavior_type projection(projection_actor::stateful_pointer<pr
         auto& st = self->state;
         const auto& events = *committed.events;
         st.announced = std::max(st.announced, committed.last_sequence);
-        // The usual case: the commit follows what is applied (apply skips what it
-        // has), so it goes in as it is, without reading the log back. After a gap
-        // (a restart, a failed apply) the log is the source.
-        if (!events.empty() && events.front().sequence <= st.projector->checkpoint() + 1) {
-          if (auto status = st.projector->apply(events); !status) return fail_waiters(self, status);
-          return answer_waiters(self);
+        // The usual case: the commit follows what is applied or held (apply skips
+        // what it has), so it goes in as it is, without reading the log back. It is
+        // held until the commits queued behind it are in too (the flush message
+        // lands behind them), and they are applied as one batch. After a gap (a
+        // restart, a failed apply) the log is the source.
+        if (!events.empty() && events.front().sequence <= st.held_through() + 1) {
+          st.held_events += events.size();
+          st.held.push_back(committed.events);
+          if (st.held_events >= projection_state::kMaxHeldEvents) return apply_held(self);
+          if (!st.flush_scheduled) {
+            st.flush_scheduled = true;
+            self->send(self, flush_atom::value);
+          }
+          return;
         }
         catch_up(self);
+      },
+      [=](flush_atom) {
+        self->state.flush_scheduled = false;
+        apply_held(self);
       },
       [=](wait_atom, std::uint64_t sequence) {
         auto rp = self->make_response_promise<std::uint64_t>();

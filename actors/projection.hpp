@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <vector>
 
 #include "actors/actors.hpp"
 #include "store/event_log.hpp"
@@ -28,6 +30,17 @@ struct projection_state {
   /// read-only store fails every apply, and each retry decodes the whole backlog.
   std::chrono::steady_clock::time_point retry_after{};
   static constexpr std::chrono::seconds kRetryInterval{1};
+
+  /// Journal commits held to be applied as one batch: the commits queued together
+  /// (a first IMDb run committed about 240 events at a time), up to kMaxHeldEvents.
+  std::vector<std::shared_ptr<const std::vector<events::Event>>> held;
+  std::size_t held_events = 0;
+  bool flush_scheduled = false;
+  static constexpr std::size_t kMaxHeldEvents = 4096;
+  /// The last sequence applied or held.
+  std::uint64_t held_through() const {
+    return held.empty() ? projector->checkpoint() : held.back()->back().sequence;
+  }
 
   static inline const char* name = "projection";
 };

@@ -164,24 +164,27 @@ void Projector::apply_one(const Event& e, const events::MovieChanged* change, Pe
   }
 }
 
-Status Projector::apply(const std::vector<Event>& batch) {
+Status Projector::apply(const std::vector<Event>& batch) { return apply_batches({&batch}); }
+
+Status Projector::apply_batches(const std::vector<const std::vector<Event>*>& batches) {
   Pending p;
   MatchProjection matching(db_);  // the matching read model, committed in the same batch
   std::uint64_t next = checkpoint_;
-  for (auto& e : batch) {
-    if (e.sequence <= next) continue;  // already applied
-    if (e.sequence != next + 1)
-      return Status::corruption("projection gap: expected event " + std::to_string(next + 1) +
-                                ", got " + std::to_string(e.sequence));
-    // Folding from the first event writes the facts blocking (MatchProjection), and
-    // the matcher then blocks on it alone.
-    if (e.sequence == 1) legacy_blocking_ = false;
-    const auto* decoded = std::get_if<events::MovieChanged>(&e.data);
-    // A source stream holds match decisions, not a movie (events/matching.hpp).
-    if (!events::matching::is_source_stream(e.stream)) apply_one(e, decoded, p);
-    matching.apply(e, decoded);
-    next = e.sequence;
-  }
+  for (const auto* batch : batches)
+    for (auto& e : *batch) {
+      if (e.sequence <= next) continue;  // already applied
+      if (e.sequence != next + 1)
+        return Status::corruption("projection gap: expected event " + std::to_string(next + 1) +
+                                  ", got " + std::to_string(e.sequence));
+      // Folding from the first event writes the facts blocking (MatchProjection), and
+      // the matcher then blocks on it alone.
+      if (e.sequence == 1) legacy_blocking_ = false;
+      const auto* decoded = std::get_if<events::MovieChanged>(&e.data);
+      // A source stream holds match decisions, not a movie (events/matching.hpp).
+      if (!events::matching::is_source_stream(e.stream)) apply_one(e, decoded, p);
+      matching.apply(e, decoded);
+      next = e.sequence;
+    }
   if (next == checkpoint_) return Status::ok();
 
   rocksdb::WriteBatch wb;

@@ -49,6 +49,8 @@ class Projector {
   /// read-model changes with the new checkpoint in one batch. Events at or below
   /// the checkpoint are skipped, which makes a replayed delivery harmless.
   [[nodiscard]] Status apply(const std::vector<events::Event>& batch);
+  /// The same for several batches in a row, applied and committed as one.
+  [[nodiscard]] Status apply_batches(const std::vector<const std::vector<events::Event>*>& batches);
 
   /// Applies everything in `log` after the checkpoint, `chunk` events per batch.
   /// `progress` (optional) sees the checkpoint after each batch.

@@ -67,6 +67,7 @@ actors::projection_actor::behavior_type held_projection(
           self->delayed_send(self, std::chrono::milliseconds(10), actors::committed_atom::value, std::uint64_t{0});
       },
       [=](actors::committed_atom, const actors::CommittedEvents&) {},
+      [=](actors::flush_atom) {},
       [=](actors::wait_atom, std::uint64_t sequence) {
         ++*self->state.waits;
         auto rp = self->make_response_promise<std::uint64_t>();
