@@ -278,7 +278,7 @@ StatusOr<std::unique_ptr<Db>> Db::open(const std::string& path, Options options)
   // domain. So the hinted families take range deletions from the empty key only
   // (clear()), and a WAL an unhinted open wrote (an earlier build's, with range
   // deletions from any key) is never replayed into hinted memtables: such a store is
-  // opened unhinted first and flushed (kHintedFamilies, wal_written_hinted below).
+  // opened unhinted first and flushed (kHintedFamilies, wal_written_hinted above).
   std::shared_ptr<const rocksdb::SliceTransform> hint(rocksdb::NewFixedPrefixTransform(1));
   auto descriptors = [&](bool hinted) {
     std::vector<rocksdb::ColumnFamilyDescriptor> out;

@@ -11,15 +11,16 @@ using nlohmann::json;
 
 namespace {
 
-// The document's own keys, in the order dump() writes them (std::map's).
+// The document's own keys, in the order dump() writes them (std::map's) and
+// render() does; no golden field can have one of these names.
 constexpr std::array<std::string_view, 6> kDocumentKeys{"last_sequence", "movie_id", "provenance",
                                                         "rules_version", "sources",  "version"};
-
-}  // namespace
 
 bool is_document_key(std::string_view name) {
   return std::find(kDocumentKeys.begin(), kDocumentKeys.end(), name) != kDocumentKeys.end();
 }
+
+}  // namespace
 
 bool MovieDoc::attach_source(const std::string& source, const std::string& source_id) {
   auto ref = std::make_pair(source, source_id);
@@ -54,55 +55,49 @@ void MovieDoc::set_field(const std::string& field, const json& value, const std:
 std::string MovieDoc::render() const {
   std::string out;
   events::JsonWriter w(out);
-  auto document_key = [&](std::string_view key) {
-    if (key == "last_sequence") {
-      w.member("last_sequence", last_sequence);
-    } else if (key == "movie_id") {
-      w.member("movie_id", movie_id);
-    } else if (key == "provenance") {
-      w.next("provenance");
-      w.begin_object();
-      for (auto& [name, f] : fields) {
-        if (!f.has_provenance) continue;
-        w.key(name);
-        w.begin_object();
-        w.member("rule", f.rule);
-        w.member("sequence", f.sequence);
-        w.member("source", f.source);
-        w.end_object();
-      }
-      w.end_object();
-    } else if (key == "rules_version") {
-      w.member("rules_version", rules_version);
-    } else if (key == "sources") {
-      w.next("sources");
-      w.begin_array();
-      for (auto& [source, source_id] : sources) {
-        w.next();
-        w.begin_object();
-        w.member("source", source);
-        w.member("source_id", source_id);
-        w.end_object();
-      }
-      w.end_array();
-    } else {
-      w.member("version", version);
-    }
-  };
-  // The document's keys and the fields' names merged into one order.
-  w.begin_object();
+  // The document's own keys in kDocumentKeys' order, each after the fields whose
+  // names sort before it.
   auto field = fields.begin();
-  for (auto key : kDocumentKeys) {
-    for (; field != fields.end() && std::string_view(field->first) < key; ++field) {
+  auto fields_before = [&](std::optional<std::string_view> key) {  // nullopt: the rest
+    for (; field != fields.end() && (!key || std::string_view(field->first) < *key); ++field) {
       w.key(field->first);
       w.number_text(field->second.json);
     }
-    document_key(key);
+  };
+  w.begin_object();
+  fields_before("last_sequence");
+  w.member("last_sequence", last_sequence);
+  fields_before("movie_id");
+  w.member("movie_id", movie_id);
+  fields_before("provenance");
+  w.next("provenance");
+  w.begin_object();
+  for (auto& [name, f] : fields) {
+    if (!f.has_provenance) continue;
+    w.key(name);
+    w.begin_object();
+    w.member("rule", f.rule);
+    w.member("sequence", f.sequence);
+    w.member("source", f.source);
+    w.end_object();
   }
-  for (; field != fields.end(); ++field) {
-    w.key(field->first);
-    w.number_text(field->second.json);
+  w.end_object();
+  fields_before("rules_version");
+  w.member("rules_version", rules_version);
+  fields_before("sources");
+  w.next("sources");
+  w.begin_array();
+  for (auto& [source, source_id] : sources) {
+    w.next();
+    w.begin_object();
+    w.member("source", source);
+    w.member("source_id", source_id);
+    w.end_object();
   }
+  w.end_array();
+  fields_before("version");
+  w.member("version", version);
+  fields_before(std::nullopt);
   w.end_object();
   return std::move(w.finish_string());
 }

@@ -59,7 +59,4 @@ struct MovieDoc {
   nlohmann::json value(const std::string& field) const;
 };
 
-/// Whether `name` is one of the document's own keys, which no golden field can be.
-bool is_document_key(std::string_view name);
-
 }  // namespace moviec::store
