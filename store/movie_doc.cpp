@@ -102,46 +102,6 @@ std::string MovieDoc::render() const {
   return std::move(w.finish_string());
 }
 
-std::optional<MovieDoc> MovieDoc::parse(std::string_view text) {
-  json doc = json::parse(text, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) return std::nullopt;
-  MovieDoc d;
-  auto u64 = [](const json& v) { return v.is_number() ? v.get<std::uint64_t>() : 0; };
-  const json* provenance = nullptr;
-  for (auto& [key, value] : doc.items()) {
-    if (key == "movie_id") {
-      if (value.is_string()) d.movie_id = value.get<std::string>();
-    } else if (key == "version") {
-      d.version = u64(value);
-    } else if (key == "last_sequence") {
-      d.last_sequence = u64(value);
-    } else if (key == "rules_version") {
-      d.rules_version = u64(value);
-    } else if (key == "provenance") {
-      provenance = &value;
-    } else if (key == "sources") {
-      if (value.is_array())
-        for (auto& ref : value)
-          if (ref.is_object())
-            d.sources.emplace_back(ref.value("source", ""), ref.value("source_id", ""));
-    } else if (!value.is_null()) {
-      auto& f = d.fields[key];
-      f.json = value.dump();
-      f.has_provenance = false;
-    }
-  }
-  if (provenance && provenance->is_object())
-    for (auto& [name, p] : provenance->items()) {
-      auto f = d.fields.find(name);
-      if (f == d.fields.end() || !p.is_object()) continue;
-      f->second.source = p.value("source", "");
-      f->second.rule = p.value("rule", "");
-      f->second.sequence = p.contains("sequence") ? u64(p["sequence"]) : 0;
-      f->second.has_provenance = true;
-    }
-  return d;
-}
-
 json MovieDoc::value(const std::string& field) const {
   auto f = fields.find(field);
   if (f == fields.end()) return nullptr;

@@ -97,3 +97,54 @@ TEST_CASE("a movie document keeps its sources in order and once, and a null valu
   CHECK(d.version == 7);
   CHECK(d.fields.count("version") == 0);
 }
+
+TEST_CASE("a stored movie document not in render()'s form reads as nlohmann reads it", "[store][movie_doc]") {
+  // Whatever the text, the document read back renders as the tree nlohmann parses
+  // from it would: spaces between tokens, a number in another notation, document
+  // keys twice, provenance with parts missing, odd types.
+  auto tree_render = [](const std::string& text) {
+    json j = json::parse(text);
+    MovieDoc d;
+    d.movie_id = j.value("movie_id", json()).is_string() ? j["movie_id"].get<std::string>() : "";
+    auto u64 = [&](const char* k) { return j.contains(k) && j[k].is_number() ? j[k].get<std::uint64_t>() : 0; };
+    d.version = u64("version");
+    d.last_sequence = u64("last_sequence");
+    d.rules_version = u64("rules_version");
+    if (j.contains("sources") && j["sources"].is_array())
+      for (auto& r : j["sources"])
+        if (r.is_object()) d.sources.emplace_back(r.value("source", ""), r.value("source_id", ""));
+    for (auto& [k, v] : j.items()) {
+      if (k == "movie_id" || k == "version" || k == "last_sequence" || k == "rules_version" ||
+          k == "sources" || k == "provenance" || v.is_null())
+        continue;
+      auto& f = d.fields[k];
+      f.json = v.dump();
+      f.has_provenance = false;
+      if (j.contains("provenance") && j["provenance"].contains(k) && j["provenance"][k].is_object()) {
+        auto& p = j["provenance"][k];
+        f.source = p.value("source", "");
+        f.rule = p.value("rule", "");
+        f.sequence = p.contains("sequence") && p["sequence"].is_number() ? p["sequence"].get<std::uint64_t>() : 0;
+        f.has_provenance = true;
+      }
+    }
+    return d.render();
+  };
+  const std::string canonical = sample().render();
+  for (std::string text : {
+           json::parse(canonical).dump(2),
+           std::string(R"({"movie_id":"m1","version":1,"year":1.5e3,"provenance":{"year":{"rule":"r","sequence":3,"source":"s"}}})"),
+           std::string(R"({"movie_id":"m1","movie_id":"m2","version":1,"version":2})"),
+           std::string(R"({"movie_id":"m1","title":"T","provenance":{"title":{"source":"s"}}})"),
+           std::string(R"({"movie_id":7,"version":"3","sources":[{"source":"a"},3],"title":"T"})"),
+           std::string(R"({"movie_id":"m1","title":null,"genres":["a","b c"],"sources":[{"source":"a","source_id":"1"}]})"),
+       }) {
+    INFO(text);
+    auto back = MovieDoc::parse(text);
+    REQUIRE(back);
+    CHECK(back->render() == tree_render(text));
+  }
+  CHECK(MovieDoc::parse(canonical)->render() == canonical);
+  CHECK_FALSE(MovieDoc::parse(R"({"movie_id":"m1"} trailing)"));
+  CHECK_FALSE(MovieDoc::parse("{\"title\":\"a\x01\"}"));
+}
