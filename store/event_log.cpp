@@ -41,7 +41,7 @@ StatusOr<std::uint64_t> EventLog::stream_version(const std::string& stream) {
 std::vector<StatusOr<AppendResult>> EventLog::append(std::vector<AppendRequest>& requests,
                                                      bool sync) {
   std::vector<StatusOr<AppendResult>> results;
-  rocksdb::WriteBatch batch;
+  rocksdb::WriteBatch& batch = append_batch_.fresh();
   std::uint64_t seq = last_sequence_.load();
   std::map<std::string, std::uint64_t> heads;  // stream heads as of this batch
   std::set<std::string> ids_in_batch;

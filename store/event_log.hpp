@@ -110,6 +110,7 @@ class EventLog {
 
  private:
   Db& db_;
+  ReusedWriteBatch append_batch_;  // append()'s: the log has one writer (the journal)
   std::atomic<std::uint64_t> last_sequence_{0};
   mutable std::mutex append_mu_;                 // pairs with appended_ for waiters
   mutable std::condition_variable appended_;     // notified after each stored append

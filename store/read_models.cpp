@@ -187,7 +187,7 @@ Status Projector::apply_batches(const std::vector<const std::vector<Event>*>& ba
     }
   if (next == checkpoint_) return Status::ok();
 
-  rocksdb::WriteBatch wb;
+  rocksdb::WriteBatch& wb = batch_.fresh();
   matching.write(wb);
   // The index changes of the whole batch go in key order: each lands near the one
   // before in the memtable, which its insert hint (store/db.cpp) starts from.

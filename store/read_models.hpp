@@ -65,6 +65,7 @@ class Projector {
   MovieDoc& doc_for(const std::string& movie_id, bool first_event, Pending& p);
 
   Db& db_;
+  ReusedWriteBatch batch_;  // each batch's writes (a Projector has one caller at a time)
   std::uint64_t checkpoint_ = 0;
   // The matching read model was folded by a build before facts blocking (no 'v'
   // marker, store/match_models.hpp): the matcher blocks on movie_index 'm' keys, so
