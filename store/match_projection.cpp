@@ -136,7 +136,11 @@ void MatchProjection::on_changed(const Event& e) {
 
   set_holder(e.stream, source, id, state);
   set_state(source, id, std::move(state));
-  if (get(unmatched_key(source, id))) erase(unmatched_key(source, id));
+  // An unmatched entry exists only beside a state that is not "matched" (on_unmatched,
+  // on_linked): a record seen for the first time, or matched before, has none to
+  // look up (a miss per record of a first run).
+  if (old && old->value("state", "") != "matched" && get(unmatched_key(source, id)))
+    erase(unmatched_key(source, id));
 }
 
 void MatchProjection::forget_crosswalks(const json& state, const std::string& source,
