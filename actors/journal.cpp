@@ -59,6 +59,14 @@ journal_impl::behavior_type journal(journal_impl::stateful_pointer<journal_state
   self->state.sync = sync;
   self->state.max_batch = max_batch == 0 ? 1 : max_batch;
   self->state.snapshots_kept = snapshots_kept == 0 ? 1 : snapshots_kept;
+  // What is pending is committed and answered before the journal stops: a movie waits
+  // for its append's answer (with no timeout, actors/movie.cpp) and takes no other
+  // message meanwhile, its exit included, so an answer dropped here would keep it,
+  // and the actor system's shutdown, waiting forever.
+  self->set_exit_handler([=](const caf::exit_msg& msg) {
+    commit(self);
+    self->quit(msg.reason);
+  });
   return {
       [=](append_atom, store::AppendRequest& request) {
         auto& st = self->state;

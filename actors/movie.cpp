@@ -214,7 +214,10 @@ void append_item(movie_actor::stateful_pointer<movie_state> self, PlannedAppend 
   auto events = static_cast<std::uint32_t>(plan.req.events.size());
   auto req = std::move(plan.req);
   auto effect = std::make_shared<PlannedAppend>(std::move(plan));
-  request_as_handled(self, self->state.deps.journal, self->state.deps.append_timeout,
+  // No timeout: the journal answers every append (committed or the error), and a
+  // timeout per record costs CAF's clock thread a wake-up; the item's batch request
+  // from its source has the timeout that would show an answer lost.
+  request_as_handled(self, self->state.deps.journal, caf::infinite,
                      append_atom::value, std::move(req))
       .await(
           [=](store::AppendResult& result) mutable {
