@@ -1,6 +1,7 @@
 #include "store/read_models.hpp"
 
 #include <algorithm>
+#include <array>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -46,6 +47,28 @@ std::set<std::string> index_keys(const MovieDoc& doc, bool legacy_blocking) {
                                              {"names", doc.value("names")}}))
       out.insert(std::move(k));
   return out;
+}
+
+/// The fields index_keys reads: a document whose fields these are unchanged keeps
+/// its index keys, and a batch works them out only for the others.
+constexpr std::array<const char*, 4> kIndexedFields{"title", "year", "genres", "names"};
+
+/// The document with only the fields index_keys reads.
+MovieDoc indexed_part(const MovieDoc& doc) {
+  MovieDoc out;
+  out.movie_id = doc.movie_id;
+  for (const char* name : kIndexedFields)
+    if (auto f = doc.fields.find(name); f != doc.fields.end()) out.fields.emplace(name, f->second);
+  return out;
+}
+
+bool same_indexed_fields(const MovieDoc& a, const MovieDoc& b) {
+  for (const char* name : kIndexedFields) {
+    auto x = a.fields.find(name), y = b.fields.find(name);
+    bool in_a = x != a.fields.end(), in_b = y != b.fields.end();
+    if (in_a != in_b || (in_a && x->second.json != y->second.json)) return false;
+  }
+  return true;
 }
 
 std::int64_t read_counter(Db& db, const std::string& key) {
@@ -102,7 +125,7 @@ Status drop_unread_blocking_keys(Db& db) {
 
 struct Projector::Pending {
   std::map<std::string, MovieDoc> docs;                   // touched docs, current state
-  std::map<std::string, std::set<std::string>> old_keys;  // their index keys before the batch
+  std::map<std::string, MovieDoc> indexed_before;        // their indexed fields before the batch
   std::set<std::string> created;                          // docs that did not exist
   std::map<std::string, std::int64_t> counters;           // stats key -> delta
 };
@@ -126,12 +149,12 @@ MovieDoc& Projector::doc_for(const std::string& movie_id, bool first_event, Pend
   std::optional<MovieDoc> doc;
   if (stored) doc = MovieDoc::parse(*stored);
   if (doc) {
-    p.old_keys[movie_id] = index_keys(*doc, legacy_blocking_);
+    p.indexed_before[movie_id] = indexed_part(*doc);
   } else {
     if (!stored) p.created.insert(movie_id);
     doc.emplace();
     doc->movie_id = movie_id;
-    p.old_keys[movie_id] = {};
+    p.indexed_before[movie_id].movie_id = movie_id;
   }
   return p.docs.emplace(movie_id, std::move(*doc)).first->second;
 }
@@ -193,13 +216,15 @@ Status Projector::apply_batches(const std::vector<const std::vector<Event>*>& ba
   // before in the memtable, which its insert hint (store/db.cpp) starts from.
   std::vector<std::pair<std::string, bool>> index_changes;  // key, put (else delete)
   for (auto& [id, doc] : p.docs) {
+    wb.Put(db_.cf(ColumnFamily::movies), keys::movie_key(id), doc.render());
+    const MovieDoc& before = p.indexed_before[id];
+    if (same_indexed_fields(before, doc)) continue;
+    auto old_keys = index_keys(before, legacy_blocking_);
     auto new_keys = index_keys(doc, legacy_blocking_);
-    auto& old_keys = p.old_keys[id];
     for (auto& k : old_keys)
       if (!new_keys.count(k)) index_changes.emplace_back(k, false);
     for (auto& k : new_keys)
       if (!old_keys.count(k)) index_changes.emplace_back(k, true);
-    wb.Put(db_.cf(ColumnFamily::movies), keys::movie_key(id), doc.render());
   }
   std::sort(index_changes.begin(), index_changes.end());
   for (auto& [key, put] : index_changes) {
