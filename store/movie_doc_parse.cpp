@@ -34,6 +34,15 @@ T must(simdjson::simdjson_result<T> r) {
 std::uint64_t u64(od::value v) { return must(v.get_uint64()); }
 std::string string_of(od::value v) { return std::string(must(v.get_string())); }
 
+/// fn(name, value) for each member of `o`, in order.
+template <class Fn>
+void each_member(od::object o, Fn&& fn) {
+  for (auto member : o) {
+    od::field f = must(std::move(member));
+    fn(must(f.unescaped_key()), f.value());
+  }
+}
+
 /// A value's JSON text as it stands in the document.
 std::string_view raw_text(od::value v) {
   switch (must(v.type())) {
@@ -90,10 +99,7 @@ std::optional<MovieDoc> parse_fast(std::string_view text) {
       if (seen & bit) throw Unusual{};
       seen |= bit;
     };
-    for (auto member : must(doc.get_object())) {
-      od::field f = must(std::move(member));
-      std::string_view key = must(f.unescaped_key());
-      od::value v = f.value();
+    each_member(must(doc.get_object()), [&](std::string_view key, od::value v) {
       if (key == "movie_id") {
         first_time(1);
         d.movie_id = string_of(v);
@@ -108,43 +114,36 @@ std::optional<MovieDoc> parse_fast(std::string_view text) {
         d.rules_version = u64(v);
       } else if (key == "provenance") {
         first_time(16);
-        for (auto entry : must(v.get_object())) {
-          od::field e = must(std::move(entry));
-          auto& p = provenance[std::string(must(e.unescaped_key()))];
-          bool rule = false, sequence = false, source = false;
-          for (auto part : must(e.value().get_object())) {
-            od::field x = must(std::move(part));
-            std::string_view name = must(x.unescaped_key());
-            if (name == "rule") p.rule = string_of(x.value()), rule = true;
-            else if (name == "sequence") p.sequence = u64(x.value()), sequence = true;
-            else if (name == "source") p.source = string_of(x.value()), source = true;
+        each_member(must(v.get_object()), [&](std::string_view name, od::value entry) {
+          auto& p = provenance[std::string(name)];
+          unsigned parts = 0;
+          each_member(must(entry.get_object()), [&](std::string_view part, od::value x) {
+            if (part == "rule") p.rule = string_of(x), parts |= 1;
+            else if (part == "sequence") p.sequence = u64(x), parts |= 2;
+            else if (part == "source") p.source = string_of(x), parts |= 4;
             else throw Unusual{};
-          }
-          if (!rule || !sequence || !source) throw Unusual{};
-        }
+          });
+          if (parts != 7) throw Unusual{};
+        });
       } else if (key == "sources") {
         first_time(32);
         for (auto ref : must(v.get_array())) {
-          od::object o = must(ref.get_object());
           std::string source, source_id;
-          bool has_source = false, has_id = false;
-          for (auto part : o) {
-            od::field x = must(std::move(part));
-            std::string_view name = must(x.unescaped_key());
-            if (name == "source") source = string_of(x.value()), has_source = true;
-            else if (name == "source_id") source_id = string_of(x.value()), has_id = true;
+          unsigned parts = 0;
+          each_member(must(ref.get_object()), [&](std::string_view part, od::value x) {
+            if (part == "source") source = string_of(x), parts |= 1;
+            else if (part == "source_id") source_id = string_of(x), parts |= 2;
             else throw Unusual{};
-          }
-          if (!has_source || !has_id) throw Unusual{};
+          });
+          if (parts != 3) throw Unusual{};
           d.sources.emplace_back(std::move(source), std::move(source_id));
         }
-      } else {
-        if (must(v.is_null())) continue;
+      } else if (!must(v.is_null())) {
         auto& field = d.fields[std::string(key)];
         field.json = std::string(raw_text(v));
         field.has_provenance = false;
       }
-    }
+    });
     // Nothing after the object: nlohmann refuses a document with anything there.
     if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS) return std::nullopt;
     for (auto& [name, p] : provenance) {
