@@ -1,5 +1,6 @@
 #include "store/match_projection.hpp"
 
+#include "events/json_writer.hpp"
 #include "events/matching.hpp"
 #include "store/match_models.hpp"
 #include "store/keys.hpp"
@@ -53,7 +54,7 @@ std::optional<json> MatchProjection::get(const std::string& key) {
   return j;
 }
 
-void MatchProjection::put(const std::string& key, json value) { pending_[key] = value.dump(); }
+void MatchProjection::put(const std::string& key, json value) { pending_[key] = events::dump(value); }
 void MatchProjection::erase(const std::string& key) { pending_[key] = std::nullopt; }
 
 void MatchProjection::set_state(const std::string& source, const std::string& id,

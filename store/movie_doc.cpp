@@ -45,7 +45,7 @@ void MovieDoc::set_field(const std::string& field, const json& value, const std:
     return;
   }
   auto& f = fields[field];
-  f.json = value.dump();
+  f.json = events::dump(value);
   f.source = source;
   f.rule = rule;
   f.sequence = sequence;
